@@ -1,6 +1,12 @@
 #![doc = include_str!("../ARCHITECTURE.md")]
 #![deny(clippy::unwrap_used)]
 
+pub mod cli;
+pub mod compile;
+pub mod data;
 pub mod diag;
+pub mod plan;
+pub mod semantic;
 pub mod span;
+pub mod stdlib;
 pub mod syntax;

@@ -257,6 +257,14 @@ for owners, `owner(email) on missing …`.";
     KeyColumn = 513, Error, "a key or watermark names an undeclared column",
 "`key` and `watermark` must name columns declared in the source block.";
 
+    DefaultOwner = 514, Error, "`on missing default` without a default owner",
+"`owner(email) on missing default` gives unmatched rows the migration's default owner, so the
+header must name one: `default owner \"ops@example.com\"`.";
+
+    RecursiveFunction = 515, Error, "a recursive function",
+"A user-defined function calls itself, directly or through others. Evaluation would never end
+for some rows, so recursion is not allowed.";
+
     Cycle = 601, Error, "a dependency cycle",
 "Mappings look each other up in a circle, so no load order puts every record after the
 records it points at. Mark one field `deferred`: it is written in a second pass, after

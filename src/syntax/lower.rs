@@ -26,9 +26,12 @@ impl Lowerer {
         self.diags
     }
 
+    /// The pair's span without trailing whitespace (optional clauses that did not match still
+    /// consume the whitespace before them).
     pub(super) fn span(&self, p: &P) -> Span {
         let s = p.as_span();
-        Span::new(self.file, s.start(), s.end())
+        let trimmed = p.as_str().trim_end().len();
+        Span::new(self.file, s.start(), s.start() + trimmed)
     }
 
     /// Records a shape the grammar should have ruled out.
@@ -41,10 +44,6 @@ impl Lowerer {
             )
             .primary(span, "while reading this"),
         );
-    }
-
-    pub(super) fn push(&mut self, d: Diagnostic) {
-        self.diags.push(d);
     }
 
     pub(super) fn module(&mut self, mut pairs: Pairs<Rule>) -> Module {

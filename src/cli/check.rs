@@ -1,0 +1,103 @@
+//! `mapc check`: every finding of every file, as text or JSON.
+
+use super::Format;
+use crate::compile::{compile, Compilation};
+use crate::diag::render;
+use crate::semantic::loader::DiskFs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub fn run(files: Vec<PathBuf>, data: Option<&Path>, format: Format, color: bool) -> ExitCode {
+    let files = if files.is_empty() {
+        default_files()
+    } else {
+        files
+    };
+    if files.is_empty() {
+        eprintln!("error: no .map files given and none found in specs/ or the current directory");
+        return ExitCode::from(2);
+    }
+    let mut results: Vec<Compilation> = Vec::new();
+    for f in &files {
+        let mut c = compile(&DiskFs, f);
+        if let (Some(dir), Some(model), Some(program)) = (data, &c.model, &c.program) {
+            let found = crate::data::check(dir, model, program);
+            c.diagnostics.extend(found);
+        }
+        results.push(c);
+    }
+    let errors: usize = results
+        .iter()
+        .map(|c| c.diagnostics.iter().filter(|d| d.is_error()).count())
+        .sum();
+    match format {
+        Format::Json => print_json(&results),
+        Format::Text => print_text(&results, &files, color),
+    }
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_text(results: &[Compilation], files: &[PathBuf], color: bool) {
+    let (mut errors, mut warnings) = (0, 0);
+    for c in results {
+        render::to_stderr(&c.db, &c.diagnostics, color);
+        errors += c.diagnostics.iter().filter(|d| d.is_error()).count();
+        warnings += c
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Warning)
+            .count();
+    }
+    let files_word = if files.len() == 1 { "file" } else { "files" };
+    eprintln!(
+        "checked {} {files_word}: {errors} error(s), {warnings} warning(s)",
+        files.len()
+    );
+}
+
+fn print_json(results: &[Compilation]) {
+    let mut all = Vec::new();
+    for c in results {
+        all.extend(
+            c.diagnostics
+                .iter()
+                .map(|d| render::to_json_value(&c.db, d)),
+        );
+    }
+    let errors = all
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.severity,
+                crate::diag::Severity::Error | crate::diag::Severity::Bug
+            )
+        })
+        .count();
+    let doc = serde_json::json!({
+        "errors": errors,
+        "warnings": all.iter().filter(|d| d.severity == crate::diag::Severity::Warning).count(),
+        "diagnostics": all,
+    });
+    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+}
+
+fn default_files() -> Vec<PathBuf> {
+    for dir in ["specs", "."] {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "map"))
+            .collect();
+        if !found.is_empty() {
+            found.sort();
+            return found;
+        }
+    }
+    Vec::new()
+}

@@ -1,0 +1,91 @@
+//! The command line: clap derive, one file per subcommand. Only this layer prints.
+
+mod check;
+mod debug;
+mod explain;
+mod plan;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "mapc",
+    version,
+    about = "Compile and run .map CRM migration specs"
+)]
+pub struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Check specs and report every finding (exit 0 clean, 1 on errors, 2 on usage errors).
+    Check {
+        /// Spec files (default: every .map file in specs/ or the current directory).
+        files: Vec<PathBuf>,
+        /// Also read the exports in DIR: missing files and columns, uncovered values.
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show what a run will do: schema changes, load order with reasons, steps, gaps.
+    Plan {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Explain a diagnostic code (`mapc explain E0203`), or list the built-in functions
+    /// (`mapc explain functions`).
+    Explain { topic: String },
+    /// Print one stage's output: parse (AST), check (model) or plan, as JSON.
+    Debug {
+        #[arg(value_enum)]
+        stage: debug::Stage,
+        file: PathBuf,
+    },
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let color = use_color(cli.color);
+    match cli.command {
+        Command::Check {
+            files,
+            data,
+            format,
+        } => check::run(files, data.as_deref(), format, color),
+        Command::Plan { file, format } => plan::run(&file, format, color),
+        Command::Explain { topic } => explain::run(&topic),
+        Command::Debug { stage, file } => debug::run(stage, &file, color),
+    }
+}
+
+/// Colour only on a terminal, never with NO_COLOR set (unless asked for explicitly).
+fn use_color(choice: Color) -> bool {
+    use std::io::IsTerminal;
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
+    }
+}

@@ -1,0 +1,362 @@
+//! Whether a checked value may be written into a target field, with the diagnostic when not.
+
+use super::schema::{Field, FieldType, Scalar, Schema};
+use super::types::{Ty, Typed};
+use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::span::Span;
+
+/// The type a value read from a field of this type has.
+pub fn field_value_type(ty: &FieldType) -> Ty {
+    match ty {
+        FieldType::Scalar { scalar } => match scalar {
+            Scalar::Number | Scalar::Position => Ty::Decimal,
+            Scalar::Bool => Ty::Bool,
+            Scalar::Date => Ty::Date,
+            Scalar::DateTime => Ty::DateTime,
+            Scalar::Array => Ty::List(Box::new(Ty::Text)),
+            Scalar::Json => Ty::Any,
+            Scalar::Text | Scalar::Uuid | Scalar::Rating => Ty::Text,
+        },
+        FieldType::Select { multi: false, .. } => Ty::Text,
+        FieldType::Select { multi: true, .. } => Ty::List(Box::new(Ty::Text)),
+        FieldType::Relation { objects } => Ty::Ref(objects.clone()),
+        FieldType::Links { object } => Ty::List(Box::new(Ty::Ref(vec![object.clone()]))),
+        FieldType::Composite { name } => Ty::Composite(name.clone()),
+    }
+}
+
+/// For function parameters: does a value of type `found` fit a parameter of type `want`?
+pub fn value_fits(want: &Ty, found: &Ty) -> bool {
+    if want.is_lenient() || found.is_lenient() || want == found {
+        return true;
+    }
+    match want {
+        Ty::Text => matches!(found, Ty::Int | Ty::Decimal | Ty::Bool),
+        Ty::Decimal => found.is_number(),
+        Ty::DateTime => *found == Ty::Date,
+        _ => false,
+    }
+}
+
+pub struct Target<'a> {
+    pub schema: &'a Schema,
+    pub object: &'a str,
+    pub path: &'a str,
+    pub field: &'a Field,
+    pub span: Span,
+}
+
+/// Every problem with writing `value` to `target`.
+pub fn check(t: &Target, value: &Typed, value_span: Span) -> Vec<Diagnostic> {
+    let found = &value.ty;
+    if found.is_lenient() {
+        return select_values(t, value);
+    }
+    match &t.field.ty {
+        FieldType::Scalar { scalar } => scalar_fits(t, *scalar, found, value_span)
+            .into_iter()
+            .collect(),
+        FieldType::Select { multi, .. } => select_fits(t, *multi, value, value_span),
+        FieldType::Relation { objects } => relation_fits(t, objects, found, value_span)
+            .into_iter()
+            .collect(),
+        FieldType::Links { object } => links_fits(t, object, found, value_span)
+            .into_iter()
+            .collect(),
+        FieldType::Composite { name } => composite_fits(t, name, found, value_span)
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn mismatch(t: &Target, value_span: Span, found: &Ty, help: Option<&str>) -> Diagnostic {
+    let d = Diagnostic::new(
+        Code::TypeMismatch,
+        format!(
+            "`{}.{}` is {}, but this is {}",
+            t.object,
+            t.path,
+            t.field.ty.describe(),
+            found.name()
+        ),
+    )
+    .primary(value_span, format!("this is {}", found.name()))
+    .context(t.span, format!("{} field", t.field.ty.describe()));
+    match help {
+        Some(h) => d.help(h),
+        None => d,
+    }
+}
+
+fn scalar_fits(t: &Target, scalar: Scalar, found: &Ty, span: Span) -> Option<Diagnostic> {
+    let ok = match scalar {
+        Scalar::Text | Scalar::Uuid | Scalar::Rating => {
+            matches!(
+                found,
+                Ty::Text | Ty::Int | Ty::Decimal | Ty::Bool | Ty::Date | Ty::DateTime
+            )
+        }
+        Scalar::Number | Scalar::Position => found.is_number(),
+        Scalar::Bool => *found == Ty::Bool,
+        Scalar::Date | Scalar::DateTime => matches!(found, Ty::Date | Ty::DateTime),
+        Scalar::Array => matches!(found, Ty::List(_) | Ty::Text),
+        Scalar::Json => true,
+    };
+    if ok {
+        return None;
+    }
+    if matches!(scalar, Scalar::Date | Scalar::DateTime) && *found == Ty::Text {
+        return Some(
+            Diagnostic::new(
+                Code::TextIntoDate,
+                format!("`{}.{}` is a {} field, but this is text with no parse", t.object, t.path, t.field.ty.describe()),
+            )
+            .primary(span, "text")
+            .context(t.span, "date field")
+            .help("declare the column with its format (`dob date \"%m/%d/%Y\"`) or parse it: `x | date(\"%m/%d/%Y\") ?? null`"),
+        );
+    }
+    let help = match (scalar, found) {
+        (Scalar::Number, Ty::Text) => Some("parse it: `x | decimal ?? null`"),
+        (Scalar::Bool, Ty::Text) => Some("parse it: `x | bool ?? null`"),
+        _ => None,
+    };
+    Some(mismatch(t, span, found, help))
+}
+
+fn select_fits(t: &Target, multi: bool, value: &Typed, span: Span) -> Vec<Diagnostic> {
+    let found = &value.ty;
+    let elem_ok = |ty: &Ty| matches!(ty, Ty::Text) || ty.is_lenient();
+    if found.is_number() {
+        return vec![Diagnostic::new(
+            Code::NumberIntoSelect,
+            format!(
+                "`{}.{}` is a select field, but this is a number",
+                t.object, t.path
+            ),
+        )
+        .primary(span, "a number")
+        .context(t.span, "select field")
+        .help("map numbers to options through a value table: `Stage(stage_no)`")];
+    }
+    let ok = match found {
+        Ty::List(inner) => multi && elem_ok(inner),
+        other => elem_ok(other),
+    };
+    if !ok {
+        return vec![mismatch(t, span, found, None)];
+    }
+    if value.known.is_none() && !multi {
+        return vec![Diagnostic::new(
+            Code::TypeMismatch,
+            format!(
+                "`{}.{}` is a select field, but this text is not known to be one of its options",
+                t.object, t.path
+            ),
+        )
+        .primary(span, "free text")
+        .context(t.span, "select field")
+        .help(
+            "map the source values to options with a value table (`values … { \"x\" => OPTION }`)",
+        )];
+    }
+    select_values(t, value)
+}
+
+/// Each known value (literal or value-table output) must be a legal option of a select field.
+fn select_values(t: &Target, value: &Typed) -> Vec<Diagnostic> {
+    let FieldType::Select { options, .. } = &t.field.ty else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for k in value.known.iter().flatten() {
+        if options.contains(&k.text) {
+            continue;
+        }
+        let hint = did_you_mean(&k.text, options.iter().map(String::as_str));
+        let add = format!(
+            "or add it: `extend {} {{ {} add [{}] }}`",
+            t.object, t.path, k.text
+        );
+        let help = Some(match hint {
+            Some(h) => format!("{h} {add}"),
+            None => format!("the options are {}; {add}", options.join(", ")),
+        });
+        let d = match &k.table {
+            Some(table) => Diagnostic::new(
+                Code::OptionNotLegal,
+                format!(
+                    "value table `{table}` outputs `{}`, which is not an option of `{}.{}`",
+                    k.text, t.object, t.path
+                ),
+            )
+            .primary(k.span, "not a legal option")
+            .context(t.span, "the select field it feeds"),
+            None => Diagnostic::new(
+                Code::IllegalOption,
+                format!("`{}` is not an option of `{}.{}`", k.text, t.object, t.path),
+            )
+            .primary(k.span, "not an option")
+            .context(t.span, "select field"),
+        };
+        out.push(d.help_opt(help));
+    }
+    out
+}
+
+fn relation_fits(t: &Target, objects: &[String], found: &Ty, span: Span) -> Option<Diagnostic> {
+    match found {
+        Ty::Ref(refs) if refs.iter().any(|r| objects.contains(r)) => None,
+        Ty::Ref(refs) => Some(
+            Diagnostic::new(
+                Code::TypeMismatch,
+                format!(
+                    "`{}.{}` points at {}, but this lookup makes {}",
+                    t.object,
+                    t.path,
+                    objects.join(" or "),
+                    refs.join(" or ")
+                ),
+            )
+            .primary(span, "wrong kind of record")
+            .context(t.span, "relation field"),
+        ),
+        _ => Some(
+            Diagnostic::new(
+                Code::NotRelation,
+                format!(
+                    "`{}.{}` is a relation to {}, but this is {}",
+                    t.object,
+                    t.path,
+                    objects.join(" or "),
+                    found.name()
+                ),
+            )
+            .primary(span, "not a record reference")
+            .context(t.span, "relation field")
+            .help(
+                "use `lookup Source(key) on missing …`, or `owner(email) on missing …` for users",
+            ),
+        ),
+    }
+}
+
+fn links_fits(t: &Target, object: &str, found: &Ty, span: Span) -> Option<Diagnostic> {
+    let accepted = link_targets(t.schema, object);
+    match found {
+        Ty::List(inner) => match inner.as_ref() {
+            Ty::Ref(refs) if refs.iter().any(|r| accepted.contains(r)) => None,
+            Ty::Null | Ty::Any => None,
+            Ty::Ref(refs) => Some(
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    format!(
+                        "`{}.{}` can link to {}, not {}",
+                        t.object,
+                        t.path,
+                        accepted.join(", "),
+                        refs.join(" or ")
+                    ),
+                )
+                .primary(span, "cannot be linked here")
+                .context(t.span, "links field"),
+            ),
+            other => Some(mismatch(
+                t,
+                span,
+                &Ty::List(Box::new(other.clone())),
+                Some("a list of lookups: `[lookup Patient(id) on missing reject]`"),
+            )),
+        },
+        other => Some(
+            Diagnostic::new(
+                Code::NotRelation,
+                format!(
+                    "`{}.{}` takes a list of record references, but this is {}",
+                    t.object,
+                    t.path,
+                    other.name()
+                ),
+            )
+            .primary(span, "not a list of lookups")
+            .context(t.span, "links field")
+            .help("write `[lookup Source(key) on missing …]`"),
+        ),
+    }
+}
+
+/// The objects a `-> [Object]` field may point at: for a link object, the objects its relations
+/// reach (and every custom object, which targets gain automatically); otherwise the object.
+pub fn link_targets(schema: &Schema, object: &str) -> Vec<String> {
+    let Some(obj) = schema.object(object) else {
+        return Vec::new();
+    };
+    if !obj.link {
+        return vec![object.to_string()];
+    }
+    let mut out: Vec<String> = obj
+        .fields
+        .iter()
+        .filter_map(|f| match &f.ty {
+            FieldType::Relation { objects } => Some(objects.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    out.extend(
+        schema
+            .objects
+            .values()
+            .filter(|o| o.custom && !o.link)
+            .map(|o| o.name.clone()),
+    );
+    out.dedup();
+    out
+}
+
+fn composite_fits(t: &Target, name: &str, found: &Ty, span: Span) -> Option<Diagnostic> {
+    match found {
+        Ty::Composite(c) if c == name => None,
+        Ty::Record(fields) => {
+            let comp = t.schema.composites.get(name)?;
+            let unknown = fields
+                .iter()
+                .find(|f| comp.fields.iter().all(|c| c.name != **f))?;
+            Some(
+                Diagnostic::new(
+                    Code::UnknownField,
+                    format!("`{name}` has no field `{unknown}`"),
+                )
+                .primary(span, "in this record")
+                .help_opt(did_you_mean(
+                    unknown,
+                    comp.fields.iter().map(|f| f.name.as_str()),
+                )),
+            )
+        }
+        other => Some(
+            Diagnostic::new(
+                Code::CompositeWhole,
+                format!(
+                    "`{}.{}` is a {name} composite, but this is {}",
+                    t.object,
+                    t.path,
+                    other.name()
+                ),
+            )
+            .primary(span, format!("this is {}", other.name()))
+            .context(t.span, format!("{name} field"))
+            .help(composite_help(t.schema, name, t.path)),
+        ),
+    }
+}
+
+fn composite_help(schema: &Schema, name: &str, path: &str) -> String {
+    let first = schema
+        .composites
+        .get(name)
+        .and_then(|c| c.fields.first())
+        .map(|f| f.name.clone())
+        .unwrap_or_else(|| "subfield".into());
+    format!("write a subfield (`{path}.{first} = …`) or use a function that returns {name}")
+}

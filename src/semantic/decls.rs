@@ -1,0 +1,446 @@
+//! Checks declarations that expressions depend on: sources, value tables and functions.
+
+use super::env::{ColumnEnv, Env, FnEnv, Scope, SourceEnv, TableEnv, Usage};
+use super::expr::ExprChecker;
+use super::model::*;
+use super::types::{Known, Ty};
+use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::syntax::ast::{self, ElseKind, Literal, StateAction, ValueOut};
+use std::collections::BTreeMap;
+
+pub fn literal_json(l: &Literal) -> serde_json::Value {
+    match l {
+        Literal::Str(s) => serde_json::Value::String(s.clone()),
+        Literal::Number(n) => serde_json::Number::from_f64(*n)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null),
+        Literal::Bool(b) => serde_json::Value::Bool(*b),
+        Literal::Null => serde_json::Value::Null,
+    }
+}
+
+fn duplicate(diags: &mut Vec<Diagnostic>, kind: &str, name: &ast::Ident, first: crate::span::Span) {
+    diags.push(
+        Diagnostic::new(
+            Code::Duplicate,
+            format!("{kind} `{}` is defined twice", name.name),
+        )
+        .primary(name.span, "second definition")
+        .context(first, "first defined here"),
+    );
+}
+
+pub fn source(
+    s: &ast::SourceDecl,
+    env: &mut Env,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<SourceInfo> {
+    if let Some(first) = env.sources.get(&s.name.name) {
+        duplicate(diags, "source", &s.name, first.span);
+        return None;
+    }
+    let mut columns = BTreeMap::new();
+    let mut infos = Vec::new();
+    for c in &s.columns {
+        if let Some(first) = columns.get(&c.name.name).map(|c: &ColumnEnv| c.span) {
+            duplicate(diags, "column", &c.name, first);
+            continue;
+        }
+        let Some(ty) = Ty::from_column_type(&c.ty.name) else {
+            diags.push(
+                Diagnostic::new(
+                    Code::UnknownType,
+                    format!("unknown column type `{}`", c.ty.name),
+                )
+                .primary(c.ty.span, "not a column type")
+                .help_opt(did_you_mean(&c.ty.name, Ty::COLUMN_TYPES.iter().copied()))
+                .note("column types: text int decimal bool date datetime"),
+            );
+            continue;
+        };
+        if let Some(fmt) = &c.format {
+            if let Some(d) = super::formats::check(&fmt.value, fmt.span) {
+                diags.push(d);
+            }
+        }
+        columns.insert(
+            c.name.name.clone(),
+            ColumnEnv {
+                ty,
+                span: c.name.span,
+            },
+        );
+        infos.push(column_info(c));
+    }
+    for k in s.key.iter().chain(s.watermark.iter()) {
+        if !columns.contains_key(&k.name) {
+            diags.push(
+                Diagnostic::new(
+                    Code::KeyColumn,
+                    format!("`{}` is not a declared column of `{}`", k.name, s.name.name),
+                )
+                .primary(k.span, "undeclared column")
+                .help_opt(did_you_mean(&k.name, columns.keys().map(String::as_str))),
+            );
+        }
+    }
+    if s.key.is_empty() {
+        diags.push(
+            Diagnostic::new(
+                Code::KeyColumn,
+                format!("source `{}` has no key", s.name.name),
+            )
+            .primary(s.name.span, "no `key` clause")
+            .help("add `key column`: without a key, re-runs cannot tell a row they already moved"),
+        );
+    }
+    let format = s
+        .format
+        .as_ref()
+        .map(|f| f.name.clone())
+        .unwrap_or_else(|| {
+            let lower = s.file.value.to_lowercase();
+            if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+                "jsonl".into()
+            } else {
+                "csv".into()
+            }
+        });
+    if format != "csv" && format != "jsonl" {
+        if let Some(f) = &s.format {
+            diags.push(
+                Diagnostic::new(
+                    Code::UnknownType,
+                    format!("unknown source format `{format}`"),
+                )
+                .primary(f.span, "expected `csv` or `jsonl`"),
+            );
+        }
+    }
+    env.sources.insert(
+        s.name.name.clone(),
+        SourceEnv {
+            columns,
+            key: s.key.iter().map(|k| k.name.clone()).collect(),
+            span: s.name.span,
+        },
+    );
+    Some(SourceInfo {
+        name: s.name.name.clone(),
+        file: s.file.value.clone(),
+        format,
+        delimiter: s
+            .delimiter
+            .as_ref()
+            .map(|d| d.value.clone())
+            .unwrap_or_else(|| ",".into()),
+        encoding: s
+            .encoding
+            .as_ref()
+            .map(|e| e.value.to_lowercase())
+            .unwrap_or_else(|| "utf-8".into()),
+        key: s.key.iter().map(|k| k.name.clone()).collect(),
+        watermark: s.watermark.as_ref().map(|w| w.name.clone()),
+        sensitive: s.sensitive,
+        columns: infos,
+    })
+}
+
+fn column_info(c: &ast::ColumnDecl) -> ColumnInfo {
+    ColumnInfo {
+        name: c.name.name.clone(),
+        ty: c.ty.name.clone(),
+        optional: c.optional,
+        format: c.format.as_ref().map(|f| f.value.clone()),
+        tz: c.tz.as_ref().map(|t| t.value.clone()),
+        nulls: c.nulls.iter().map(|n| n.value.clone()).collect(),
+        sensitive: c.sensitive,
+        policies: c
+            .policies
+            .iter()
+            .map(|p| {
+                let action = match &p.action {
+                    StateAction::Null => PolicyAction::Null,
+                    StateAction::Keep => PolicyAction::Keep,
+                    StateAction::Reject(r) => {
+                        PolicyAction::Reject(r.as_ref().map(|s| s.value.clone()))
+                    }
+                    StateAction::Default(l) => PolicyAction::Default(literal_json(l)),
+                };
+                (p.state, action)
+            })
+            .collect(),
+    }
+}
+
+fn key_text(l: &Literal) -> String {
+    match l {
+        Literal::Str(s) => s.clone(),
+        Literal::Number(n) => n.to_string(),
+        Literal::Bool(b) => b.to_string(),
+        Literal::Null => String::new(),
+    }
+}
+
+fn out_json(o: &ValueOut) -> serde_json::Value {
+    match o {
+        ValueOut::Literal(l) => literal_json(l),
+        ValueOut::Option(i) => serde_json::Value::String(i.name.clone()),
+    }
+}
+
+fn out_type(o: &ValueOut) -> Ty {
+    match o {
+        ValueOut::Option(_) | ValueOut::Literal(Literal::Str(_)) => Ty::Text,
+        ValueOut::Literal(Literal::Number(_)) => Ty::Decimal,
+        ValueOut::Literal(Literal::Bool(_)) => Ty::Bool,
+        ValueOut::Literal(Literal::Null) => Ty::Null,
+    }
+}
+
+fn out_known(o: &ValueOut, table: &str, span: crate::span::Span) -> Option<Known> {
+    let text = match o {
+        ValueOut::Option(i) => i.name.clone(),
+        ValueOut::Literal(Literal::Str(s)) => s.clone(),
+        _ => return None,
+    };
+    let span = match o {
+        ValueOut::Option(i) => i.span,
+        _ => span,
+    };
+    Some(Known {
+        text,
+        span,
+        table: Some(table.to_string()),
+    })
+}
+
+pub fn table(
+    v: &ast::ValuesDecl,
+    std: bool,
+    env: &mut Env,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<TableInfo> {
+    if let Some(first) = env.tables.get(&v.name.name) {
+        duplicate(diags, "value table", &v.name, first.span);
+        return None;
+    }
+    let name = v.name.name.as_str();
+    let mut seen: BTreeMap<String, crate::span::Span> = BTreeMap::new();
+    let mut entries = Vec::new();
+    let mut ty = Ty::Null;
+    let mut known = Vec::new();
+    for e in &v.entries {
+        for k in &e.keys {
+            let text = key_text(k);
+            let folded = if v.ignore_case {
+                text.trim().to_lowercase()
+            } else {
+                text.clone()
+            };
+            if let Some(first) = seen.insert(folded, e.span) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateKey,
+                        format!("`{text}` appears twice in value table `{name}`"),
+                    )
+                    .primary(e.span, "duplicate key")
+                    .context(first, "first entry")
+                    .help_opt(v.ignore_case.then(|| {
+                        "the table ignores case, so keys differing only in case collide".to_string()
+                    })),
+                );
+            }
+            entries.push((text, out_json(&e.output)));
+        }
+        ty = Ty::join(&ty, &out_type(&e.output));
+        known.extend(out_known(&e.output, name, e.span));
+    }
+    let (otherwise, keep) = match v.otherwise.as_ref().map(|o| &o.kind) {
+        None => (TableElse::Fail, false),
+        Some(ElseKind::Reject(r)) => (
+            TableElse::Reject(r.as_ref().map(|s| s.value.clone())),
+            false,
+        ),
+        Some(ElseKind::Hold(r)) => (TableElse::Hold(r.as_ref().map(|s| s.value.clone())), false),
+        Some(ElseKind::Skip) => (TableElse::Skip, false),
+        Some(ElseKind::Keep) => (TableElse::Keep, true),
+        Some(ElseKind::Output(o)) => {
+            ty = Ty::join(&ty, &out_type(o));
+            let span = v.otherwise.as_ref().map(|e| e.span).unwrap_or(v.span);
+            known.extend(out_known(o, name, span));
+            (TableElse::Output(out_json(o)), false)
+        }
+    };
+    if keep {
+        ty = Ty::join(&ty, &Ty::Text);
+    }
+    env.tables.insert(
+        name.to_string(),
+        TableEnv {
+            ty,
+            known: (!keep).then_some(known),
+            otherwise: otherwise.clone(),
+            span: v.name.span,
+            std,
+        },
+    );
+    Some(TableInfo {
+        name: name.to_string(),
+        ignore_case: v.ignore_case,
+        entries,
+        otherwise,
+        std,
+    })
+}
+
+fn param_type(p: &ast::Param, diags: &mut Vec<Diagnostic>) -> Ty {
+    let Some(t) = &p.ty else { return Ty::Any };
+    Ty::from_column_type(&t.name).unwrap_or_else(|| {
+        diags.push(
+            Diagnostic::new(
+                Code::UnknownType,
+                format!("unknown parameter type `{}`", t.name),
+            )
+            .primary(t.span, "not a type")
+            .help_opt(did_you_mean(&t.name, Ty::COLUMN_TYPES.iter().copied())),
+        );
+        Ty::Any
+    })
+}
+
+/// Registers every function's signature so bodies may call functions declared later.
+pub fn declare_fns(fns: &[&ast::FnDecl], env: &mut Env, diags: &mut Vec<Diagnostic>) {
+    for f in fns {
+        if let Some(first) = env.fns.get(&f.name.name) {
+            duplicate(diags, "function", &f.name, first.span);
+            continue;
+        }
+        let params = f
+            .params
+            .iter()
+            .map(|p| (p.name.name.clone(), param_type(p, diags)))
+            .collect();
+        let ret = f
+            .ret
+            .as_ref()
+            .and_then(|r| Ty::from_column_type(&r.name))
+            .unwrap_or(Ty::Any);
+        env.fns.insert(
+            f.name.name.clone(),
+            FnEnv {
+                params,
+                ret,
+                fallible: false,
+                known: None,
+                span: f.name.span,
+            },
+        );
+    }
+}
+
+/// Checks bodies, learning each function's return type and fallibility; runs until stable so a
+/// function calling a later one sees its final signature.
+pub fn check_fns(
+    fns: &[&ast::FnDecl],
+    env: &mut Env,
+    usage: &mut Usage,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<FunctionInfo> {
+    let mut infos = Vec::new();
+    for round in 0..3 {
+        infos.clear();
+        let mut round_diags = Vec::new();
+        for f in fns {
+            let Some(fenv) = env.fns.get(&f.name.name) else {
+                continue;
+            };
+            let params = fenv.params.clone();
+            let mut cx = ExprChecker {
+                env,
+                scope: Scope::Params(&params),
+                usage,
+                diags: &mut round_diags,
+            };
+            let t = cx.check(&f.body);
+            if let Some(fenv) = env.fns.get_mut(&f.name.name) {
+                if f.ret.is_none() {
+                    fenv.ret = t.ty.clone();
+                }
+                fenv.fallible = t.fallible.is_some();
+                fenv.known = t.known.clone();
+            }
+            infos.push(FunctionInfo {
+                name: f.name.name.clone(),
+                params: params.iter().map(|(n, _)| n.clone()).collect(),
+                body: t.ir,
+            });
+        }
+        if round == 2 {
+            diags.extend(round_diags);
+        }
+    }
+    recursion(fns, diags);
+    infos
+}
+
+/// A function that reaches itself through calls would never finish.
+fn recursion(fns: &[&ast::FnDecl], diags: &mut Vec<Diagnostic>) {
+    let calls: BTreeMap<&str, Vec<&str>> = fns
+        .iter()
+        .map(|f| (f.name.name.as_str(), callees(&f.body)))
+        .collect();
+    for f in fns {
+        let mut stack = vec![f.name.name.as_str()];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            for c in calls.get(n).into_iter().flatten() {
+                if *c == f.name.name {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::RecursiveFunction,
+                            format!("function `{}` calls itself", f.name.name),
+                        )
+                        .primary(f.name.span, "recursive")
+                        .help("functions cannot recurse: a row must always finish"),
+                    );
+                    return;
+                }
+                if seen.insert(*c) {
+                    stack.push(c);
+                }
+            }
+        }
+    }
+}
+
+fn callees(e: &ast::Expr) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        use ast::ExprKind::*;
+        match &e.kind {
+            Call { callee, args, .. } => {
+                out.push(callee.name.as_str());
+                stack.extend(args);
+            }
+            Field(b, _) | Not(b) | Neg(b) => stack.push(b),
+            Binary(_, l, r) => stack.extend([l.as_ref(), r.as_ref()]),
+            In(v, l) => {
+                stack.push(v);
+                stack.extend(l);
+            }
+            If {
+                cond,
+                then,
+                otherwise,
+            } => stack.extend([cond.as_ref(), then.as_ref(), otherwise.as_ref()]),
+            Lookup { args, .. } => stack.extend(args),
+            Owner { email, .. } => stack.push(email),
+            List(items) => stack.extend(items),
+            Record(fields) => stack.extend(fields.iter().map(|f| &f.value)),
+            Literal(_) | Name(_) | Reject(_) | Hold(_) | Duration(..) => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,65 @@
+//! What expressions are checked against: sources and their columns, value tables, functions,
+//! the schema, and which map makes which object from which source.
+
+use super::model::{MigrationInfo, TableElse};
+use super::schema::Schema;
+use super::types::{Known, Ty};
+use crate::span::Span;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+pub struct ColumnEnv {
+    pub ty: Ty,
+    pub span: Span,
+}
+
+pub struct SourceEnv {
+    pub columns: BTreeMap<String, ColumnEnv>,
+    pub key: Vec<String>,
+    pub span: Span,
+}
+
+pub struct TableEnv {
+    pub ty: Ty,
+    /// The outputs, or `None` when `else => keep` lets unknown input through.
+    pub known: Option<Vec<Known>>,
+    pub otherwise: TableElse,
+    pub span: Span,
+    pub std: bool,
+}
+
+pub struct FnEnv {
+    pub params: Vec<(String, Ty)>,
+    pub ret: Ty,
+    pub fallible: bool,
+    /// Every value the body can produce, when known (value-table outputs, literals).
+    pub known: Option<Vec<Known>>,
+    pub span: Span,
+}
+
+#[derive(Default)]
+pub struct Env {
+    pub migration: MigrationInfo,
+    pub schema: Schema,
+    pub sources: BTreeMap<String, SourceEnv>,
+    pub tables: BTreeMap<String, TableEnv>,
+    pub fns: BTreeMap<String, FnEnv>,
+    /// source → the objects its (non-merge) maps create.
+    pub made_from: HashMap<String, Vec<String>>,
+}
+
+/// What the spec actually uses, for the unused-declaration warnings.
+#[derive(Default)]
+pub struct Usage {
+    pub tables: BTreeSet<String>,
+    pub fns: BTreeSet<String>,
+    pub looked_up: BTreeSet<String>,
+}
+
+/// The names an expression can see.
+#[derive(Clone, Copy)]
+pub enum Scope<'a> {
+    /// A row of this source.
+    Row(&'a str),
+    /// The parameters of a user function.
+    Params(&'a [(String, Ty)]),
+}

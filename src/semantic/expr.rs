@@ -1,0 +1,747 @@
+//! Type-checks one expression and lowers it to IR in the same walk.
+
+use super::builtins::{self, Builtin};
+use super::env::{Env, Scope, Usage};
+use super::model::TableElse;
+use super::types::{Known, LookupUse, Ty, Typed};
+use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::plan::ir::{self, Const};
+use crate::span::Span;
+use crate::syntax::ast::{self, BinOp, ExprKind, Literal, MissAction};
+
+pub struct ExprChecker<'a> {
+    pub env: &'a Env,
+    pub scope: Scope<'a>,
+    pub usage: &'a mut Usage,
+    pub diags: &'a mut Vec<Diagnostic>,
+}
+
+pub fn literal_const(l: &Literal) -> Const {
+    match l {
+        Literal::Str(s) => Const::Text { value: s.clone() },
+        Literal::Number(n) => Const::Number { value: *n },
+        Literal::Bool(b) => Const::Bool { value: *b },
+        Literal::Null => Const::Null,
+    }
+}
+
+/// UPPER_SNAKE names are option values when no column has that name.
+pub fn looks_like_option(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+impl<'a> ExprChecker<'a> {
+    fn err(&mut self, d: Diagnostic) -> Typed {
+        self.diags.push(d);
+        Typed::error()
+    }
+
+    pub fn check(&mut self, e: &ast::Expr) -> Typed {
+        match &e.kind {
+            ExprKind::Literal(l) => literal(l, e.span),
+            ExprKind::Name(id) => self.name(id),
+            ExprKind::Field(base, name) => self.field(base, name),
+            ExprKind::Call { callee, args, .. } => self.call(callee, args, e.span),
+            ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e.span),
+            ExprKind::Not(a) => {
+                let t = self.check(a);
+                self.expect_bool(&t, a.span);
+                let ir = ir::Expr::Not {
+                    arg: Box::new(t.ir.clone()),
+                };
+                Typed::new(Ty::Bool, ir).absorb(&[&t])
+            }
+            ExprKind::Neg(a) => {
+                let t = self.check(a);
+                if !t.ty.is_number() && !t.ty.is_lenient() {
+                    self.mismatch(a.span, "a number", &t.ty);
+                }
+                let ir = ir::Expr::Neg {
+                    arg: Box::new(t.ir.clone()),
+                };
+                Typed::new(t.ty.clone(), ir).absorb(&[&t])
+            }
+            ExprKind::In(v, list) => {
+                let t = self.check(v);
+                let items: Vec<Typed> = list.iter().map(|i| self.check(i)).collect();
+                let ir = ir::Expr::In {
+                    arg: Box::new(t.ir.clone()),
+                    list: items.iter().map(|i| i.ir.clone()).collect(),
+                };
+                let mut out = Typed::new(Ty::Bool, ir).absorb(&[&t]);
+                for i in &items {
+                    out = out.absorb(&[i]);
+                }
+                out
+            }
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => self.if_expr(cond, then, otherwise),
+            ExprKind::Lookup {
+                source,
+                args,
+                column,
+                miss,
+            } => self.lookup(source, args, column.as_ref(), miss.as_ref(), e.span),
+            ExprKind::Owner { email, miss } => self.owner(email, miss.as_ref(), e.span),
+            ExprKind::Reject(s) => Typed::new(
+                Ty::Never,
+                ir::Expr::Reject {
+                    reason: s.value.clone(),
+                },
+            ),
+            ExprKind::Hold(s) => Typed::new(
+                Ty::Never,
+                ir::Expr::Hold {
+                    reason: s.value.clone(),
+                },
+            ),
+            ExprKind::Duration(n, unit) => Typed::new(
+                Ty::Duration,
+                ir::Expr::Const {
+                    value: Const::Duration {
+                        amount: *n,
+                        unit: *unit,
+                    },
+                },
+            ),
+            ExprKind::List(items) => self.list(items),
+            ExprKind::Record(fields) => self.record(fields),
+        }
+    }
+
+    pub fn mismatch(&mut self, span: Span, expected: &str, found: &Ty) {
+        self.diags.push(
+            Diagnostic::new(
+                Code::TypeMismatch,
+                format!("expected {expected}, found {}", found.name()),
+            )
+            .primary(span, format!("this is {}", found.name())),
+        );
+    }
+
+    fn expect_bool(&mut self, t: &Typed, span: Span) {
+        if t.ty != Ty::Bool && !t.ty.is_lenient() {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::NotBoolean,
+                    format!("expected true or false, found {}", t.ty.name()),
+                )
+                .primary(span, "not a condition")
+                .help("compare it: `x == \"value\"`, `x != null`"),
+            );
+        }
+    }
+
+    fn name(&mut self, id: &ast::Ident) -> Typed {
+        let (found, candidates): (Option<Typed>, Vec<String>) = match self.scope {
+            Scope::Row(source) => {
+                let src = self.env.sources.get(source);
+                let found = src.and_then(|s| s.columns.get(&id.name)).map(|c| {
+                    Typed::new(
+                        c.ty.clone(),
+                        ir::Expr::Column {
+                            name: id.name.clone(),
+                        },
+                    )
+                });
+                let names = src
+                    .map(|s| s.columns.keys().cloned().collect())
+                    .unwrap_or_default();
+                (found, names)
+            }
+            Scope::Params(params) => {
+                let found = params
+                    .iter()
+                    .position(|(n, _)| *n == id.name)
+                    .map(|i| Typed::new(params[i].1.clone(), ir::Expr::Param { index: i }));
+                (found, params.iter().map(|(n, _)| n.clone()).collect())
+            }
+        };
+        if let Some(t) = found {
+            return t;
+        }
+        if looks_like_option(&id.name) {
+            let mut t = Typed::new(
+                Ty::Text,
+                ir::Expr::Const {
+                    value: Const::Text {
+                        value: id.name.clone(),
+                    },
+                },
+            );
+            t.known = Some(vec![Known {
+                text: id.name.clone(),
+                span: id.span,
+                table: None,
+            }]);
+            return t;
+        }
+        let what = match self.scope {
+            Scope::Params(_) => "parameter",
+            _ => "column",
+        };
+        let source = match self.scope {
+            Scope::Row(s) => format!(" of source `{s}`"),
+            _ => String::new(),
+        };
+        let d = Diagnostic::new(
+            Code::UnknownColumn,
+            format!("unknown {what} `{}`{source}", id.name),
+        )
+        .primary(id.span, format!("no such {what}"))
+        .help_opt(did_you_mean(
+            &id.name,
+            candidates.iter().map(String::as_str),
+        ));
+        self.err(d)
+    }
+
+    fn field(&mut self, base: &ast::Expr, name: &ast::Ident) -> Typed {
+        let t = self.check(base);
+        let ty = match &t.ty {
+            Ty::Composite(c) if !self.env.schema.composites.contains_key(c) => {
+                match builtins::intrinsic_subfield(c, &name.name) {
+                    Some(ty) => ty,
+                    None => {
+                        let d = Diagnostic::new(
+                            Code::UnknownField,
+                            format!("`{c}` has no field `{}`", name.name),
+                        )
+                        .primary(name.span, "unknown subfield")
+                        .help_opt(did_you_mean(
+                            &name.name,
+                            builtins::intrinsic_fields(c).iter().copied(),
+                        ));
+                        return self.err(d);
+                    }
+                }
+            }
+            Ty::Composite(c) => {
+                let comp = self.env.schema.composites.get(c);
+                match comp.and_then(|c| c.fields.iter().find(|f| f.name == name.name)) {
+                    Some(f) => super::assign::field_value_type(&f.ty),
+                    None => {
+                        let names: Vec<&str> = comp
+                            .map(|c| c.fields.iter().map(|f| f.name.as_str()).collect())
+                            .unwrap_or_default();
+                        let d = Diagnostic::new(
+                            Code::UnknownField,
+                            format!("`{c}` has no field `{}`", name.name),
+                        )
+                        .primary(name.span, "unknown subfield")
+                        .help_opt(did_you_mean(&name.name, names));
+                        return self.err(d);
+                    }
+                }
+            }
+            Ty::Any | Ty::Record(_) => Ty::Any,
+            other => {
+                let d = Diagnostic::new(
+                    Code::TypeMismatch,
+                    format!("{} has no fields", other.name()),
+                )
+                .primary(name.span, "no field to read");
+                return self.err(d);
+            }
+        };
+        let ir = ir::Expr::Field {
+            arg: Box::new(t.ir.clone()),
+            name: name.name.clone(),
+        };
+        Typed::new(ty, ir).absorb(&[&t])
+    }
+
+    fn call(&mut self, callee: &ast::Ident, args: &[ast::Expr], span: Span) -> Typed {
+        if self.env.tables.contains_key(&callee.name) {
+            return self.table_call(callee, args, span);
+        }
+        if self.env.fns.contains_key(&callee.name) {
+            return self.fn_call(callee, args, span);
+        }
+        if let Some(b) = builtins::find(&callee.name) {
+            return self.builtin_call(b, callee, args, span);
+        }
+        self.unknown_callee(callee)
+    }
+
+    fn unknown_callee(&mut self, callee: &ast::Ident) -> Typed {
+        let tables: Vec<String> = self.env.tables.keys().cloned().collect();
+        let fns: Vec<String> = self
+            .env
+            .fns
+            .keys()
+            .cloned()
+            .chain(builtins::names().map(String::from))
+            .collect();
+        let table_hint = did_you_mean(&callee.name, tables.iter().map(String::as_str));
+        let fn_hint = did_you_mean(&callee.name, fns.iter().map(String::as_str));
+        let capitalised = callee.name.starts_with(|c: char| c.is_ascii_uppercase());
+        let d = if table_hint.is_some() || (capitalised && fn_hint.is_none()) {
+            Diagnostic::new(
+                Code::UnknownValueTable,
+                format!("unknown value table `{}`", callee.name),
+            )
+            .primary(callee.span, "no `values` block has this name")
+            .help_opt(table_hint)
+        } else {
+            Diagnostic::new(
+                Code::UnknownFunction,
+                format!("unknown function `{}`", callee.name),
+            )
+            .primary(callee.span, "neither a built-in nor a `fn` of this spec")
+            .help_opt(fn_hint.or(Some("`mapc explain functions` lists the built-ins".into())))
+        };
+        self.err(d)
+    }
+
+    fn arity(&mut self, callee: &ast::Ident, span: Span, expected: &str, found: usize) {
+        self.diags.push(
+            Diagnostic::new(
+                Code::Arity,
+                format!("`{}` takes {expected}, given {found}", callee.name),
+            )
+            .primary(span, "wrong number of arguments"),
+        );
+    }
+
+    fn table_call(&mut self, callee: &ast::Ident, args: &[ast::Expr], span: Span) -> Typed {
+        self.usage.tables.insert(callee.name.clone());
+        if args.len() != 1 {
+            self.arity(callee, span, "1 argument", args.len());
+            return Typed::error();
+        }
+        let arg = self.check(&args[0]);
+        let table = &self.env.tables[&callee.name];
+        let ir = ir::Expr::Table {
+            table: callee.name.clone(),
+            arg: Box::new(arg.ir.clone()),
+        };
+        let mut t = Typed::new(table.ty.clone(), ir).absorb(&[&arg]);
+        t.known = table.known.clone();
+        if matches!(table.otherwise, TableElse::Fail) {
+            t = t.fallible_at(callee.span);
+        }
+        t
+    }
+
+    fn fn_call(&mut self, callee: &ast::Ident, args: &[ast::Expr], span: Span) -> Typed {
+        self.usage.fns.insert(callee.name.clone());
+        let f = &self.env.fns[&callee.name];
+        let (params, ret, fallible, known) =
+            (f.params.clone(), f.ret.clone(), f.fallible, f.known.clone());
+        if args.len() != params.len() {
+            self.arity(
+                callee,
+                span,
+                &format!("{} argument(s)", params.len()),
+                args.len(),
+            );
+            return Typed::error();
+        }
+        let checked: Vec<Typed> = args.iter().map(|a| self.check(a)).collect();
+        for ((arg, t), (pname, pty)) in args.iter().zip(&checked).zip(&params) {
+            if !super::assign::value_fits(pty, &t.ty) {
+                self.mismatch(
+                    arg.span,
+                    &format!("{} for parameter `{pname}`", pty.name()),
+                    &t.ty,
+                );
+            }
+        }
+        let ir = ir::Expr::Function {
+            name: callee.name.clone(),
+            args: checked.iter().map(|t| t.ir.clone()).collect(),
+        };
+        let mut out = Typed::new(ret, ir);
+        for c in &checked {
+            out = out.absorb(&[c]);
+        }
+        out.known = known;
+        if fallible {
+            out = out.fallible_at(callee.span);
+        }
+        out
+    }
+
+    fn builtin_call(
+        &mut self,
+        b: &Builtin,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Typed {
+        let max = if b.variadic {
+            usize::MAX
+        } else {
+            b.params.len()
+        };
+        if args.len() < b.required || args.len() > max {
+            let expected = match (b.variadic, b.required == b.params.len()) {
+                (true, _) => format!("at least {} argument(s)", b.required),
+                (false, true) => format!("{} argument(s)", b.required),
+                (false, false) => format!("{} to {} arguments", b.required, b.params.len()),
+            };
+            self.arity(callee, span, &expected, args.len());
+            return Typed::error();
+        }
+        let checked: Vec<Typed> = args.iter().map(|a| self.check(a)).collect();
+        for (i, (arg, t)) in args.iter().zip(&checked).enumerate() {
+            let param = b
+                .params
+                .get(i)
+                .or(b.params.last())
+                .copied()
+                .unwrap_or(builtins::Arg::Any);
+            if !builtins::accepts(param, &t.ty) {
+                self.mismatch(arg.span, &format!("{param:?}").to_lowercase(), &t.ty);
+            }
+        }
+        self.check_format_arg(b, args);
+        let tys: Vec<Ty> = checked.iter().map(|t| t.ty.clone()).collect();
+        let ir = ir::Expr::Builtin {
+            name: b.name.to_string(),
+            args: checked.iter().map(|t| t.ir.clone()).collect(),
+        };
+        let mut out = Typed::new(builtins::return_type(b, &tys), ir);
+        for c in &checked {
+            out = out.absorb(&[c]);
+        }
+        if b.fallible {
+            out = out.fallible_at(callee.span);
+        }
+        out
+    }
+
+    fn check_format_arg(&mut self, b: &Builtin, args: &[ast::Expr]) {
+        if !matches!(b.name, "date" | "datetime" | "format_date") {
+            return;
+        }
+        if let Some(ast::Expr {
+            kind: ExprKind::Literal(Literal::Str(fmt)),
+            span,
+        }) = args.get(1)
+        {
+            if let Some(d) = super::formats::check(fmt, *span) {
+                self.diags.push(d);
+            }
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, l: &ast::Expr, r: &ast::Expr, span: Span) -> Typed {
+        let lt = self.check(l);
+        let rt = self.check(r);
+        let ir = ir::Expr::Binary {
+            operator: op,
+            lhs: Box::new(lt.ir.clone()),
+            rhs: Box::new(rt.ir.clone()),
+        };
+        match op {
+            BinOp::Coalesce => {
+                let mut t = Typed::new(Ty::join(&lt.ty, &rt.ty), ir);
+                t.fallible = rt.fallible;
+                t.lookups = lt.lookups.iter().chain(&rt.lookups).cloned().collect();
+                t.known = merge_known(&lt, &rt);
+                t
+            }
+            BinOp::And | BinOp::Or => {
+                self.expect_bool(&lt, l.span);
+                self.expect_bool(&rt, r.span);
+                Typed::new(Ty::Bool, ir).absorb(&[&lt, &rt])
+            }
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                Typed::new(Ty::Bool, ir).absorb(&[&lt, &rt])
+            }
+            BinOp::Concat => Typed::new(Ty::Text, ir).absorb(&[&lt, &rt]),
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                let ty = self.arithmetic(op, &lt.ty, &rt.ty, span);
+                Typed::new(ty, ir).absorb(&[&lt, &rt])
+            }
+        }
+    }
+
+    fn arithmetic(&mut self, op: BinOp, l: &Ty, r: &Ty, span: Span) -> Ty {
+        use Ty::*;
+        let additive = matches!(op, BinOp::Add | BinOp::Sub);
+        match (l, r) {
+            (Int, Int) => Int,
+            (a, b) if a.is_number() && b.is_number() => Decimal,
+            (Date | DateTime, Duration) if additive => l.clone(),
+            (Duration, Date | DateTime) if op == BinOp::Add => r.clone(),
+            (Date, Date) if op == BinOp::Sub => Int,
+            (a, b) if a.is_lenient() || b.is_lenient() => Any,
+            _ => {
+                let mut d = Diagnostic::new(
+                    Code::TypeMismatch,
+                    format!(
+                        "cannot apply `{}` to {} and {}",
+                        op.symbol(),
+                        l.name(),
+                        r.name()
+                    ),
+                )
+                .primary(span, "here");
+                if *l == Text || *r == Text {
+                    d = d.help("join text with `++`; parse numbers with int() or decimal()");
+                }
+                self.diags.push(d);
+                Any
+            }
+        }
+    }
+
+    fn if_expr(&mut self, cond: &ast::Expr, then: &ast::Expr, otherwise: &ast::Expr) -> Typed {
+        let c = self.check(cond);
+        self.expect_bool(&c, cond.span);
+        let a = self.check(then);
+        let b = self.check(otherwise);
+        let ir = ir::Expr::If {
+            cond: Box::new(c.ir.clone()),
+            then: Box::new(a.ir.clone()),
+            otherwise: Box::new(b.ir.clone()),
+        };
+        let mut t = Typed::new(Ty::join(&a.ty, &b.ty), ir).absorb(&[&c, &a, &b]);
+        t.known = merge_known(&a, &b);
+        t
+    }
+
+    fn lookup(
+        &mut self,
+        source: &ast::Ident,
+        args: &[ast::Expr],
+        column: Option<&ast::Ident>,
+        miss: Option<&ast::MissPolicy>,
+        span: Span,
+    ) -> Typed {
+        let checked: Vec<Typed> = args.iter().map(|a| self.check(a)).collect();
+        let Some(src) = self.env.sources.get(&source.name) else {
+            return self.unknown_source(source);
+        };
+        self.usage.looked_up.insert(source.name.clone());
+        if src.key.len() != args.len() && !src.key.is_empty() {
+            self.arity(
+                source,
+                span,
+                &format!(
+                    "{} key value(s) (its key is {})",
+                    src.key.len(),
+                    src.key.join(", ")
+                ),
+                args.len(),
+            );
+        }
+        let ir = ir::Expr::Lookup {
+            source: source.name.clone(),
+            object: None,
+            args: checked.iter().map(|t| t.ir.clone()).collect(),
+            column: column.map(|c| c.name.clone()),
+            miss: miss.map(|m| m.action.clone()),
+        };
+        let mut out = match column {
+            Some(col) => {
+                let Some(c) = src.columns.get(&col.name) else {
+                    let names: Vec<&str> = src.columns.keys().map(String::as_str).collect();
+                    let d = Diagnostic::new(
+                        Code::UnknownColumn,
+                        format!("unknown column `{}` of source `{}`", col.name, source.name),
+                    )
+                    .primary(col.span, "no such column")
+                    .help_opt(did_you_mean(&col.name, names));
+                    return self.err(d);
+                };
+                let t = Typed::new(c.ty.clone(), ir);
+                if miss.is_none() {
+                    t.fallible_at(span)
+                } else {
+                    t
+                }
+            }
+            None => {
+                let objects = self
+                    .env
+                    .made_from
+                    .get(&source.name)
+                    .cloned()
+                    .unwrap_or_default();
+                if objects.is_empty() {
+                    self.diags.push(
+                        Diagnostic::new(Code::LookupUnmapped, format!("`{}` is looked up but never mapped", source.name))
+                            .primary(source.span, "no `map` makes records from this source")
+                            .help(format!("add `map {} -> Object {{ … }}`, or read a column: `lookup {}(…).column`", source.name, source.name)),
+                    );
+                }
+                if miss.is_none() {
+                    self.no_miss_policy(span, "lookup");
+                }
+                let mut t = Typed::new(
+                    if objects.is_empty() {
+                        Ty::Any
+                    } else {
+                        Ty::Ref(objects)
+                    },
+                    ir,
+                );
+                t.lookups.push(LookupUse {
+                    source: source.name.clone(),
+                    span,
+                });
+                t
+            }
+        };
+        self.check_default_policy(miss, "a lookup");
+        for c in &checked {
+            out = out.absorb(&[c]);
+        }
+        out
+    }
+
+    fn unknown_source(&mut self, source: &ast::Ident) -> Typed {
+        let names: Vec<&str> = self.env.sources.keys().map(String::as_str).collect();
+        let d = Diagnostic::new(
+            Code::UnknownSource,
+            format!("unknown source `{}`", source.name),
+        )
+        .primary(source.span, "no `source` has this name")
+        .help_opt(did_you_mean(&source.name, names));
+        self.err(d)
+    }
+
+    fn no_miss_policy(&mut self, span: Span, what: &str) {
+        self.diags.push(
+            Diagnostic::new(
+                Code::NoMissPolicy,
+                format!("this {what} does not say what happens when nothing matches"),
+            )
+            .primary(span, "no miss policy")
+            .help("add `on missing reject | null | skip | hold | placeholder`"),
+        );
+    }
+
+    fn check_default_policy(&mut self, miss: Option<&ast::MissPolicy>, what: &str) {
+        let Some(m) = miss else { return };
+        if m.action != MissAction::Default {
+            return;
+        }
+        if what != "an owner" {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::NoMissPolicy,
+                    format!("`on missing default` is for owners, not {what}"),
+                )
+                .primary(m.span, "not available here"),
+            );
+        } else if self.env.migration.default_owner.is_none() {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::DefaultOwner,
+                    "`on missing default` but the migration has no default owner",
+                )
+                .primary(m.span, "no default owner to fall back to")
+                .help("add `default owner \"someone@example.com\"` to the migration header"),
+            );
+        }
+    }
+
+    fn owner(&mut self, email: &ast::Expr, miss: Option<&ast::MissPolicy>, span: Span) -> Typed {
+        let t = self.check(email);
+        if !builtins::accepts(builtins::Arg::Text, &t.ty) {
+            self.mismatch(email.span, "an email address (text)", &t.ty);
+        }
+        if miss.is_none() {
+            self.no_miss_policy(span, "owner resolution");
+        }
+        self.check_default_policy(miss, "an owner");
+        let ty = match self.env.schema.target.users_object() {
+            Some(users) => Ty::Ref(vec![users.to_string()]),
+            None => Ty::Any,
+        };
+        let ir = ir::Expr::Owner {
+            email: Box::new(t.ir.clone()),
+            miss: miss.map(|m| m.action.clone()),
+        };
+        Typed::new(ty, ir).absorb(&[&t])
+    }
+
+    fn list(&mut self, items: &[ast::Expr]) -> Typed {
+        let checked: Vec<Typed> = items.iter().map(|i| self.check(i)).collect();
+        let elem = checked
+            .iter()
+            .fold(Ty::Null, |acc, t| Ty::join(&acc, &t.ty));
+        let ir = ir::Expr::List {
+            items: checked.iter().map(|t| t.ir.clone()).collect(),
+        };
+        let mut out = Typed::new(Ty::List(Box::new(elem)), ir);
+        for c in &checked {
+            out = out.absorb(&[c]);
+        }
+        out
+    }
+
+    fn record(&mut self, fields: &[ast::RecordField]) -> Typed {
+        let checked: Vec<(String, Typed)> = fields
+            .iter()
+            .map(|f| (f.key.dotted(), self.check(&f.value)))
+            .collect();
+        let ir = ir::Expr::Record {
+            fields: checked
+                .iter()
+                .map(|(k, t)| (k.clone(), t.ir.clone()))
+                .collect(),
+        };
+        let mut out = Typed::new(
+            Ty::Record(checked.iter().map(|(k, _)| k.clone()).collect()),
+            ir,
+        );
+        for (_, c) in &checked {
+            out = out.absorb(&[c]);
+        }
+        out
+    }
+}
+
+fn literal(l: &Literal, span: Span) -> Typed {
+    let ty = match l {
+        Literal::Str(_) => Ty::Text,
+        Literal::Number(n) if n.fract() == 0.0 => Ty::Int,
+        Literal::Number(_) => Ty::Decimal,
+        Literal::Bool(_) => Ty::Bool,
+        Literal::Null => Ty::Null,
+    };
+    let mut t = Typed::new(
+        ty,
+        ir::Expr::Const {
+            value: literal_const(l),
+        },
+    );
+    match l {
+        Literal::Str(s) => {
+            t.known = Some(vec![Known {
+                text: s.clone(),
+                span,
+                table: None,
+            }])
+        }
+        Literal::Null => t.known = Some(Vec::new()),
+        _ => {}
+    }
+    t
+}
+
+/// Both sides' known values, when both are known (a reject or hold side adds none).
+fn merge_known(a: &Typed, b: &Typed) -> Option<Vec<Known>> {
+    let side = |t: &Typed| {
+        if t.ty == Ty::Never {
+            Some(Vec::new())
+        } else {
+            t.known.clone()
+        }
+    };
+    let mut all = side(a)?;
+    all.extend(side(b)?);
+    Some(all)
+}

@@ -1,0 +1,430 @@
+//! Checks each `map` block: its target paths, values, identity and dedupe keys, required fields,
+//! and records the lookups that order the load.
+
+use super::assign::{self, link_targets};
+use super::env::{Env, Scope, Usage};
+use super::expr::ExprChecker;
+use super::model::{Assignment, Edge, MapInfo, MergeInfo};
+use super::schema::{Field, FieldType, Object, PathLookup};
+use super::types::Typed;
+use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::plan::ir;
+use crate::span::Span;
+use crate::syntax::ast::{self, MapStmt};
+use std::collections::HashMap;
+
+pub struct MapChecker<'a> {
+    pub env: &'a Env,
+    pub usage: &'a mut Usage,
+    pub diags: &'a mut Vec<Diagnostic>,
+    pub edges: Vec<Edge>,
+    /// Where each edge's lookup is written, parallel to `edges`.
+    pub edge_spans: Vec<Span>,
+}
+
+pub fn map_name(m: &ast::MapDecl) -> String {
+    match &m.alias {
+        Some(a) => a.name.clone(),
+        None => format!("{}_{}", m.source.name, m.target.name),
+    }
+}
+
+impl<'a> MapChecker<'a> {
+    fn expr(&mut self, source: &str, e: &ast::Expr) -> Typed {
+        let mut cx = ExprChecker {
+            env: self.env,
+            scope: Scope::Row(source),
+            usage: self.usage,
+            diags: self.diags,
+        };
+        cx.check(e)
+    }
+
+    pub fn unhandled(&mut self, t: &Typed, what: &str) {
+        if let Some(span) = t.fallible {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::Unhandled,
+                    format!("{what} can fail, and nothing says what happens then"),
+                )
+                .primary(span, "this can fail")
+                .help("end it with `?? fallback` or `?? reject \"reason\"`"),
+            );
+        }
+    }
+
+    pub fn check(&mut self, m: &ast::MapDecl) -> Option<MapInfo> {
+        let name = map_name(m);
+        if !self.env.sources.contains_key(&m.source.name) {
+            let names: Vec<&str> = self.env.sources.keys().map(String::as_str).collect();
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnknownSource,
+                    format!("unknown source `{}`", m.source.name),
+                )
+                .primary(m.source.span, "no `source` has this name")
+                .help_opt(did_you_mean(&m.source.name, names)),
+            );
+            return None;
+        }
+        let env: &'a Env = self.env;
+        let Some(object) = env.schema.object(&m.target.name) else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnknownObject,
+                    format!("unknown object `{}`", m.target.name),
+                )
+                .primary(m.target.span, "not an object of this target")
+                .help_opt(did_you_mean(&m.target.name, self.env.schema.object_names())),
+            );
+            return None;
+        };
+        if object.readonly {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::ReadonlyField,
+                    format!("`{}` cannot be written", object.name),
+                )
+                .primary(m.target.span, "a read-only object of the target")
+                .help("owners are matched by email with `owner(email) on missing …`"),
+            );
+        }
+        let source = m.source.name.as_str();
+        let when = m.when.as_ref().map(|w| {
+            let t = self.expr(source, w);
+            if t.ty != super::types::Ty::Bool && !t.ty.is_lenient() {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::NotBoolean,
+                        format!("`when` needs true or false, found {}", t.ty.name()),
+                    )
+                    .primary(w.span, "not a condition"),
+                );
+            }
+            self.unhandled(&t, "this condition");
+            t.ir
+        });
+        let merge = m
+            .merge
+            .as_ref()
+            .and_then(|mg| self.merge(source, object, mg));
+        let mut info = MapInfo {
+            name,
+            source: source.to_string(),
+            object: object.name.clone(),
+            when,
+            merge,
+            identity: None,
+            dedupe: Vec::new(),
+            assignments: Vec::new(),
+            lossy: Vec::new(),
+        };
+        let mut assigned: HashMap<String, Span> = HashMap::new();
+        for stmt in &m.stmts {
+            self.stmt(m, object, stmt, &mut info, &mut assigned);
+        }
+        if m.merge.is_none() {
+            self.required(m, object, &assigned);
+        }
+        Some(info)
+    }
+
+    fn merge(
+        &mut self,
+        source: &str,
+        object: &'a Object,
+        mg: &ast::MergeClause,
+    ) -> Option<MergeInfo> {
+        let key = self.expr(source, &mg.key);
+        self.unhandled(&key, "this merge key");
+        let made = self.env.made_from.get(&mg.source.name);
+        if !self.env.sources.contains_key(&mg.source.name) {
+            let names: Vec<&str> = self.env.sources.keys().map(String::as_str).collect();
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnknownSource,
+                    format!("unknown source `{}`", mg.source.name),
+                )
+                .primary(mg.source.span, "no `source` has this name")
+                .help_opt(did_you_mean(&mg.source.name, names)),
+            );
+        } else if !made.is_some_and(|objs| objs.contains(&object.name)) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::LookupUnmapped,
+                    format!(
+                        "no map makes a `{}` from `{}`, so there is nothing to merge into",
+                        object.name, mg.source.name
+                    ),
+                )
+                .primary(mg.source.span, "merged into here"),
+            );
+        }
+        self.usage.looked_up.insert(mg.source.name.clone());
+        let Some(miss) = &mg.miss else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::NoMissPolicy,
+                    "this merge does not say what happens when the record is missing",
+                )
+                .primary(mg.span, "no miss policy")
+                .help("add `on missing reject | skip | hold`"),
+            );
+            return None;
+        };
+        Some(MergeInfo {
+            source: mg.source.name.clone(),
+            key: key.ir,
+            miss: miss.action.clone(),
+        })
+    }
+
+    fn stmt(
+        &mut self,
+        m: &ast::MapDecl,
+        object: &'a Object,
+        stmt: &MapStmt,
+        info: &mut MapInfo,
+        assigned: &mut HashMap<String, Span>,
+    ) {
+        match stmt {
+            MapStmt::Assign {
+                path,
+                value,
+                deferred,
+                ..
+            } => {
+                if let Some(a) = self.assign(m, object, path, value, *deferred, assigned) {
+                    info.assignments.push(a);
+                }
+            }
+            MapStmt::Identity { path, value, .. } => {
+                self.identity(object, path);
+                info.identity = Some(path.dotted());
+                if let Some(v) = value {
+                    if let Some(a) = self.assign(m, object, path, v, false, assigned) {
+                        info.assignments.push(a);
+                    }
+                }
+            }
+            MapStmt::Dedupe { paths, .. } => {
+                for p in paths {
+                    if self.resolve(object, p, Code::DedupeNotField).is_some() {
+                        info.dedupe.push(p.dotted());
+                    }
+                }
+            }
+            MapStmt::Lossy { note, .. } => info.lossy.push(note.value.clone()),
+        }
+    }
+
+    /// Resolves a target path, reporting `code` with "did you mean" when it does not exist.
+    fn resolve(
+        &mut self,
+        object: &'a Object,
+        path: &ast::FieldPath,
+        code: Code,
+    ) -> Option<(&'a Field, &'a Field)> {
+        let parts: Vec<&str> = path.parts.iter().map(|p| p.name.as_str()).collect();
+        let env: &'a Env = self.env;
+        match env.schema.resolve_path(object, &parts) {
+            PathLookup::Found { top, leaf } => Some((top, leaf)),
+            PathLookup::Missing { at, within } => {
+                let part = &path.parts[at.min(path.parts.len() - 1)];
+                let owner = if at == 0 {
+                    format!("`{}`", object.name)
+                } else {
+                    format!("`{}`", parts[..at].join("."))
+                };
+                let kind = if code == Code::UnknownField {
+                    "field"
+                } else {
+                    "target field"
+                };
+                let d = Diagnostic::new(code, format!("{owner} has no {kind} `{}`", part.name))
+                    .primary(part.span, "unknown field")
+                    .help_opt(
+                        did_you_mean(&part.name, within.iter().map(|f| f.name.as_str())).or_else(
+                            || {
+                                (at == 0).then(|| {
+                                    format!(
+                                        "declare it: `extend {} {{ {} text }}`",
+                                        object.name, part.name
+                                    )
+                                })
+                            },
+                        ),
+                    );
+                self.diags.push(d);
+                None
+            }
+            PathLookup::NotComposite { at, field } => {
+                let part = &path.parts[at.min(path.parts.len() - 1)];
+                self.diags.push(
+                    Diagnostic::new(
+                        code,
+                        format!(
+                            "`{}` is {} and has no subfields",
+                            field.name,
+                            field.ty.describe()
+                        ),
+                    )
+                    .primary(part.span, "no such subfield"),
+                );
+                None
+            }
+        }
+    }
+
+    fn identity(&mut self, object: &'a Object, path: &ast::FieldPath) {
+        let Some((top, _)) = self.resolve(object, path, Code::IdentityNotField) else {
+            return;
+        };
+        let sub = path.parts.get(1).map(|p| p.name.as_str());
+        let unique = match (&top.unique, sub) {
+            (Some(None), None) => true,
+            (Some(Some(u)), Some(s)) => u == s,
+            _ => false,
+        };
+        if !unique {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::IdentityNotUnique,
+                    format!(
+                        "`{}.{}` is not unique, so it cannot be an identity",
+                        object.name,
+                        path.dotted()
+                    ),
+                )
+                .primary(path.span, "not a unique field")
+                .help(format!(
+                    "declare a unique field: `extend {} {{ sourceSystemId text unique }}`",
+                    object.name
+                )),
+            );
+        }
+    }
+
+    fn assign(
+        &mut self,
+        m: &ast::MapDecl,
+        object: &'a Object,
+        path: &ast::FieldPath,
+        value: &ast::Expr,
+        deferred: bool,
+        assigned: &mut HashMap<String, Span>,
+    ) -> Option<Assignment> {
+        let mut typed = self.expr(&m.source.name, value);
+        let (top, leaf) = self.resolve(object, path, Code::UnknownField)?;
+        let dotted = path.dotted();
+        if let Some(first) = assigned.insert(dotted.clone(), path.span) {
+            self.diags.push(
+                Diagnostic::new(Code::MappedTwice, format!("`{dotted}` is mapped twice"))
+                    .primary(path.span, "mapped again here")
+                    .context(first, "first mapped here"),
+            );
+        }
+        if leaf.readonly || top.readonly {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::ReadonlyField,
+                    format!("`{}.{dotted}` is read-only in the target", object.name),
+                )
+                .primary(path.span, "cannot be written"),
+            );
+        }
+        self.unhandled(&typed, &format!("the value of `{dotted}`"));
+        let target = assign::Target {
+            schema: &self.env.schema,
+            object: &object.name,
+            path: &dotted,
+            field: leaf,
+            span: path.span,
+        };
+        let found = assign::check(&target, &typed, value.span);
+        self.diags.extend(found);
+        self.resolve_lookups(m, object, &dotted, &leaf.ty, deferred, &mut typed);
+        Some(Assignment {
+            path: dotted,
+            value: typed.ir,
+            deferred,
+        })
+    }
+
+    /// Points each record lookup at the object this field accepts, and records load-order edges.
+    fn resolve_lookups(
+        &mut self,
+        m: &ast::MapDecl,
+        object: &Object,
+        field: &str,
+        ty: &FieldType,
+        deferred: bool,
+        typed: &mut Typed,
+    ) {
+        let (accepted, orders) = match ty {
+            FieldType::Relation { objects } => (objects.clone(), true),
+            FieldType::Links { object: link } => {
+                let is_link = self.env.schema.object(link).is_some_and(|o| o.link);
+                (link_targets(&self.env.schema, link), !is_link)
+            }
+            _ => return,
+        };
+        let made_from = &self.env.made_from;
+        let pick = |source: &str| -> Option<String> {
+            made_from
+                .get(source)?
+                .iter()
+                .find(|o| accepted.contains(o))
+                .cloned()
+        };
+        typed.ir.walk_mut(&mut |e| {
+            if let ir::Expr::Lookup {
+                source,
+                object: obj @ None,
+                column: None,
+                ..
+            } = e
+            {
+                *obj = pick(source);
+            }
+        });
+        if deferred || !orders {
+            return;
+        }
+        for l in &typed.lookups {
+            if let Some(dep) = pick(&l.source) {
+                self.edges.push(Edge {
+                    object: object.name.clone(),
+                    depends_on: dep,
+                    map: map_name(m),
+                    field: field.to_string(),
+                });
+                self.edge_spans.push(l.span);
+            }
+        }
+    }
+
+    fn required(&mut self, m: &ast::MapDecl, object: &Object, assigned: &HashMap<String, Span>) {
+        for f in &object.fields {
+            if !f.required || f.default.is_some() || f.readonly {
+                continue;
+            }
+            let mapped = assigned
+                .keys()
+                .any(|p| p == &f.name || p.starts_with(&format!("{}.", f.name)));
+            if !mapped {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::RequiredUnmapped,
+                        format!(
+                            "`{}.{}` is required, and this map does not set it",
+                            object.name, f.name
+                        ),
+                    )
+                    .primary(m.target.span, format!("`{}` is not mapped", f.name))
+                    .help(format!("add `{} = …` to this map", f.name)),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! Checks the `test` blocks of a spec and the `gap` declarations.
+
+use super::env::Env;
+use super::model::{GapInfo, TestExpect, TestGiven, TestInfo};
+use super::schema::{FieldType, PathLookup};
+use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::syntax::ast::{self, Expect, ExprKind, Literal, RecordField};
+
+/// A test value must be a literal (or an option name, or a list of them).
+fn value_json(e: &ast::Expr, diags: &mut Vec<Diagnostic>) -> serde_json::Value {
+    match &e.kind {
+        ExprKind::Literal(l) => super::decls::literal_json(l),
+        ExprKind::Neg(inner) => match &inner.kind {
+            ExprKind::Literal(Literal::Number(n)) => serde_json::json!(-n),
+            _ => not_literal(e, diags),
+        },
+        ExprKind::Name(id) => serde_json::Value::String(id.name.clone()),
+        ExprKind::List(items) => {
+            serde_json::Value::Array(items.iter().map(|i| value_json(i, diags)).collect())
+        }
+        _ => not_literal(e, diags),
+    }
+}
+
+fn not_literal(e: &ast::Expr, diags: &mut Vec<Diagnostic>) -> serde_json::Value {
+    diags.push(
+        Diagnostic::new(Code::TypeMismatch, "test data must be literal values")
+            .primary(e.span, "not a literal")
+            .help("write the value itself: \"text\", 12, true, null, OPTION"),
+    );
+    serde_json::Value::Null
+}
+
+pub fn test(t: &ast::TestDecl, env: &Env, diags: &mut Vec<Diagnostic>) -> TestInfo {
+    let givens = t.givens.iter().map(|g| given(g, env, diags)).collect();
+    let expects = t
+        .expects
+        .iter()
+        .filter_map(|e| expect(e, env, diags))
+        .collect();
+    TestInfo {
+        name: t.name.value.clone(),
+        givens,
+        expects,
+    }
+}
+
+fn given(g: &ast::Given, env: &Env, diags: &mut Vec<Diagnostic>) -> TestGiven {
+    let row = g
+        .fields
+        .iter()
+        .map(|f| (f.key.dotted(), value_json(&f.value, diags)))
+        .collect();
+    match env.sources.get(&g.source.name) {
+        None => unknown_source(&g.source, env, diags),
+        Some(src) => {
+            for f in &g.fields {
+                let name = f.key.dotted();
+                if !src.columns.contains_key(&name) {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::UnknownColumn,
+                            format!("unknown column `{name}` of source `{}`", g.source.name),
+                        )
+                        .primary(f.key.span, "no such column")
+                        .help_opt(did_you_mean(&name, src.columns.keys().map(String::as_str))),
+                    );
+                }
+            }
+        }
+    }
+    TestGiven {
+        source: g.source.name.clone(),
+        row,
+    }
+}
+
+fn unknown_source(s: &ast::Ident, env: &Env, diags: &mut Vec<Diagnostic>) {
+    diags.push(
+        Diagnostic::new(Code::UnknownSource, format!("unknown source `{}`", s.name))
+            .primary(s.span, "no `source` has this name")
+            .help_opt(did_you_mean(
+                &s.name,
+                env.sources.keys().map(String::as_str),
+            )),
+    );
+}
+
+fn expect(e: &Expect, env: &Env, diags: &mut Vec<Diagnostic>) -> Option<TestExpect> {
+    match e {
+        Expect::Outcome {
+            outcome,
+            source,
+            reason,
+            ..
+        } => {
+            if !env.sources.contains_key(&source.name) {
+                unknown_source(source, env, diags);
+            }
+            Some(TestExpect::Outcome {
+                outcome: *outcome,
+                source: source.name.clone(),
+                reason: reason.as_ref().map(|r| r.value.clone()),
+            })
+        }
+        Expect::Record { object, fields, .. } => {
+            let Some(obj) = env.schema.object(&object.name) else {
+                diags.push(
+                    Diagnostic::new(
+                        Code::UnknownObject,
+                        format!("unknown object `{}`", object.name),
+                    )
+                    .primary(object.span, "not an object of this target")
+                    .help_opt(did_you_mean(&object.name, env.schema.object_names())),
+                );
+                return None;
+            };
+            let fields = fields
+                .iter()
+                .map(|f| (f.key.dotted(), expected_field(obj, f, env, diags)))
+                .collect();
+            Some(TestExpect::Record {
+                object: object.name.clone(),
+                fields,
+            })
+        }
+    }
+}
+
+fn expected_field(
+    obj: &super::schema::Object,
+    f: &RecordField,
+    env: &Env,
+    diags: &mut Vec<Diagnostic>,
+) -> serde_json::Value {
+    let value = value_json(&f.value, diags);
+    let parts: Vec<&str> = f.key.parts.iter().map(|p| p.name.as_str()).collect();
+    match env.schema.resolve_path(obj, &parts) {
+        PathLookup::Found { leaf, .. } => {
+            if let (FieldType::Select { options, .. }, serde_json::Value::String(s)) =
+                (&leaf.ty, &value)
+            {
+                if !options.contains(s) {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::UnknownOption,
+                            format!(
+                                "`{s}` is not an option of `{}.{}`",
+                                obj.name,
+                                f.key.dotted()
+                            ),
+                        )
+                        .primary(f.value.span, "not an option")
+                        .help_opt(did_you_mean(s, options.iter().map(String::as_str))),
+                    );
+                }
+            }
+        }
+        PathLookup::Missing { within, .. } => diags.push(
+            Diagnostic::new(
+                Code::UnknownField,
+                format!("`{}` has no field `{}`", obj.name, f.key.dotted()),
+            )
+            .primary(f.key.span, "unknown field")
+            .help_opt(did_you_mean(
+                parts.last().copied().unwrap_or(""),
+                within.iter().map(|f| f.name.as_str()),
+            )),
+        ),
+        PathLookup::NotComposite { field, .. } => diags.push(
+            Diagnostic::new(
+                Code::UnknownField,
+                format!("`{}` has no subfields", field.name),
+            )
+            .primary(f.key.span, "no such subfield"),
+        ),
+    }
+    value
+}
+
+const GAP_KEYS: &[&str] = &["reason", "action", "volume", "owner"];
+
+pub fn gap(g: &ast::GapDecl, diags: &mut Vec<Diagnostic>) -> GapInfo {
+    let get = |k: &str| {
+        g.entries
+            .iter()
+            .find(|(n, _)| n.name == k)
+            .map(|(_, v)| v.value.clone())
+    };
+    for (k, _) in &g.entries {
+        if !GAP_KEYS.contains(&k.name.as_str()) {
+            diags.push(
+                Diagnostic::new(Code::GapReason, format!("unknown gap entry `{}`", k.name))
+                    .primary(k.span, "not a gap entry")
+                    .help_opt(did_you_mean(&k.name, GAP_KEYS.iter().copied())),
+            );
+        }
+    }
+    let reason = get("reason");
+    if reason.is_none() {
+        diags.push(
+            Diagnostic::new(
+                Code::GapReason,
+                format!("gap \"{}\" does not say why", g.title.value),
+            )
+            .primary(g.title.span, "no `reason`")
+            .help("add `reason \"…\"`: the customer signs off on it"),
+        );
+    }
+    GapInfo {
+        title: g.title.value.clone(),
+        reason: reason.unwrap_or_default(),
+        action: get("action"),
+        volume: get("volume"),
+        owner: get("owner"),
+    }
+}
