@@ -9,9 +9,9 @@ use std::process::ExitCode;
 
 pub fn run(files: Vec<PathBuf>, data: Option<&Path>, format: Format, color: bool) -> ExitCode {
     let files = if files.is_empty() {
-        default_files()
+        default_files(&[PathBuf::from("specs"), PathBuf::from(".")])
     } else {
-        files
+        expand(files)
     };
     if files.is_empty() {
         eprintln!("error: no .map files given and none found in specs/ or the current directory");
@@ -85,8 +85,21 @@ fn print_json(results: &[Compilation]) {
     println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
 }
 
-fn default_files() -> Vec<PathBuf> {
-    for dir in ["specs", "."] {
+/// Directories on the command line stand for the `.map` files in them.
+fn expand(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for f in files {
+        if f.is_dir() {
+            out.extend(default_files(&[f]));
+        } else {
+            out.push(f);
+        }
+    }
+    out
+}
+
+fn default_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    for dir in dirs {
         let Ok(entries) = std::fs::read_dir(dir) else {
             continue;
         };

@@ -31,6 +31,8 @@ pub struct Module {
     pub items: Vec<Item>,
 }
 
+/// Items differ a lot in size, but a module holds few of them: boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize)]
 pub enum Item {
     Migration(Migration),

@@ -1,0 +1,79 @@
+//! The embedded stdlib compiles clean, and the built-ins' examples type-check.
+
+use mapc::compile::compile_str;
+use mapc::diag::render;
+use mapc::semantic::builtins::BUILTINS;
+use mapc::stdlib;
+
+fn assert_clean(name: &str, text: &str) -> mapc::compile::Compilation {
+    let c = compile_str(name, text);
+    let rendered = render::to_text(&c.db, &c.diagnostics);
+    assert!(c.diagnostics.is_empty(), "{name} is not clean:\n{rendered}");
+    c
+}
+
+#[test]
+fn every_target_module_builds_a_clean_schema() {
+    for target in ["twenty", "freshsales", "nutshell"] {
+        let spec = format!("migration \"t\" {{ from \"x\"  to {target} }}\n");
+        let c = assert_clean("spec.map", &spec);
+        let model = c.model.expect("a header gives a model");
+        assert!(
+            model.schema.objects.len() >= 5,
+            "{target} declares too few objects"
+        );
+        let users = model.schema.target.users_object().expect("users object");
+        assert!(
+            model.schema.object(users).is_some_and(|o| o.readonly),
+            "{target}: the users object must exist and be read-only"
+        );
+    }
+}
+
+#[test]
+fn value_table_modules_compile_and_are_not_reported_unused() {
+    let spec = "migration \"t\" { from \"x\"  to twenty }\nuse std.ada\nuse std.us\n";
+    let c = assert_clean("spec.map", spec);
+    let model = c.model.expect("model");
+    let names: Vec<&str> = model.tables.iter().map(|t| t.name.as_str()).collect();
+    for wanted in ["AdaCategory", "AdaProcedureName", "UsState"] {
+        assert!(names.contains(&wanted), "missing stdlib table {wanted}");
+    }
+}
+
+#[test]
+fn every_module_is_listed_and_parses() {
+    for (name, text) in stdlib::MODULES {
+        let (db, module, diags) = mapc::syntax::parse_str(name, text);
+        assert!(
+            diags.is_empty(),
+            "{name}:\n{}",
+            render::to_text(&db, &diags)
+        );
+        assert!(
+            module.is_some_and(|m| !m.items.is_empty()),
+            "{name} is empty"
+        );
+    }
+}
+
+#[test]
+fn builtin_examples_type_check() {
+    for b in BUILTINS {
+        let (expr, _) = b.example;
+        let spec = format!(
+            "migration \"t\" {{ from \"x\"  to twenty }}\n\
+             source S from \"s.csv\" key id {{ id text }}\n\
+             extend Person {{ probe json  sourceSystemId text unique }}\n\
+             map S -> Person {{ identity sourceSystemId = id\n  probe = {expr} ?? null\n}}\n"
+        );
+        let c = compile_str("example.map", &spec);
+        let errors: Vec<_> = c.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert!(
+            errors.is_empty(),
+            "example of `{}` does not check:\n{}",
+            b.name,
+            render::to_text(&c.db, &c.diagnostics)
+        );
+    }
+}
