@@ -27,7 +27,7 @@ pub fn parse_file(db: &SourceDb, file: FileId) -> (Option<ast::Module>, Vec<Diag
             let module = lowerer.module(pairs);
             (Some(module), lowerer.into_diagnostics())
         }
-        Err(e) => (None, vec![rules::syntax_error(e, file)]),
+        Err(e) => (None, vec![rules::syntax_error(e, text, file)]),
     }
 }
 

@@ -86,7 +86,7 @@ fn expected_list(positives: &[Rule]) -> String {
 }
 
 /// A pest error as our diagnostic, pointing at the offending character.
-pub fn syntax_error(e: Error<Rule>, file: FileId) -> Diagnostic {
+pub fn syntax_error(e: Error<Rule>, source: &str, file: FileId) -> Diagnostic {
     let (start, end) = match e.location {
         InputLocation::Pos(p) => (p, p + 1),
         InputLocation::Span((s, t)) => (s, t.max(s + 1)),
@@ -95,11 +95,31 @@ pub fn syntax_error(e: Error<Rule>, file: FileId) -> Diagnostic {
     let found = found_at(text, &e);
     let message = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            format!("expected {}, found {found}", expected_list(positives))
+            let expected =
+                after_operator(source, start).unwrap_or_else(|| expected_list(positives));
+            format!("expected {expected}, found {found}")
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };
     Diagnostic::new(Code::Syntax, message.clone()).primary(Span::new(file, start, end), "here")
+}
+
+/// pest reports the deepest rule it tried, often just "a name"; right after an operator the
+/// operator says better what was wanted.
+fn after_operator(source: &str, at: usize) -> Option<String> {
+    let before = source.get(..at.min(source.len()))?.trim_end();
+    let what = if before.ends_with("??") {
+        "a fallback after `??` (a value, `null`, or `reject \"reason\"`)"
+    } else if before.ends_with("=>") {
+        "a value after `=>`"
+    } else if before.ends_with('|') {
+        "a function or value table after `|`"
+    } else if before.ends_with('=') && !before.ends_with("==") {
+        "an expression after `=`"
+    } else {
+        return None;
+    };
+    Some(what.to_string())
 }
 
 /// A short description of what sits at the error position.

@@ -1,0 +1,80 @@
+//! Each grammar construct with one input it accepts and one it refuses (the refusal must be a
+//! located E0101, never a panic).
+
+use mapc::syntax::parse_str;
+
+const H: &str = "migration \"t\" { from \"x\" to twenty }\n";
+
+/// (construct, accepted, refused)
+const CASES: &[(&str, &str, &str)] = &[
+    ("migration header", "migration \"t\" { from \"x\" to twenty default owner \"a@b.c\" users \"u.csv\" sensitive }", "migration t { }"),
+    ("use file", "use \"other.map\"", "use 42"),
+    ("use module", "use std.ada", "use std."),
+    ("source", "source S from \"s.csv\" key id watermark m { id text  m datetime \"%Y\" }", "source S \"s.csv\" { id text }"),
+    ("composite key", "source S from \"s.csv\" key (a, b) { a text b int }", "source S from \"s.csv\" key (a b) { a text }"),
+    ("source options", "source S from \"s.txt\" format csv delimiter \"|\" encoding \"windows-1252\" key id { id text }", "source S from \"s.txt\" delimiter | key id { id text }"),
+    ("column policies", "source S from \"s.csv\" key id { id text  d date? \"%d\" on invalid null on empty default \"x\" nulls \"N/A\", \"-\" }", "source S from \"s.csv\" key id { d date on sometimes null }"),
+    ("backtick column", "source S from \"s.csv\" key id { id text `First Name` text? }", "source S from \"s.csv\" key id { `First\nName` text }"),
+    ("extend", "extend Person { dob date  stage add [A, B \"Bee\"] }", "extend Person { dob }"),
+    ("object", "object Claim plural \"claims\" label \"Claim\" { n text required unique  p -> Person  s select [A, B] default A  t -> [TaskTarget] }", "object { n text }"),
+    ("polymorphic relation", "object X { t -> Contact | Deal }", "object X { t -> }"),
+    ("composite", "composite money { amount number  code text }", "composite money ( amount number )"),
+    ("target", "target t { label \"T\"  batch 60  rate 100 per 60 seconds }", "target t { batch }"),
+    ("values", "values V ignoring case { \"a\", \"b\" => A  1 => B  else => reject \"no\" }", "values V { \"a\" A }"),
+    ("values else", "values V { \"a\" => A  else => keep }", "values V { else => }"),
+    ("map", "map S -> Person as p when a == \"x\" { identity id = k  name.firstName = f  dedupe by emails.primaryEmail  lossy \"n\"  deferred r = lookup S(k) on missing null }", "map S Person { }"),
+    ("merge", "map S -> Person merge into P(k) on missing reject { x = y }", "map S -> Person merge P(k) { }"),
+    ("pipeline", "map S -> P { x = a | trim | date(\"%Y\") ?? null }", "map S -> P { x = a | }"),
+    ("coalesce and reject", "map S -> P { x = a ?? b ?? reject \"r\" }", "map S -> P { x = a ?? }"),
+    ("if", "map S -> P { x = if a == 1 then \"y\" else null }", "map S -> P { x = if a then b }"),
+    ("logic", "map S -> P { x = not a and (b or c) }", "map S -> P { x = a and }"),
+    ("in", "map S -> P { x = a in [\"A\", \"B\"] }", "map S -> P { x = a in }"),
+    ("arithmetic and durations", "map S -> P { x = d + 6 months - days(n) * 2 }", "map S -> P { x = d + }"),
+    ("concat", "map S -> P { x = \"a\" ++ b }", "map S -> P { x = \"a\" ++ }"),
+    ("lookup", "map S -> P { x = lookup C(k).name on missing hold \"h\" }", "map S -> P { x = lookup C on missing null }"),
+    ("owner", "map S -> P { x = owner(e) on missing default }", "map S -> P { x = owner(e) on missing maybe }"),
+    ("list and record", "map S -> P { x = [a, b]  y = { p: a, q: \"b\" } }", "map S -> P { x = [a, }"),
+    ("function", "fn f(a: text, b) -> text = a ++ b", "fn f(a: text = a"),
+    ("gap", "gap \"IVR\" { reason \"r\"  action \"a\" }", "gap IVR { reason \"r\" }"),
+    ("order", "order Company, Person", "order Company Person ,"),
+    ("test", "test \"t\" { given S { a: \"x\", b: 1 }  expect P { n.f: \"x\" }  expect rejected S \"why\" }", "test \"t\" { given S }"),
+    ("string escapes", "gap \"a \\\"q\\\" \\u{e9}\" { reason \"r\" }", "gap \"a \\q\" { reason \"r\" }"),
+];
+
+#[test]
+fn each_construct_accepts_its_positive_example() {
+    for (what, good, _) in CASES {
+        let text = format!("{H}{good}\n");
+        let (_, module, diags) = parse_str("good.map", &text);
+        assert!(
+            module.is_some() && diags.is_empty(),
+            "{what}: refused `{good}`: {diags:?}"
+        );
+    }
+}
+
+#[test]
+fn each_construct_refuses_its_negative_example_with_a_location() {
+    for (what, _, bad) in CASES {
+        let text = format!("{H}{bad}\n");
+        let (_, module, diags) = parse_str("bad.map", &text);
+        assert!(module.is_none(), "{what}: accepted `{bad}`");
+        let d = diags.first().expect("a diagnostic");
+        assert_eq!(d.code.to_string(), "E0101", "{what}");
+        let span = d.primary_span().expect("a location");
+        assert!(
+            span.start as usize > H.len() - 1,
+            "{what}: error points into the header"
+        );
+    }
+}
+
+#[test]
+fn keywords_stay_usable_as_column_names() {
+    let text = format!(
+        "{H}source S from \"s.csv\" key key {{ key text  status text  type text  order text  values text  map text }}\n\
+         map S -> Person {{ jobTitle = status ++ type ++ order ++ values ++ map }}\n"
+    );
+    let (_, module, diags) = parse_str("kw.map", &text);
+    assert!(module.is_some() && diags.is_empty(), "{diags:?}");
+}
