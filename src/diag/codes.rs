@@ -191,7 +191,7 @@ their subfields (`name.firstName = …`) or from a function that returns that co
 (`phones = phone | us_phone ?? null`).";
 
     BadFormat = 307, Error, "invalid date format",
-"A date format uses strftime-style directives: %Y %m %d %H %M %S %y %b %B %p %I %j %z %f.
+"A date format uses strftime-style directives: %Y %y %m %d %e %b %B %a %A %H %I %M %S %p %j %z %f %%.
 Any other `%` directive is an error.";
 
     NotBoolean = 309, Error, "a condition is not a boolean",

@@ -158,12 +158,13 @@ impl Builder<'_> {
             let Some(obj) = self.schema.objects.get_mut(object) else {
                 return;
             };
-            if obj.field(&f.name).is_some() {
+            if let Some(first) = obj.field(&f.name) {
                 let d = Diagnostic::new(
                     Code::Duplicate,
                     format!("`{object}` already has a field `{}`", f.name),
                 )
-                .primary(f.span, "second definition");
+                .primary(f.span, "second definition")
+                .context(first.span, "first defined here");
                 self.diags.push(d);
                 continue;
             }

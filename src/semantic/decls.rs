@@ -391,27 +391,41 @@ fn recursion(fns: &[&ast::FnDecl], diags: &mut Vec<Diagnostic>) {
         .map(|f| (f.name.name.as_str(), callees(&f.body)))
         .collect();
     for f in fns {
-        let mut stack = vec![f.name.name.as_str()];
-        let mut seen = std::collections::BTreeSet::new();
-        while let Some(n) = stack.pop() {
-            for c in calls.get(n).into_iter().flatten() {
-                if *c == f.name.name {
-                    diags.push(
-                        Diagnostic::new(
-                            Code::RecursiveFunction,
-                            format!("function `{}` calls itself", f.name.name),
-                        )
-                        .primary(f.name.span, "recursive")
-                        .help("functions cannot recurse: a row must always finish"),
-                    );
-                    return;
-                }
-                if seen.insert(*c) {
-                    stack.push(c);
-                }
+        if let Some(path) = path_back(&calls, &f.name.name) {
+            diags.push(
+                Diagnostic::new(
+                    Code::RecursiveFunction,
+                    format!(
+                        "function `{}` calls itself: {}",
+                        f.name.name,
+                        path.join(" → ")
+                    ),
+                )
+                .primary(f.name.span, "recursive")
+                .help("functions cannot recurse: a row must always finish"),
+            );
+        }
+    }
+}
+
+/// The shortest call path from `start` back to itself, if there is one.
+fn path_back(calls: &BTreeMap<&str, Vec<&str>>, start: &str) -> Option<Vec<String>> {
+    let mut queue = std::collections::VecDeque::from([vec![start.to_string()]]);
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(path) = queue.pop_front() {
+        let last = path.last()?.clone();
+        for c in calls.get(last.as_str()).into_iter().flatten() {
+            let mut next = path.clone();
+            next.push(c.to_string());
+            if *c == start {
+                return Some(next);
+            }
+            if seen.insert(c.to_string()) {
+                queue.push_back(next);
             }
         }
     }
+    None
 }
 
 fn callees(e: &ast::Expr) -> Vec<&str> {

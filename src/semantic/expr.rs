@@ -576,7 +576,11 @@ impl<'a> ExprChecker<'a> {
                     );
                 }
                 if miss.is_none() {
-                    self.no_miss_policy(span, "lookup");
+                    self.no_miss_policy(
+                        span,
+                        "lookup",
+                        "reject | null | skip | hold | placeholder",
+                    );
                 }
                 let mut t = Typed::new(
                     if objects.is_empty() {
@@ -611,14 +615,14 @@ impl<'a> ExprChecker<'a> {
         self.err(d)
     }
 
-    fn no_miss_policy(&mut self, span: Span, what: &str) {
+    fn no_miss_policy(&mut self, span: Span, what: &str, policies: &str) {
         self.diags.push(
             Diagnostic::new(
                 Code::NoMissPolicy,
                 format!("this {what} does not say what happens when nothing matches"),
             )
             .primary(span, "no miss policy")
-            .help("add `on missing reject | null | skip | hold | placeholder`"),
+            .help(format!("add `on missing {policies}`")),
         );
     }
 
@@ -653,7 +657,11 @@ impl<'a> ExprChecker<'a> {
             self.mismatch(email.span, "an email address (text)", &t.ty);
         }
         if miss.is_none() {
-            self.no_miss_policy(span, "owner resolution");
+            self.no_miss_policy(
+                span,
+                "owner resolution",
+                "default | hold | reject | null | placeholder",
+            );
         }
         self.check_default_policy(miss, "an owner");
         let ty = match self.env.schema.target.users_object() {

@@ -199,7 +199,9 @@ impl<'a> MapChecker<'a> {
                 }
             }
             MapStmt::Identity { path, value, .. } => {
-                self.identity(object, path);
+                if !self.identity(object, path) {
+                    return;
+                }
                 info.identity = Some(path.dotted());
                 if let Some(v) = value {
                     if let Some(a) = self.assign(m, object, path, v, false, assigned) {
@@ -276,9 +278,10 @@ impl<'a> MapChecker<'a> {
         }
     }
 
-    fn identity(&mut self, object: &'a Object, path: &ast::FieldPath) {
+    /// Checks an identity key; false when the path does not exist (already reported).
+    fn identity(&mut self, object: &'a Object, path: &ast::FieldPath) -> bool {
         let Some((top, _)) = self.resolve(object, path, Code::IdentityNotField) else {
-            return;
+            return false;
         };
         let sub = path.parts.get(1).map(|p| p.name.as_str());
         let unique = match (&top.unique, sub) {
@@ -303,6 +306,7 @@ impl<'a> MapChecker<'a> {
                 )),
             );
         }
+        true
     }
 
     fn assign(

@@ -48,8 +48,14 @@ pub fn check(program: &Program) -> (Option<Model>, Vec<Diagnostic>) {
         library(program, &mut diags);
         return (None, diags);
     };
+    let schema = build_schema::build(&program.units, &migration.target, &mut diags);
+    if schema.objects.is_empty() {
+        // The target itself is unknown (already reported): every object name would be noise.
+        library(program, &mut diags);
+        return (None, diags);
+    }
     let mut env = Env {
-        schema: build_schema::build(&program.units, &migration.target, &mut diags),
+        schema,
         migration,
         ..Env::default()
     };
@@ -276,7 +282,7 @@ fn unused(program: &Program, env: &Env, usage: &Usage, diags: &mut Vec<Diagnosti
                     format!("source `{name}` is never mapped or looked up"),
                 )
                 .primary(s.span, "none of its rows will move")
-                .help("map it, or declare a `gap` saying why it stays behind"),
+                .help("map it or look it up; if it stays behind on purpose, remove it and say why in a `gap`"),
             );
         }
     }
