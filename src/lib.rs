@@ -6,6 +6,7 @@ pub mod compile;
 pub mod data;
 pub mod diag;
 pub mod plan;
+pub mod run;
 pub mod semantic;
 pub mod span;
 pub mod stdlib;

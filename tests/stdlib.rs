@@ -77,3 +77,55 @@ fn builtin_examples_type_check() {
         );
     }
 }
+
+/// No lookups, no owners: built-in examples need neither.
+struct NoRow;
+
+impl mapc::run::eval::Context for NoRow {
+    fn column(&self, _: &str) -> mapc::run::value::Value {
+        mapc::run::value::Value::Null
+    }
+    fn lookup(
+        &self,
+        _: &str,
+        _: Option<&str>,
+        _: &[mapc::run::value::Value],
+        _: Option<&str>,
+    ) -> Option<mapc::run::value::Value> {
+        None
+    }
+    fn owner(&self, _: &str) -> Option<mapc::run::value::Value> {
+        None
+    }
+    fn default_owner(&self) -> Option<mapc::run::value::Value> {
+        None
+    }
+}
+
+#[test]
+fn builtin_examples_evaluate_to_their_documented_results() {
+    for b in BUILTINS {
+        let (expr, expected) = b.example;
+        let spec = format!(
+            "migration \"t\" {{ from \"x\"  to twenty }}\n\
+             source S from \"s.csv\" key id {{ id text }}\n\
+             extend Person {{ probe json  sourceSystemId text unique }}\n\
+             map S -> Person {{ identity sourceSystemId = id\n  probe = {expr}\n}}\n"
+        );
+        let c = compile_str("example.map", &spec);
+        let model = c.model.expect("model");
+        let assignment = model.maps[0]
+            .assignments
+            .iter()
+            .find(|a| a.path == "probe")
+            .expect("probe assignment");
+        let evaluator = mapc::run::eval::Evaluator::new(&model);
+        let value = evaluator
+            .eval(&assignment.value, &NoRow, &[])
+            .unwrap_or_else(|stop| panic!("`{expr}` stopped: {stop:?}"));
+        match serde_json::from_str::<serde_json::Value>(expected) {
+            Ok(json) => assert_eq!(value.to_json(), json, "`{}`: {expr}", b.name),
+            Err(_) => assert_eq!(value.to_text(), expected, "`{}`: {expr}", b.name),
+        }
+    }
+}

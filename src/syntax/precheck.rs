@@ -62,7 +62,11 @@ fn too_deep(text: &str) -> Option<usize> {
         match b {
             b'"' | b'`' => i = skip_quoted(bytes, i),
             b'#' => i = skip_line(bytes, i),
-            b'(' | b'[' | b'{' => brackets += 1,
+            // `not (…` nests both: an opening bracket keeps the prefix run going.
+            b'(' | b'[' | b'{' => {
+                brackets += 1;
+                reset_prefix = false;
+            }
             b')' | b']' | b'}' => brackets = brackets.saturating_sub(1),
             b'-' if bytes.get(i + 1) != Some(&b'>') => {
                 prefix_run += 1;
@@ -143,6 +147,12 @@ mod tests {
     #[test]
     fn long_not_chains_count() {
         let text = "not ".repeat(MAX_DEPTH + 1);
+        assert!(too_deep(&text).is_some());
+    }
+
+    #[test]
+    fn prefix_operators_count_through_brackets() {
+        let text = format!("{}not {}", "(".repeat(62), "(".repeat(3));
         assert!(too_deep(&text).is_some());
     }
 

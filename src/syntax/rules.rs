@@ -87,9 +87,16 @@ fn expected_list(positives: &[Rule]) -> String {
 
 /// A pest error as our diagnostic, pointing at the offending character.
 pub fn syntax_error(e: Error<Rule>, source: &str, file: FileId) -> Diagnostic {
+    // One whole character; at the end of the file there is none, so the span is empty there.
+    let char_len = |at: usize| {
+        source
+            .get(at..)
+            .and_then(|r| r.chars().next())
+            .map_or(0, char::len_utf8)
+    };
     let (start, end) = match e.location {
-        InputLocation::Pos(p) => (p, p + 1),
-        InputLocation::Span((s, t)) => (s, t.max(s + 1)),
+        InputLocation::Pos(p) => (p, p + char_len(p)),
+        InputLocation::Span((s, t)) => (s, t.max(s + char_len(s))),
     };
     let text = e.line();
     let found = found_at(text, &e);

@@ -1,0 +1,6 @@
+//! Stage 4 (in progress): executing a plan. The evaluator is pure; sources, targets and the
+//! ledger will sit behind traits at the edges.
+
+pub mod builtins;
+pub mod eval;
+pub mod value;

@@ -1,0 +1,130 @@
+//! Runtime values, and the ways evaluating a row can stop short of a value.
+
+use crate::syntax::ast::DurationUnit;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde_json::{Map, Value as Json};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Dec(f64),
+    Text(String),
+    Date(NaiveDate),
+    /// In UTC.
+    DateTime(NaiveDateTime),
+    Duration(f64, DurationUnit),
+    List(Vec<Value>),
+    Record(Vec<(String, Value)>),
+    /// A reference to the record made from `source`'s row with this key.
+    Ref {
+        object: String,
+        key: String,
+    },
+}
+
+/// Why evaluation produced no value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    /// A fallible transform failed; `??` catches it.
+    Fail(String),
+    /// The row is rejected with this reason.
+    Reject(String),
+    /// The row goes to the reconciliation queue.
+    Hold(String),
+    /// The row is skipped.
+    Skip(String),
+}
+
+pub type Eval = Result<Value, Stop>;
+
+impl Value {
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The text form used by `++`, keys and text fields; null is empty.
+    pub fn to_text(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Dec(d) => format_decimal(*d),
+            Value::Text(s) => s.clone(),
+            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Value::DateTime(t) => t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            Value::Duration(n, u) => {
+                let unit = format!("{u:?}").to_lowercase();
+                let unit = if *n == 1.0 {
+                    unit.trim_end_matches('s').to_string()
+                } else {
+                    unit
+                };
+                format!("{} {unit}", format_decimal(*n))
+            }
+            Value::List(items) => items
+                .iter()
+                .map(Value::to_text)
+                .collect::<Vec<_>>()
+                .join(", "),
+            Value::Record(_) => self.to_json().to_string(),
+            Value::Ref { key, .. } => key.clone(),
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Dec(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    pub fn to_json(&self) -> Json {
+        match self {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Int(i) => Json::from(*i),
+            Value::Dec(d) => serde_json::Number::from_f64(*d)
+                .map(Json::Number)
+                .unwrap_or(Json::Null),
+            Value::List(items) => Json::Array(items.iter().map(Value::to_json).collect()),
+            Value::Record(fields) => {
+                let map: Map<String, Json> = fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect();
+                Json::Object(map)
+            }
+            other => Json::String(other.to_text()),
+        }
+    }
+
+    pub fn from_json(j: &Json) -> Value {
+        match j {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                None => Value::Dec(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Json::String(s) => Value::Text(s.clone()),
+            Json::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
+            Json::Object(map) => Value::Record(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Shortest decimal form: 12.5, 3, 0.1.
+pub fn format_decimal(d: f64) -> String {
+    if d.fract() == 0.0 && d.abs() < 1e15 {
+        format!("{}", d as i64)
+    } else {
+        format!("{d}")
+    }
+}

@@ -1,0 +1,177 @@
+//! The evaluator keeps the language's promises about failure, policies and dates.
+
+use mapc::compile::compile_str;
+use mapc::run::eval::{Context, Evaluator};
+use mapc::run::value::{Stop, Value};
+use std::collections::HashMap;
+
+struct Row {
+    columns: HashMap<String, Value>,
+    carriers: HashMap<String, String>,
+    users: Vec<String>,
+}
+
+impl Context for Row {
+    fn column(&self, name: &str) -> Value {
+        self.columns.get(name).cloned().unwrap_or(Value::Null)
+    }
+    fn lookup(
+        &self,
+        source: &str,
+        _: Option<&str>,
+        key: &[Value],
+        column: Option<&str>,
+    ) -> Option<Value> {
+        let k = key.first()?.to_text();
+        let name = self.carriers.get(&k)?;
+        match (source, column) {
+            ("Carrier", Some(_)) => Some(Value::Text(name.clone())),
+            ("Carrier", None) => Some(Value::Ref {
+                object: "Company".into(),
+                key: k,
+            }),
+            _ => None,
+        }
+    }
+    fn owner(&self, email: &str) -> Option<Value> {
+        self.users
+            .iter()
+            .find(|u| u.eq_ignore_ascii_case(email))
+            .map(|u| Value::Text(u.clone()))
+    }
+    fn default_owner(&self) -> Option<Value> {
+        Some(Value::Text("ops@x.com".into()))
+    }
+}
+
+/// Evaluates `expr` as the value of a json field for a row with the given text columns.
+fn eval(expr: &str, row: &[(&str, &str)]) -> Result<Value, Stop> {
+    let spec = format!(
+        "migration \"t\" {{ from \"x\"  to twenty  default owner \"ops@x.com\" }}\n\
+         source S from \"s.csv\" key id {{ id text  a text?  b text?  d date? \"%Y-%m-%d\"  n int? }}\n\
+         source Carrier from \"c.csv\" key carrier_id {{ carrier_id text  carrier_name text }}\n\
+         values Status {{ \"A\" => \"ACTIVE\"  else => reject \"unknown status {{}}\" }}\n\
+         values Partial {{ \"A\" => \"ACTIVE\" }}\n\
+         map Carrier -> Company {{ name = carrier_name }}\n\
+         extend Person {{ probe json  sourceSystemId text unique }}\n\
+         map S -> Person {{ identity sourceSystemId = id\n  probe = {expr}\n}}\n"
+    );
+    let c = compile_str("t.map", &spec);
+    let errors: Vec<String> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.message.clone())
+        .collect();
+    assert!(errors.is_empty(), "`{expr}`: {errors:?}");
+    let model = c.model.expect("model");
+    let map = model.maps.iter().find(|m| m.source == "S").expect("map");
+    let value = &map
+        .assignments
+        .iter()
+        .find(|a| a.path == "probe")
+        .expect("probe")
+        .value;
+    let mut columns: HashMap<String, Value> = row
+        .iter()
+        .map(|(k, v)| (k.to_string(), Value::Text(v.to_string())))
+        .collect();
+    if let Some(Value::Text(d)) = columns.get("d").cloned() {
+        let date = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").expect("test date");
+        columns.insert("d".into(), Value::Date(date));
+    }
+    let cx = Row {
+        columns,
+        carriers: HashMap::from([("C1".to_string(), "Delta Dental".to_string())]),
+        users: vec!["dr.kim@x.com".into()],
+    };
+    Evaluator::new(&model).eval(value, &cx, &[])
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.into())
+}
+
+#[test]
+fn coalesce_catches_failures_and_nulls_but_not_rejects() {
+    assert_eq!(
+        eval("a | email ?? \"none\"", &[("a", "not-an-email")]),
+        Ok(text("none"))
+    );
+    assert_eq!(eval("a ?? b", &[("b", "x")]), Ok(text("x")));
+    assert_eq!(
+        eval("Status(a) ?? \"fallback\"", &[("a", "Z")]),
+        Err(Stop::Reject("unknown status Z".into())),
+        "a table's else is final, and {{}} is the unmatched value"
+    );
+    assert_eq!(
+        eval("Partial(a) ?? \"fallback\"", &[("a", "Z")]),
+        Ok(text("fallback"))
+    );
+    assert_eq!(
+        eval("a | date(\"%Y\") ?? reject \"bad\"", &[("a", "x")]),
+        Err(Stop::Reject("bad".into()))
+    );
+}
+
+#[test]
+fn dates_add_calendar_months() {
+    assert_eq!(
+        eval(
+            "format_date(d + 1 month, \"%Y-%m-%d\")",
+            &[("d", "2024-01-31")]
+        ),
+        Ok(text("2024-02-29"))
+    );
+    assert_eq!(
+        eval(
+            "format_date(d - 2 weeks, \"%Y-%m-%d\")",
+            &[("d", "2024-03-01")]
+        ),
+        Ok(text("2024-02-16"))
+    );
+}
+
+#[test]
+fn lookups_and_owners_follow_their_miss_policies() {
+    assert_eq!(
+        eval("lookup Carrier(a).carrier_name ?? null", &[("a", "C1")]),
+        Ok(text("Delta Dental"))
+    );
+    assert_eq!(
+        eval("lookup Carrier(a).carrier_name ?? null", &[("a", "C9")]),
+        Ok(Value::Null)
+    );
+    assert_eq!(
+        eval("lookup Carrier(a) on missing skip", &[("a", "C9")]).map(|_| ()),
+        Err(Stop::Skip("no Carrier with key C9".into()))
+    );
+    assert_eq!(
+        eval("owner(a) on missing hold \"provision\"", &[("a", "x@y.z")]),
+        Err(Stop::Hold("provision".into()))
+    );
+    assert_eq!(
+        eval("owner(a) on missing default", &[("a", "x@y.z")]),
+        Ok(text("ops@x.com"))
+    );
+    assert_eq!(
+        eval("owner(a) on missing reject", &[("a", "DR.KIM@x.com")]),
+        Ok(text("dr.kim@x.com"))
+    );
+}
+
+#[test]
+fn text_and_logic() {
+    assert_eq!(
+        eval("a ++ \" \" ++ b", &[("a", "Ana")]),
+        Ok(text("Ana ")),
+        "null concatenates as empty"
+    );
+    assert_eq!(
+        eval(
+            "if a in [\"x\", \"y\"] and not (b == \"z\") then 1 else 2",
+            &[("a", "y"), ("b", "q")]
+        ),
+        Ok(Value::Int(1))
+    );
+}
