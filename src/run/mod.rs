@@ -3,4 +3,5 @@
 
 pub mod builtins;
 pub mod eval;
+pub mod typing;
 pub mod value;

@@ -1,0 +1,198 @@
+//! Turns a source row's raw text into typed values, applying each column's policies for the
+//! empty, missing, null and invalid states. A row that cannot be typed is rejected with the
+//! column and the reason, never dropped.
+
+use super::builtins;
+use super::value::{Stop, Value};
+use crate::semantic::model::{ColumnInfo, PolicyAction};
+use crate::syntax::ast::ValueState;
+
+/// A value as read, before typing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Raw {
+    /// The column (CSV) or key (JSON) is absent.
+    Missing,
+    /// JSON null.
+    Null,
+    Text(String),
+}
+
+/// Why a row could not be typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeError {
+    pub column: String,
+    /// `empty`, `missing`, `null` or `invalid`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+pub fn type_row(columns: &[ColumnInfo], raw: &[Raw]) -> Result<Vec<Value>, TypeError> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| type_value(c, raw.get(i).unwrap_or(&Raw::Missing)))
+        .collect()
+}
+
+pub fn type_value(c: &ColumnInfo, raw: &Raw) -> Result<Value, TypeError> {
+    let text = match raw {
+        Raw::Missing => return by_state(c, ValueState::Missing, ""),
+        Raw::Null => return by_state(c, ValueState::Null, ""),
+        Raw::Text(t) if c.nulls.iter().any(|n| n == t.trim()) => {
+            return by_state(c, ValueState::Null, t)
+        }
+        Raw::Text(t) if t.trim().is_empty() && c.ty != "text" => {
+            return by_state(c, ValueState::Empty, t)
+        }
+        Raw::Text(t) if t.is_empty() => return by_state(c, ValueState::Empty, t),
+        Raw::Text(t) => t,
+    };
+    match parse(c, text) {
+        Ok(v) => Ok(v),
+        Err(why) => by_state(c, ValueState::Invalid, text).map_err(|mut e| {
+            if e.code == "invalid" && c.policies.iter().all(|(s, _)| *s != ValueState::Invalid) {
+                e.message = why;
+            }
+            e
+        }),
+    }
+}
+
+fn parse(c: &ColumnInfo, text: &str) -> Result<Value, String> {
+    let r = match c.ty.as_str() {
+        "text" => return Ok(Value::Text(text.to_string())),
+        "int" => builtins::call("int", &[Value::Text(text.to_string())]),
+        "decimal" => builtins::call("decimal", &[Value::Text(text.to_string())]),
+        "bool" => builtins::call("bool", &[Value::Text(text.to_string())]),
+        "date" => builtins::parse_date(text, c.format.as_deref().unwrap_or("%Y-%m-%d")),
+        "datetime" => builtins::parse_datetime(
+            text,
+            c.format.as_deref().unwrap_or("%Y-%m-%dT%H:%M:%S"),
+            c.tz.as_deref(),
+        ),
+        other => return Err(format!("unknown column type {other}")),
+    };
+    r.map_err(|stop| match stop {
+        Stop::Fail(m) | Stop::Reject(m) | Stop::Hold(m) | Stop::Skip(m) => {
+            format!("{}: {m}", c.name)
+        }
+    })
+}
+
+fn state_name(s: ValueState) -> &'static str {
+    match s {
+        ValueState::Empty => "empty",
+        ValueState::Missing => "missing",
+        ValueState::Null => "null",
+        ValueState::Invalid => "invalid",
+    }
+}
+
+/// The column's policy for a state, or the default: optional columns take null for empty,
+/// missing and null; required columns and invalid values reject.
+fn by_state(c: &ColumnInfo, state: ValueState, text: &str) -> Result<Value, TypeError> {
+    let policy = c.policies.iter().find(|(s, _)| *s == state).map(|(_, a)| a);
+    let reject = |message: String| TypeError {
+        column: c.name.clone(),
+        code: state_name(state),
+        message,
+    };
+    match policy {
+        Some(PolicyAction::Null) => Ok(Value::Null),
+        Some(PolicyAction::Keep) if state == ValueState::Missing || state == ValueState::Null => {
+            Ok(Value::Null)
+        }
+        Some(PolicyAction::Keep) => Ok(Value::Text(text.to_string())),
+        Some(PolicyAction::Default(v)) => Ok(Value::from_json(v)),
+        Some(PolicyAction::Reject(m)) => Err(reject(
+            m.clone().unwrap_or_else(|| default_message(c, state, text)),
+        )),
+        None if c.optional && state != ValueState::Invalid => Ok(Value::Null),
+        None => Err(reject(default_message(c, state, text))),
+    }
+}
+
+fn default_message(c: &ColumnInfo, state: ValueState, text: &str) -> String {
+    match state {
+        ValueState::Invalid => format!("{}: {text:?} is not a valid {}", c.name, c.ty),
+        other => format!("{} is {} but required", c.name, state_name(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(ty: &str, optional: bool, policies: Vec<(ValueState, PolicyAction)>) -> ColumnInfo {
+        ColumnInfo {
+            name: "c".into(),
+            ty: ty.into(),
+            optional,
+            format: (ty == "date").then(|| "%m/%d/%Y".to_string()),
+            tz: None,
+            nulls: vec!["N/A".into()],
+            sensitive: false,
+            policies,
+        }
+    }
+
+    fn text(s: &str) -> Raw {
+        Raw::Text(s.into())
+    }
+
+    #[test]
+    fn optional_columns_turn_absent_values_into_null() {
+        let c = col("text", true, vec![]);
+        for raw in [Raw::Missing, Raw::Null, text(""), text("N/A")] {
+            assert_eq!(type_value(&c, &raw), Ok(Value::Null), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn required_columns_reject_absent_values_naming_the_state() {
+        let c = col("text", false, vec![]);
+        assert_eq!(
+            type_value(&c, &Raw::Missing).map_err(|e| e.code),
+            Err("missing")
+        );
+        assert_eq!(type_value(&c, &text("")).map_err(|e| e.code), Err("empty"));
+        assert_eq!(
+            type_value(&c, &text("N/A")).map_err(|e| e.code),
+            Err("null")
+        );
+    }
+
+    #[test]
+    fn invalid_values_reject_unless_a_policy_says_otherwise() {
+        let c = col("date", true, vec![]);
+        let e = type_value(&c, &text("13/45/2020")).expect_err("invalid date");
+        assert_eq!(e.code, "invalid");
+        assert!(e.message.contains("13/45/2020"), "{}", e.message);
+        let lenient = col(
+            "date",
+            true,
+            vec![(ValueState::Invalid, PolicyAction::Null)],
+        );
+        assert_eq!(type_value(&lenient, &text("13/45/2020")), Ok(Value::Null));
+        let parsed = type_value(&c, &text("03/14/1985")).expect("a date");
+        assert_eq!(parsed.to_text(), "1985-03-14");
+    }
+
+    #[test]
+    fn defaults_and_keep_apply_per_state() {
+        let c = col(
+            "int",
+            false,
+            vec![
+                (
+                    ValueState::Empty,
+                    PolicyAction::Default(serde_json::json!(0)),
+                ),
+                (ValueState::Invalid, PolicyAction::Keep),
+            ],
+        );
+        assert_eq!(type_value(&c, &text("")), Ok(Value::Int(0)));
+        assert_eq!(type_value(&c, &text("12x")), Ok(Value::Text("12x".into())));
+        assert_eq!(type_value(&c, &text(" 42 ")), Ok(Value::Int(42)));
+    }
+}
