@@ -80,7 +80,7 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// Colour only on a terminal, never with NO_COLOR set (unless asked for explicitly).
+/// `--color always|never` decides; `auto` colours only a terminal, and never with NO_COLOR set.
 fn use_color(choice: Color) -> bool {
     use std::io::IsTerminal;
     match choice {

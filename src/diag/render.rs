@@ -58,8 +58,9 @@ pub fn to_text(db: &SourceDb, diags: &[Diagnostic]) -> String {
 
 /// Writes to stderr, in colour only when stderr is a terminal and NO_COLOR is unset.
 pub fn to_stderr(db: &SourceDb, diags: &[Diagnostic], color: bool) {
+    // The caller has already decided (terminal, NO_COLOR, --color): honour it as is.
     let choice = if color {
-        ColorChoice::Auto
+        ColorChoice::Always
     } else {
         ColorChoice::Never
     };

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Where spec files come from.
-pub trait FileSystem {
+pub trait FileSystem: Sync {
     fn read(&self, path: &Path) -> Result<Vec<u8>, String>;
 }
 

@@ -12,13 +12,22 @@ pub(super) type P<'a> = Pair<'a, Rule>;
 pub(super) struct Lowerer {
     pub(super) file: FileId,
     diags: Vec<Diagnostic>,
+    /// Current expression recursion depth, bounded so no input can exhaust the stack.
+    pub(super) depth: usize,
+    too_deep_reported: bool,
 }
+
+/// Deepest expression recursion the lowering follows (the precheck bounds brackets and `if`s;
+/// this also bounds what it cannot see, such as `else if` chains).
+const MAX_RECURSION: usize = 160;
 
 impl Lowerer {
     pub(super) fn new(file: FileId) -> Lowerer {
         Lowerer {
             file,
             diags: Vec::new(),
+            depth: 0,
+            too_deep_reported: false,
         }
     }
 
@@ -43,6 +52,44 @@ impl Lowerer {
                 format!("parser produced an unexpected {what}"),
             )
             .primary(span, "while reading this"),
+        );
+    }
+
+    pub(super) fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// Enters one level of expression recursion; false (reported once) when too deep.
+    pub(super) fn enter(&mut self, p: &P) -> bool {
+        if self.depth >= MAX_RECURSION {
+            if !self.too_deep_reported {
+                self.too_deep_reported = true;
+                let span = self.span(p);
+                self.push(
+                    Diagnostic::new(Code::TooDeep, "this expression is nested too deeply")
+                        .primary(span, "too deep here")
+                        .help("split it into user-defined functions"),
+                );
+            }
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    /// A chain longer than the lowering accepts.
+    pub(super) fn too_long(&mut self, p: &P) {
+        let span = self.span(p);
+        self.push(
+            Diagnostic::new(
+                Code::TooDeep,
+                format!(
+                    "a chain of more than {} operators",
+                    super::lower_expr::MAX_CHAIN
+                ),
+            )
+            .primary(span, "too long from here")
+            .help("split it into user-defined functions"),
         );
     }
 

@@ -3,9 +3,28 @@
 use super::ast::*;
 use super::lower::{Lowerer, P};
 use super::rules::Rule;
+use crate::diag::{Code, Diagnostic};
+
+/// Longest chain of one operator (`a ?? b ?? …`, `x | f | g …`, `r.a.b…`) accepted: each link is one
+/// level of the tree the checker walks recursively.
+pub const MAX_CHAIN: usize = 256;
 
 impl Lowerer {
+    /// Only whole expressions (`Rule::expr`, once per bracket, branch or argument) count
+    /// towards the recursion limit, not each precedence level inside one.
     pub(super) fn expr(&mut self, p: P) -> Option<Expr> {
+        if p.as_rule() != Rule::expr {
+            return self.expr_at_depth(p);
+        }
+        if !self.enter(&p) {
+            return None;
+        }
+        let e = self.expr_at_depth(p);
+        self.depth -= 1;
+        e
+    }
+
+    fn expr_at_depth(&mut self, p: P) -> Option<Expr> {
         match p.as_rule() {
             Rule::expr => self.fold_binary(p, Some(BinOp::Coalesce)),
             Rule::or_expr => self.fold_binary(p, Some(BinOp::Or)),
@@ -26,7 +45,11 @@ impl Lowerer {
         let mut inner = p.into_inner().filter(|i| !is_keyword_op(i.as_rule()));
         let mut acc = self.expr(inner.next()?)?;
         let mut pending = fixed;
-        for part in inner {
+        for (n, part) in inner.enumerate() {
+            if n > 2 * MAX_CHAIN {
+                self.too_long(&part);
+                break;
+            }
             if matches!(part.as_rule(), Rule::add_op | Rule::mul_op) {
                 pending = Some(op_of(&part));
                 continue;
@@ -89,7 +112,11 @@ impl Lowerer {
     fn pipe_expr(&mut self, p: P) -> Option<Expr> {
         let mut inner = p.into_inner();
         let mut acc = self.expr(inner.next()?)?;
-        for stage in inner {
+        for (n, stage) in inner.enumerate() {
+            if n > MAX_CHAIN {
+                self.too_long(&stage);
+                break;
+            }
             let stage_span = self.span(&stage);
             let mut parts = stage.into_inner();
             let callee = self.ident(parts.next()?);
@@ -134,7 +161,11 @@ impl Lowerer {
     fn postfix(&mut self, p: P) -> Option<Expr> {
         let mut inner = p.into_inner();
         let mut acc = self.expr(inner.next()?)?;
-        for field in inner {
+        for (n, field) in inner.enumerate() {
+            if n > MAX_CHAIN {
+                self.too_long(&field);
+                break;
+            }
             let name = self.ident(field);
             let span = acc.span.to(name.span);
             acc = Expr {
@@ -153,9 +184,27 @@ impl Lowerer {
             Rule::if_expr => self.if_expr(p)?,
             Rule::lookup_expr => self.lookup_expr(p)?,
             Rule::owner_expr => {
-                let mut inner = p.into_inner().skip(1);
-                let email = self.expr(inner.next()?)?;
-                let miss = inner.next().and_then(|m| self.miss_policy(m));
+                let mut args = Vec::new();
+                let mut miss = None;
+                for part in p.clone().into_inner().skip(1) {
+                    match part.as_rule() {
+                        Rule::args => {
+                            args = part.into_inner().filter_map(|a| self.expr(a)).collect()
+                        }
+                        _ => miss = self.miss_policy(part),
+                    }
+                }
+                if args.len() != 1 {
+                    self.push(
+                        Diagnostic::new(
+                            Code::Arity,
+                            format!("`owner` takes 1 argument (an email), given {}", args.len()),
+                        )
+                        .primary(span, "wrong number of arguments"),
+                    );
+                    return None;
+                }
+                let email = args.pop()?;
                 ExprKind::Owner {
                     email: Box::new(email),
                     miss,
