@@ -365,10 +365,10 @@ fn explain_functions_lists_the_builtins() {
     let o = mapc(&["explain", "functions"]);
     assert_exit(&o, 0);
     let out = stdout(&o);
-    assert!(out.lines().any(|l| l.starts_with("trim ")), "{out}");
+    assert!(out.lines().any(|l| l == "trim(text) -> text"), "{out}");
     for b in mapc::semantic::builtins::BUILTINS {
         assert!(
-            out.lines().any(|l| l.starts_with(&format!("{} (", b.name))),
+            out.lines().any(|l| l.starts_with(&format!("{}(", b.name))),
             "{} is not listed",
             b.name
         );

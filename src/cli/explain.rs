@@ -31,14 +31,38 @@ pub fn explain(code: Code) -> String {
     format!("{code}: {}\n\n{}\n", code.title(), code.explanation())
 }
 
+/// `name(text, number?, …) -> type`: `?` marks optional parameters, `…` a repeatable last one.
+pub fn signature(b: &crate::semantic::builtins::Builtin) -> String {
+    let params: Vec<String> = b
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let name = format!("{p:?}").to_lowercase();
+            let optional = if i >= b.required { "?" } else { "" };
+            let repeat = if b.variadic && i + 1 == b.params.len() {
+                ", …"
+            } else {
+                ""
+            };
+            format!("{name}{optional}{repeat}")
+        })
+        .collect();
+    let fallible = if b.fallible { " (fallible)" } else { "" };
+    format!(
+        "{}({}) -> {}{fallible}",
+        b.name,
+        params.join(", "),
+        (b.ret)().name()
+    )
+}
+
 pub fn functions() -> String {
     let mut out = String::new();
     for b in BUILTINS {
-        let fallible = if b.fallible { ", fallible" } else { "" };
         out.push_str(&format!(
-            "{} ({} argument(s){fallible}): {}\n    {}  =>  {}\n",
-            b.name,
-            b.params.len(),
+            "{}\n    {}\n    {}  =>  {}\n",
+            signature(b),
             b.summary,
             b.example.0,
             b.example.1
