@@ -57,16 +57,21 @@ fn every_module_is_listed_and_parses() {
     }
 }
 
+/// A spec whose only map writes `expr` into a json field `probe` of Person.
+fn probe_spec(expr: &str) -> String {
+    format!(
+        "migration \"t\" {{ from \"x\"  to twenty }}\n\
+         source S from \"s.csv\" key id {{ id text }}\n\
+         extend Person {{ probe json  sourceSystemId text unique }}\n\
+         map S -> Person {{ identity sourceSystemId = id\n  probe = {expr}\n}}\n"
+    )
+}
+
 #[test]
 fn builtin_examples_type_check() {
     for b in BUILTINS {
         let (expr, _) = b.example;
-        let spec = format!(
-            "migration \"t\" {{ from \"x\"  to twenty }}\n\
-             source S from \"s.csv\" key id {{ id text }}\n\
-             extend Person {{ probe json  sourceSystemId text unique }}\n\
-             map S -> Person {{ identity sourceSystemId = id\n  probe = {expr} ?? null\n}}\n"
-        );
+        let spec = probe_spec(&format!("{expr} ?? null"));
         let c = compile_str("example.map", &spec);
         let errors: Vec<_> = c.diagnostics.iter().filter(|d| d.is_error()).collect();
         assert!(
@@ -106,12 +111,7 @@ impl mapc::run::eval::Context for NoRow {
 fn builtin_examples_evaluate_to_their_documented_results() {
     for b in BUILTINS {
         let (expr, expected) = b.example;
-        let spec = format!(
-            "migration \"t\" {{ from \"x\"  to twenty }}\n\
-             source S from \"s.csv\" key id {{ id text }}\n\
-             extend Person {{ probe json  sourceSystemId text unique }}\n\
-             map S -> Person {{ identity sourceSystemId = id\n  probe = {expr}\n}}\n"
-        );
+        let spec = probe_spec(expr);
         let c = compile_str("example.map", &spec);
         let model = c.model.expect("model");
         let assignment = model.maps[0]
