@@ -147,6 +147,11 @@ fn lookups_and_owners_follow_their_miss_policies() {
         Err(Stop::Skip("no Carrier with key C9".into()))
     );
     assert_eq!(
+        eval("lookup Carrier(a) on missing reject", &[("a", "")]),
+        Ok(Value::Null),
+        "empty key: no reference"
+    );
+    assert_eq!(
         eval("owner(a) on missing hold \"provision\"", &[("a", "x@y.z")]),
         Err(Stop::Hold("provision".into()))
     );

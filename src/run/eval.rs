@@ -121,11 +121,14 @@ impl<'m> Evaluator<'m> {
                 miss,
             } => {
                 let key = self.all(args, cx, params)?;
-                let found = if key.iter().all(Value::is_null) {
-                    None
-                } else {
-                    cx.lookup(source, object.as_deref(), &key, column.as_deref())
-                };
+                // An empty key is no reference at all, not a dangling one: null, whatever the policy.
+                if key
+                    .iter()
+                    .all(|k| k.is_null() || k.to_text().trim().is_empty())
+                {
+                    return Ok(Value::Null);
+                }
+                let found = cx.lookup(source, object.as_deref(), &key, column.as_deref());
                 let what = format!(
                     "no {source} with key {}",
                     key.iter()

@@ -3,5 +3,7 @@
 
 pub mod builtins;
 pub mod eval;
+pub mod record;
+pub mod source;
 pub mod typing;
 pub mod value;
