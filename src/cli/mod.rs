@@ -4,6 +4,7 @@ mod check;
 mod debug;
 mod explain;
 mod plan;
+mod run;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -55,6 +56,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Run a migration: read the exports in DATA, write to the target, account for every row.
+    Run {
+        spec: PathBuf,
+        /// The folder with the source exports.
+        #[arg(long)]
+        data: PathBuf,
+        /// Where records go: dir:OUT (JSON lines per object).
+        #[arg(long, default_value = "dir:out")]
+        target: String,
+    },
     /// Explain a diagnostic code (`mapc explain E0203`), or list the built-in functions
     /// (`mapc explain functions`).
     Explain { topic: String },
@@ -75,6 +86,7 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
         } => check::run(files, data.as_deref(), format, color),
         Command::Plan { file, format } => plan::run(&file, format, color),
+        Command::Run { spec, data, target } => run::run(&spec, &data, &target, color),
         Command::Explain { topic } => explain::run(&topic),
         Command::Debug { stage, file } => debug::run(stage, &file, color),
     }

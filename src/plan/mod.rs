@@ -98,7 +98,7 @@ fn reasons(model: &Model, object: &str) -> Vec<String> {
     out
 }
 
-fn is_link_field(model: &Model, object: &str, path: &str) -> bool {
+pub fn is_link_field(model: &Model, object: &str, path: &str) -> bool {
     let Some(obj) = model.schema.object(object) else {
         return false;
     };

@@ -2,8 +2,12 @@
 //! ledger will sit behind traits at the edges.
 
 pub mod builtins;
+pub mod engine;
 pub mod eval;
+pub mod index;
 pub mod record;
+pub mod report;
 pub mod source;
+pub mod target;
 pub mod typing;
 pub mod value;

@@ -1,0 +1,194 @@
+//! What lookups resolve against during a run: the records made so far (per source and object),
+//! the rows of sources read by column (`lookup Carrier(id).carrier_name`), and the target's users.
+
+use super::record::record_id;
+use super::source::{self, RawRow};
+use super::typing::type_row;
+use super::value::Value;
+use crate::plan::ir::Expr;
+use crate::semantic::model::SourceInfo;
+use crate::semantic::Model;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// The text key of a row: key columns joined by the unit separator.
+pub fn key_text(values: &[Value]) -> String {
+    let parts: Vec<String> = values.iter().map(Value::to_text).collect();
+    parts.join("\u{1f}")
+}
+
+pub fn key_of(source: &SourceInfo, row: &[Value]) -> String {
+    let values: Vec<Value> = source
+        .key
+        .iter()
+        .filter_map(|k| source.columns.iter().position(|c| &c.name == k))
+        .map(|i| row.get(i).cloned().unwrap_or(Value::Null))
+        .collect();
+    key_text(&values)
+}
+
+#[derive(Default)]
+pub struct Index {
+    /// (source, object) → keys whose record exists; only pairs something looks up or merges into.
+    made: HashMap<(String, String), HashSet<String>>,
+    /// source → key → typed row, for sources read by column.
+    rows: HashMap<String, HashMap<String, Vec<Value>>>,
+    columns: HashMap<String, HashMap<String, usize>>,
+    /// lower-cased email → user id (or the email when the users file has no id).
+    users: HashMap<String, String>,
+    pub users_object: String,
+}
+
+/// The (source, object) pairs and column-read sources the model's expressions need.
+fn needs(model: &Model) -> (HashSet<(String, String)>, HashSet<String>) {
+    let mut pairs = HashSet::new();
+    let mut by_column = HashSet::new();
+    for m in &model.maps {
+        if let Some(merge) = &m.merge {
+            pairs.insert((merge.source.clone(), m.object.clone()));
+        }
+        let later = m
+            .assignments
+            .iter()
+            .any(|a| a.deferred || crate::plan::is_link_field(model, &m.object, &a.path));
+        if later {
+            pairs.insert((m.source.clone(), m.object.clone()));
+        }
+        let mut exprs: Vec<Expr> = m.assignments.iter().map(|a| a.value.clone()).collect();
+        exprs.extend(m.when.clone());
+        exprs.extend(model.functions.iter().map(|f| f.body.clone()));
+        for mut e in exprs {
+            e.walk_mut(&mut |node| {
+                if let Expr::Lookup {
+                    source,
+                    object,
+                    column,
+                    ..
+                } = node
+                {
+                    match (object, column) {
+                        (_, Some(_)) => {
+                            by_column.insert(source.clone());
+                        }
+                        (Some(o), None) => {
+                            pairs.insert((source.clone(), o.clone()));
+                        }
+                        (None, None) => {}
+                    }
+                }
+            });
+        }
+    }
+    (pairs, by_column)
+}
+
+impl Index {
+    pub fn new(model: &Model) -> Index {
+        let (pairs, _) = needs(model);
+        Index {
+            made: pairs.into_iter().map(|p| (p, HashSet::new())).collect(),
+            users_object: model
+                .schema
+                .target
+                .users_object()
+                .unwrap_or("User")
+                .to_string(),
+            ..Index::default()
+        }
+    }
+
+    /// Loads every source that expressions read by column. Rows that do not type are left out
+    /// (they are rejected, with their location, when their own map runs).
+    pub fn load_column_sources(&mut self, model: &Model, data: &Path) -> Result<(), String> {
+        let (_, by_column) = needs(model);
+        for name in by_column {
+            let Some(src) = model.sources.iter().find(|s| s.name == name) else {
+                continue;
+            };
+            let mut rows = HashMap::new();
+            let mut each = |r: Result<RawRow, source::SourceError>| {
+                if let Ok(raw) = r {
+                    if let Ok(typed) = type_row(&src.columns, &raw.values) {
+                        rows.insert(key_of(src, &typed), typed);
+                    }
+                }
+                Ok(())
+            };
+            source::read_rows(data, src, &mut each).map_err(|e| format!("{e:?}"))?;
+            let cols = src
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.name.clone(), i))
+                .collect();
+            self.columns.insert(name.clone(), cols);
+            self.rows.insert(name, rows);
+        }
+        Ok(())
+    }
+
+    /// Reads the users file (`email`, optional `id`) that owners are matched against.
+    pub fn load_users(&mut self, path: &Path) -> Result<(), String> {
+        let mut reader =
+            csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let header = reader.headers().map_err(|e| e.to_string())?.clone();
+        let email = header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case("email"));
+        let Some(email) = email else {
+            return Err(format!("{}: no `email` column", path.display()));
+        };
+        let id = header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case("id"));
+        for rec in reader.records() {
+            let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
+            let e = rec.get(email).unwrap_or("").trim().to_lowercase();
+            if e.is_empty() {
+                continue;
+            }
+            let uid = id
+                .and_then(|i| rec.get(i))
+                .map(str::to_string)
+                .unwrap_or_else(|| e.clone());
+            self.users.insert(e, uid);
+        }
+        Ok(())
+    }
+
+    pub fn record_made(&mut self, source: &str, object: &str, key: &str) {
+        if let Some(set) = self.made.get_mut(&(source.to_string(), object.to_string())) {
+            set.insert(key.to_string());
+        }
+    }
+
+    pub fn exists(&self, source: &str, object: &str, key: &str) -> bool {
+        self.made
+            .get(&(source.to_string(), object.to_string()))
+            .is_some_and(|s| s.contains(key))
+    }
+
+    pub fn reference(&self, source: &str, object: Option<&str>, key: &str) -> Option<Value> {
+        let object = match object {
+            Some(o) => o.to_string(),
+            None => self.made.keys().find(|(s, _)| s == source)?.1.clone(),
+        };
+        self.exists(source, &object, key).then(|| Value::Ref {
+            key: record_id(&object, source, key),
+            object,
+        })
+    }
+
+    pub fn column(&self, source: &str, key: &str, column: &str) -> Option<Value> {
+        let i = *self.columns.get(source)?.get(column)?;
+        self.rows.get(source)?.get(key)?.get(i).cloned()
+    }
+
+    pub fn owner(&self, email: &str) -> Option<Value> {
+        let id = self.users.get(&email.trim().to_lowercase())?;
+        Some(Value::Ref {
+            object: self.users_object.clone(),
+            key: id.clone(),
+        })
+    }
+}

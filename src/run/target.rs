@@ -1,0 +1,99 @@
+//! Where records go. The engine writes through [`Target`]; `dir:` writes JSON lines per object,
+//! and the live adapters (Twenty, Freshsales, Nutshell) will implement the same trait.
+
+use crate::semantic::schema::Object;
+use serde_json::{Map, Value as Json};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+pub trait Target {
+    fn create(
+        &mut self,
+        object: &Object,
+        id: &str,
+        record: &Map<String, Json>,
+    ) -> std::io::Result<()>;
+    fn update(
+        &mut self,
+        object: &Object,
+        id: &str,
+        fields: &Map<String, Json>,
+    ) -> std::io::Result<()>;
+    /// A link record (Twenty task/note target) joining two existing records.
+    fn link(&mut self, link: &Object, record: &Map<String, Json>) -> std::io::Result<()>;
+    fn finish(&mut self) -> std::io::Result<()>;
+}
+
+/// `dir:OUT`: `OUT/<api>.jsonl` with one created record a line (its `id` first), and
+/// `OUT/<api>.updates.jsonl` with `{"id", "fields"}` for merges and second-pass writes.
+pub struct DirTarget {
+    dir: PathBuf,
+    files: HashMap<String, BufWriter<File>>,
+    line: Vec<u8>,
+}
+
+impl DirTarget {
+    pub fn new(dir: PathBuf) -> std::io::Result<DirTarget> {
+        std::fs::create_dir_all(&dir)?;
+        Ok(DirTarget {
+            dir,
+            files: HashMap::new(),
+            line: Vec::with_capacity(1024),
+        })
+    }
+
+    fn write(&mut self, name: String, value: &Json) -> std::io::Result<()> {
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, value)?;
+        self.line.push(b'\n');
+        let file = match self.files.entry(name) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let f = File::create(self.dir.join(e.key()))?;
+                e.insert(BufWriter::with_capacity(1 << 20, f))
+            }
+        };
+        file.write_all(&self.line)
+    }
+}
+
+fn with_id(id: &str, record: &Map<String, Json>) -> Json {
+    let mut out = Map::with_capacity(record.len() + 1);
+    out.insert("id".into(), Json::String(id.to_string()));
+    out.extend(record.iter().map(|(k, v)| (k.clone(), v.clone())));
+    Json::Object(out)
+}
+
+impl Target for DirTarget {
+    fn create(
+        &mut self,
+        object: &Object,
+        id: &str,
+        record: &Map<String, Json>,
+    ) -> std::io::Result<()> {
+        self.write(format!("{}.jsonl", object.api), &with_id(id, record))
+    }
+
+    fn update(
+        &mut self,
+        object: &Object,
+        id: &str,
+        fields: &Map<String, Json>,
+    ) -> std::io::Result<()> {
+        let line = serde_json::json!({ "id": id, "fields": fields });
+        self.write(format!("{}.updates.jsonl", object.api), &line)
+    }
+
+    fn link(&mut self, link: &Object, record: &Map<String, Json>) -> std::io::Result<()> {
+        self.write(format!("{}.jsonl", link.api), &Json::Object(record.clone()))
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        for f in self.files.values_mut() {
+            f.flush()?;
+        }
+        Ok(())
+    }
+}
