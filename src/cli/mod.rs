@@ -5,6 +5,7 @@ mod debug;
 mod explain;
 mod plan;
 mod run;
+mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -66,6 +67,11 @@ pub enum Command {
         #[arg(long, default_value = "dir:out")]
         target: String,
     },
+    /// Run the `test` blocks of specs through the interpreter.
+    Test {
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+    },
     /// Explain a diagnostic code (`mapc explain E0203`), or list the built-in functions
     /// (`mapc explain functions`).
     Explain { topic: String },
@@ -87,6 +93,7 @@ pub fn run(cli: Cli) -> ExitCode {
         } => check::run(files, data.as_deref(), format, color),
         Command::Plan { file, format } => plan::run(&file, format, color),
         Command::Run { spec, data, target } => run::run(&spec, &data, &target, color),
+        Command::Test { specs } => test::run(&specs, color),
         Command::Explain { topic } => explain::run(&topic),
         Command::Debug { stage, file } => debug::run(stage, &file, color),
     }

@@ -3,7 +3,8 @@
 use crate::compile::compile;
 use crate::diag::render;
 use crate::run::engine::Engine;
-use crate::run::report;
+use crate::run::report::{self, ExceptionWriter, Sink};
+use crate::run::source::FileSources;
 use crate::run::target::{DirTarget, Target};
 use crate::semantic::loader::DiskFs;
 use std::path::{Path, PathBuf};
@@ -48,7 +49,17 @@ pub fn run(spec: &Path, data: &Path, target: &str, color: bool) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let result = Engine::new(&plan, data, &out, dir_target).and_then(Engine::run);
+    let sink: Box<dyn Sink> = match ExceptionWriter::create(&out) {
+        Ok(w) => Box::new(w),
+        Err(e) => {
+            eprintln!("error: cannot write to {}: {e}", out.display());
+            return ExitCode::from(1);
+        }
+    };
+    let sources = FileSources {
+        dir: data.to_path_buf(),
+    };
+    let result = Engine::new(&plan, &sources, dir_target, sink).and_then(Engine::run);
     match result {
         Ok(steps) => {
             eprint!("{}", report::summary(&steps));

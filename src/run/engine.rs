@@ -4,8 +4,8 @@
 use super::eval::{truthy, Context, Evaluator};
 use super::index::{key_of, key_text, Index};
 use super::record::{record_id, set_path};
-use super::report::{Exception, ExceptionWriter, Outcome, StepCounts, StepReport};
-use super::source::{self, RawRow, SourceError};
+use super::report::{Exception, Outcome, Sink, StepCounts, StepReport};
+use super::source::{RawRow, SourceError, Sources};
 use super::target::Target;
 use super::typing::type_row;
 use super::value::{Stop, Value};
@@ -16,7 +16,6 @@ use crate::syntax::ast::MissAction;
 use serde_json::{Map, Value as Json};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
 pub enum RunError {
@@ -123,28 +122,26 @@ pub struct Engine<'p> {
     // Each is touched at one point per row (lookups read the index while a row evaluates; the
     // row's record is then written and registered), so RefCell keeps the borrows simple.
     index: RefCell<Index>,
-    data: PathBuf,
+    sources: &'p dyn Sources,
     target: RefCell<Box<dyn Target + 'p>>,
-    exceptions: RefCell<ExceptionWriter>,
+    exceptions: RefCell<Box<dyn Sink + 'p>>,
     default_owner: Option<Value>,
 }
 
 impl<'p> Engine<'p> {
     pub fn new(
         plan: &'p Plan,
-        data: &Path,
-        out: &Path,
+        sources: &'p dyn Sources,
         target: Box<dyn Target + 'p>,
+        sink: Box<dyn Sink + 'p>,
     ) -> Result<Engine<'p>, RunError> {
         let model = &plan.model;
         let mut index = Index::new(model);
         index
-            .load_column_sources(model, data)
+            .load_column_sources(model, sources)
             .map_err(RunError::Source)?;
         if let Some(users) = &model.migration.users_file {
-            index
-                .load_users(&data.join(users))
-                .map_err(RunError::Source)?;
+            index.set_users(sources.users(users).map_err(RunError::Source)?);
         }
         let default_owner = model.migration.default_owner.as_ref().map(|email| {
             index.owner(email).unwrap_or_else(|| Value::Ref {
@@ -156,9 +153,9 @@ impl<'p> Engine<'p> {
             plan,
             eval: Evaluator::new(model),
             index: RefCell::new(index),
-            data: data.to_path_buf(),
+            sources,
             target: RefCell::new(target),
-            exceptions: RefCell::new(ExceptionWriter::create(out).map_err(write_err)?),
+            exceptions: RefCell::new(sink),
             default_owner,
         })
     }
@@ -221,7 +218,10 @@ impl<'p> Engine<'p> {
                 }
             };
             counts.add(fate.outcome);
-            if matches!(fate.outcome, Outcome::Rejected | Outcome::Held) {
+            if matches!(
+                fate.outcome,
+                Outcome::Rejected | Outcome::Held | Outcome::Skipped
+            ) {
                 let e = Exception {
                     outcome: fate.outcome,
                     source: &src.name,
@@ -234,14 +234,14 @@ impl<'p> Engine<'p> {
                     reason: &fate.reason,
                     row: redacted(src, original, model.migration.sensitive),
                 };
-                if let Err(err) = self.exceptions.borrow_mut().write(&e) {
+                if let Err(err) = self.exceptions.borrow_mut().exception(&e) {
                     failure = Some(write_err(err));
                     return Err("write failed".into());
                 }
             }
             Ok(())
         };
-        let read = source::read_rows(&self.data, src, &mut each);
+        let read = self.sources.read(src, &mut each);
         if let Some(f) = failure {
             return Err(f);
         }

@@ -9,7 +9,6 @@ use crate::plan::ir::Expr;
 use crate::semantic::model::SourceInfo;
 use crate::semantic::Model;
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 
 /// The text key of a row: key columns joined by the unit separator.
 pub fn key_text(values: &[Value]) -> String {
@@ -99,7 +98,11 @@ impl Index {
 
     /// Loads every source that expressions read by column. Rows that do not type are left out
     /// (they are rejected, with their location, when their own map runs).
-    pub fn load_column_sources(&mut self, model: &Model, data: &Path) -> Result<(), String> {
+    pub fn load_column_sources(
+        &mut self,
+        model: &Model,
+        sources: &dyn source::Sources,
+    ) -> Result<(), String> {
         let (_, by_column) = needs(model);
         for name in by_column {
             let Some(src) = model.sources.iter().find(|s| s.name == name) else {
@@ -114,7 +117,7 @@ impl Index {
                 }
                 Ok(())
             };
-            source::read_rows(data, src, &mut each).map_err(|e| format!("{e:?}"))?;
+            sources.read(src, &mut each).map_err(|e| format!("{e:?}"))?;
             let cols = src
                 .columns
                 .iter()
@@ -127,33 +130,12 @@ impl Index {
         Ok(())
     }
 
-    /// Reads the users file (`email`, optional `id`) that owners are matched against.
-    pub fn load_users(&mut self, path: &Path) -> Result<(), String> {
-        let mut reader =
-            csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let header = reader.headers().map_err(|e| e.to_string())?.clone();
-        let email = header
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case("email"));
-        let Some(email) = email else {
-            return Err(format!("{}: no `email` column", path.display()));
-        };
-        let id = header
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case("id"));
-        for rec in reader.records() {
-            let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
-            let e = rec.get(email).unwrap_or("").trim().to_lowercase();
-            if e.is_empty() {
-                continue;
-            }
-            let uid = id
-                .and_then(|i| rec.get(i))
-                .map(str::to_string)
-                .unwrap_or_else(|| e.clone());
-            self.users.insert(e, uid);
-        }
-        Ok(())
+    /// The users owners are matched against, by lower-cased email.
+    pub fn set_users(&mut self, users: Vec<(String, String)>) {
+        self.users = users
+            .into_iter()
+            .map(|(e, id)| (e.trim().to_lowercase(), id))
+            .collect();
     }
 
     pub fn record_made(&mut self, source: &str, object: &str, key: &str) {

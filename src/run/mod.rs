@@ -8,6 +8,7 @@ pub mod index;
 pub mod record;
 pub mod report;
 pub mod source;
+pub mod spec_test;
 pub mod target;
 pub mod typing;
 pub mod value;

@@ -87,6 +87,48 @@ pub struct Exception<'a> {
     pub row: Map<String, Json>,
 }
 
+/// Receives every row that did not become a record: rejected, held and skipped.
+pub trait Sink {
+    fn exception(&mut self, e: &Exception) -> std::io::Result<()>;
+    fn finish(&mut self) -> std::io::Result<()>;
+}
+
+impl Sink for ExceptionWriter {
+    fn exception(&mut self, e: &Exception) -> std::io::Result<()> {
+        if e.outcome == Outcome::Skipped {
+            return Ok(());
+        }
+        self.write(e)
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        ExceptionWriter::finish(self)
+    }
+}
+
+/// Keeps everything in memory (spec tests).
+#[derive(Default)]
+pub struct MemorySink {
+    /// (outcome, source, key, reason)
+    pub rows: Vec<(Outcome, String, String, String)>,
+}
+
+impl Sink for MemorySink {
+    fn exception(&mut self, e: &Exception) -> std::io::Result<()> {
+        self.rows.push((
+            e.outcome,
+            e.source.to_string(),
+            e.key.to_string(),
+            e.reason.to_string(),
+        ));
+        Ok(())
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 pub struct ExceptionWriter {
     rejected: BufWriter<File>,
     held: BufWriter<File>,

@@ -211,3 +211,86 @@ fn json_row(
         original,
     }
 }
+
+/// Where a run's rows come from: export files, or rows held in memory (spec tests).
+pub trait Sources {
+    fn read(
+        &self,
+        source: &SourceInfo,
+        each: &mut dyn FnMut(Result<RawRow, SourceError>) -> Result<(), String>,
+    ) -> Result<(), SourceError>;
+
+    /// `(email, id)` of each target user, from the migration's users file.
+    fn users(&self, file: &str) -> Result<Vec<(String, String)>, String>;
+}
+
+/// The export files in one folder.
+pub struct FileSources {
+    pub dir: std::path::PathBuf,
+}
+
+impl Sources for FileSources {
+    fn read(
+        &self,
+        source: &SourceInfo,
+        each: &mut dyn FnMut(Result<RawRow, SourceError>) -> Result<(), String>,
+    ) -> Result<(), SourceError> {
+        read_rows(&self.dir, source, each)
+    }
+
+    fn users(&self, file: &str) -> Result<Vec<(String, String)>, String> {
+        let path = self.dir.join(file);
+        let mut reader =
+            csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let header = reader.headers().map_err(|e| e.to_string())?.clone();
+        let find = |name: &str| {
+            header
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case(name))
+        };
+        let Some(email) = find("email") else {
+            return Err(format!("{}: no `email` column", path.display()));
+        };
+        let id = find("id");
+        let mut out = Vec::new();
+        for rec in reader.records() {
+            let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
+            let e = rec.get(email).unwrap_or("").trim().to_string();
+            if !e.is_empty() {
+                let uid = id
+                    .and_then(|i| rec.get(i))
+                    .map(str::to_string)
+                    .unwrap_or_else(|| e.clone());
+                out.push((e, uid));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Rows given directly, keyed by source name (`given` rows of a spec test).
+#[derive(Default)]
+pub struct MemorySources {
+    pub rows: std::collections::HashMap<String, Vec<RawRow>>,
+    pub users: Vec<(String, String)>,
+}
+
+impl Sources for MemorySources {
+    fn read(
+        &self,
+        source: &SourceInfo,
+        each: &mut dyn FnMut(Result<RawRow, SourceError>) -> Result<(), String>,
+    ) -> Result<(), SourceError> {
+        for row in self.rows.get(&source.name).into_iter().flatten() {
+            each(Ok(row.clone())).map_err(|m| SourceError::BadRow {
+                line: row.line,
+                message: m,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn users(&self, _: &str) -> Result<Vec<(String, String)>, String> {
+        Ok(self.users.clone())
+    }
+}

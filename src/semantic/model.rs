@@ -139,6 +139,8 @@ pub enum TestExpect {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestInfo {
     pub name: String,
+    #[serde(default)]
+    pub users: Vec<String>,
     pub givens: Vec<TestGiven>,
     pub expects: Vec<TestExpect>,
 }

@@ -40,6 +40,7 @@ pub fn test(t: &ast::TestDecl, env: &Env, diags: &mut Vec<Diagnostic>) -> TestIn
         .collect();
     TestInfo {
         name: t.name.value.clone(),
+        users: t.users.iter().map(|u| u.value.clone()).collect(),
         givens,
         expects,
     }

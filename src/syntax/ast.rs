@@ -343,6 +343,8 @@ pub struct OrderDecl {
 #[derive(Debug, Clone, Serialize)]
 pub struct TestDecl {
     pub name: StrLit,
+    /// Target users (by email) that exist for this test's owner lookups.
+    pub users: Vec<StrLit>,
     pub givens: Vec<Given>,
     pub expects: Vec<Expect>,
     pub span: Span,

@@ -430,6 +430,7 @@ impl Lowerer {
         let name = self.string(inner.next()?);
         let mut t = TestDecl {
             name,
+            users: Vec::new(),
             givens: Vec::new(),
             expects: Vec::new(),
             span,
@@ -439,6 +440,7 @@ impl Lowerer {
             let rule = s.as_rule();
             let mut parts = s.into_inner().skip(1);
             match rule {
+                Rule::given_user => t.users.push(self.string(parts.nth(1)?)),
                 Rule::given_stmt => {
                     let source = self.ident(parts.next()?);
                     let fields = self.record_fields(parts.next()?);

@@ -1,0 +1,43 @@
+//! `mapc test SPEC…`: runs the `test` blocks of each spec through the interpreter.
+
+use crate::compile::compile;
+use crate::diag::render;
+use crate::run::spec_test;
+use crate::semantic::loader::DiskFs;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub fn run(specs: &[PathBuf], color: bool) -> ExitCode {
+    let (mut passed, mut failed) = (0, 0);
+    for spec in specs {
+        let c = compile(&DiskFs, spec);
+        render::to_stderr(&c.db, &c.diagnostics, color);
+        let Some(model) = c
+            .model
+            .filter(|_| !c.diagnostics.iter().any(|d| d.is_error()))
+        else {
+            eprintln!("{}: not tested, the spec has errors", spec.display());
+            failed += 1;
+            continue;
+        };
+        let plan = crate::plan::build(model);
+        for r in spec_test::run_all(&plan) {
+            if r.passed() {
+                passed += 1;
+                println!("test {} :: {} ... ok", spec.display(), r.name);
+            } else {
+                failed += 1;
+                println!("test {} :: {} ... FAILED", spec.display(), r.name);
+                for f in &r.failures {
+                    println!("    {f}");
+                }
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,286 @@
+//! `mapc test`: runs each `test` block of a spec through the engine, in memory, and compares
+//! what came out with what the test expects.
+
+use super::engine::Engine;
+use super::report::{MemorySink, Outcome};
+use super::source::{MemorySources, RawRow};
+use super::target::Target;
+use super::typing::Raw;
+use crate::plan::Plan;
+use crate::semantic::model::{TestExpect, TestInfo};
+use crate::semantic::schema::Object;
+use crate::syntax::ast::TestOutcome;
+use serde_json::{Map, Value as Json};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+#[derive(Debug)]
+pub struct TestResult {
+    pub name: String,
+    pub failures: Vec<String>,
+}
+
+impl TestResult {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// A created record: its id and its fields in wire shape.
+type Record = (String, Map<String, Json>);
+
+/// Created records by object (merges and second passes applied).
+#[derive(Default)]
+struct Store {
+    records: HashMap<String, Vec<Record>>,
+}
+
+#[derive(Clone, Default)]
+struct MemoryTarget(Rc<RefCell<Store>>);
+
+fn deep_merge(into: &mut Map<String, Json>, from: &Map<String, Json>) {
+    for (k, v) in from {
+        match (into.get_mut(k), v) {
+            (Some(Json::Object(a)), Json::Object(b)) => deep_merge(a, b),
+            _ => {
+                into.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+impl Target for MemoryTarget {
+    fn create(
+        &mut self,
+        object: &Object,
+        id: &str,
+        record: &Map<String, Json>,
+    ) -> std::io::Result<()> {
+        let mut store = self.0.borrow_mut();
+        store
+            .records
+            .entry(object.name.clone())
+            .or_default()
+            .push((id.to_string(), record.clone()));
+        Ok(())
+    }
+
+    fn update(
+        &mut self,
+        object: &Object,
+        id: &str,
+        fields: &Map<String, Json>,
+    ) -> std::io::Result<()> {
+        let mut store = self.0.borrow_mut();
+        if let Some((_, r)) = store
+            .records
+            .get_mut(&object.name)
+            .and_then(|v| v.iter_mut().find(|(i, _)| i == id))
+        {
+            deep_merge(r, fields);
+        }
+        Ok(())
+    }
+
+    fn link(&mut self, link: &Object, record: &Map<String, Json>) -> std::io::Result<()> {
+        let mut store = self.0.borrow_mut();
+        store
+            .records
+            .entry(link.name.clone())
+            .or_default()
+            .push((String::new(), record.clone()));
+        Ok(())
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn raw(v: &Json) -> Raw {
+    match v {
+        Json::Null => Raw::Null,
+        Json::String(s) => Raw::Text(s.clone()),
+        other => Raw::Text(other.to_string()),
+    }
+}
+
+fn sources(plan: &Plan, test: &TestInfo) -> MemorySources {
+    let mut out = MemorySources {
+        users: test.users.iter().map(|u| (u.clone(), u.clone())).collect(),
+        ..MemorySources::default()
+    };
+    for (i, g) in test.givens.iter().enumerate() {
+        let Some(src) = plan.model.sources.iter().find(|s| s.name == g.source) else {
+            continue;
+        };
+        let values = src
+            .columns
+            .iter()
+            .map(|c| {
+                g.row
+                    .iter()
+                    .find(|(k, _)| *k == c.name)
+                    .map_or(Raw::Missing, |(_, v)| raw(v))
+            })
+            .collect();
+        let original = g
+            .row
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                )
+            })
+            .collect();
+        out.rows.entry(g.source.clone()).or_default().push(RawRow {
+            line: i as u64 + 1,
+            values,
+            original,
+        });
+    }
+    out
+}
+
+pub fn run_all(plan: &Plan) -> Vec<TestResult> {
+    plan.model.tests.iter().map(|t| run_one(plan, t)).collect()
+}
+
+pub fn run_one(plan: &Plan, test: &TestInfo) -> TestResult {
+    let sources = sources(plan, test);
+    let target = MemoryTarget::default();
+    let sink = Rc::new(RefCell::new(MemorySink::default()));
+    let engine = Engine::new(
+        plan,
+        &sources,
+        Box::new(target.clone()),
+        Box::new(SharedSink(sink.clone())),
+    );
+    let mut failures = Vec::new();
+    if let Err(e) = engine.and_then(Engine::run) {
+        failures.push(format!("the run failed: {e}"));
+    }
+    let store = target.0.borrow();
+    let sink = sink.borrow();
+    for expect in &test.expects {
+        if let Some(f) = check(plan, expect, &store, &sink) {
+            failures.push(f);
+        }
+    }
+    TestResult {
+        name: test.name.clone(),
+        failures,
+    }
+}
+
+struct SharedSink(Rc<RefCell<MemorySink>>);
+
+impl super::report::Sink for SharedSink {
+    fn exception(&mut self, e: &super::report::Exception) -> std::io::Result<()> {
+        self.0.borrow_mut().exception(e)
+    }
+    fn finish(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn check(plan: &Plan, expect: &TestExpect, store: &Store, sink: &MemorySink) -> Option<String> {
+    match expect {
+        TestExpect::Outcome {
+            outcome,
+            source,
+            reason,
+        } => {
+            let wanted = match outcome {
+                TestOutcome::Rejected => Outcome::Rejected,
+                TestOutcome::Held => Outcome::Held,
+                TestOutcome::Skipped => Outcome::Skipped,
+            };
+            let found = sink.rows.iter().any(|(o, s, _, r)| {
+                *o == wanted
+                    && s == source
+                    && reason
+                        .as_ref()
+                        .is_none_or(|want| r.to_lowercase().contains(&want.to_lowercase()))
+            });
+            if found {
+                return None;
+            }
+            let seen: Vec<String> = sink
+                .rows
+                .iter()
+                .filter(|(_, s, _, _)| s == source)
+                .map(|(o, _, _, r)| format!("{o:?}: {r}"))
+                .collect();
+            Some(format!(
+                "expected a {wanted:?} row of {source}{}; got {}",
+                reason
+                    .as_ref()
+                    .map(|r| format!(" with reason containing {r:?}"))
+                    .unwrap_or_default(),
+                if seen.is_empty() {
+                    "none".to_string()
+                } else {
+                    seen.join("; ")
+                }
+            ))
+        }
+        TestExpect::Record { object, fields } => {
+            let obj = plan.model.schema.object(object)?;
+            let records = store.records.get(object).map(Vec::as_slice).unwrap_or(&[]);
+            let mut best: Option<(usize, Vec<String>)> = None;
+            for (_, r) in records {
+                let misses: Vec<String> = fields
+                    .iter()
+                    .filter_map(|(path, want)| mismatch(obj, r, path, want))
+                    .collect();
+                if misses.is_empty() {
+                    return None;
+                }
+                if best.as_ref().is_none_or(|(n, _)| misses.len() < *n) {
+                    best = Some((misses.len(), misses));
+                }
+            }
+            Some(match best {
+                None => {
+                    let fates: Vec<String> = sink
+                        .rows
+                        .iter()
+                        .map(|(o, s, _, r)| format!("{s} {o:?}: {r}"))
+                        .collect();
+                    format!(
+                        "no {object} record was created; rows that did not land: {}",
+                        if fates.is_empty() {
+                            "none".into()
+                        } else {
+                            fates.join("; ")
+                        }
+                    )
+                }
+                Some((_, misses)) => format!(
+                    "no {object} record matches; the closest differs in: {}",
+                    misses.join(", ")
+                ),
+            })
+        }
+    }
+}
+
+/// `None` when the record's value at `path` equals `want`.
+fn mismatch(obj: &Object, record: &Map<String, Json>, path: &str, want: &Json) -> Option<String> {
+    let mut parts = path.split('.');
+    let top = parts.next()?;
+    let api = obj.field(top).map(|f| f.api.as_str()).unwrap_or(top);
+    let mut node = record.get(api);
+    for p in parts {
+        node = node.and_then(|n| n.get(p));
+    }
+    let got = node.cloned().unwrap_or(Json::Null);
+    let same = match (&got, want) {
+        (Json::Number(a), Json::Number(b)) => a.as_f64() == b.as_f64(),
+        (a, b) => a == b,
+    };
+    (!same).then(|| format!("{path} is {got}, expected {want}"))
+}
