@@ -1,0 +1,153 @@
+//! `mapc run` on real files: encodings, delimiters, quoted newlines, JSON lines, and the rule
+//! that every row ends in exactly one outcome.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mapc-run-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("data")).expect("temp dir");
+    dir
+}
+
+fn spec(source_clause: &str) -> String {
+    format!(
+        r#"migration "t" {{ from "x"  to twenty }}
+source P from {source_clause} key id {{ id text  name text  email text?  status text }}
+extend Person {{ sourceSystemId text unique  state select [ACTIVE, INACTIVE]  notes text }}
+values State {{ "A" => ACTIVE  "I" => INACTIVE  else => reject "unknown status {{}}" }}
+map P -> Person {{
+  identity sourceSystemId = id
+  name.firstName = name | trim
+  emails.primaryEmail = email | trim | lower | email ?? null
+  state = State(status)
+  dedupe by emails.primaryEmail
+}}
+"#
+    )
+}
+
+struct Run {
+    code: Option<i32>,
+    stderr: String,
+    out: PathBuf,
+}
+
+fn run(dir: &Path, spec_text: &str) -> Run {
+    std::fs::write(dir.join("t.map"), spec_text).expect("spec");
+    let out = dir.join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .args(["run", "t.map", "--data", "data", "--target", "dir:out"])
+        .current_dir(dir)
+        .output()
+        .expect("run mapc");
+    Run {
+        code: o.status.code(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        out,
+    }
+}
+
+fn lines(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
+}
+
+fn names(out: &Path) -> Vec<String> {
+    let mut n: Vec<String> = lines(&out.join("person.jsonl"))
+        .iter()
+        .map(|r| r["name"]["firstName"].as_str().unwrap_or("").to_string())
+        .collect();
+    n.sort();
+    n
+}
+
+#[test]
+fn utf8_bom_crlf_and_quoted_newlines() {
+    let dir = temp("bom");
+    let csv = "\u{feff}id,name,email,status\r\n1,\"José\r\nMüller\",a@x.com,A\r\n2,\"Zoë \"\"Z\"\" O'Brien\",B@X.COM,I\r\n";
+    std::fs::write(dir.join("data/p.csv"), csv).expect("csv");
+    let r = run(&dir, &spec("\"p.csv\""));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(names(&r.out), vec!["José\r\nMüller", "Zoë \"Z\" O'Brien"]);
+}
+
+#[test]
+fn windows_1252_and_another_delimiter() {
+    let dir = temp("cp1252");
+    let (bytes, _, _) =
+        encoding_rs::WINDOWS_1252.encode("id;name;email;status\n1;Zoë Ørsted;z@x.com;A\n");
+    std::fs::write(dir.join("data/p.txt"), bytes).expect("csv");
+    let r = run(
+        &dir,
+        &spec("\"p.txt\" format csv delimiter \";\" encoding \"windows-1252\""),
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(names(&r.out), vec!["Zoë Ørsted"]);
+}
+
+#[test]
+fn json_lines_with_missing_null_and_bad_lines() {
+    let dir = temp("jsonl");
+    let text = "{\"id\":\"1\",\"name\":\"Ana\",\"email\":null,\"status\":\"A\"}\nnot json\n{\"id\":\"2\",\"name\":\"Li\",\"status\":\"A\"}\n{\"id\":\"3\",\"status\":\"A\"}\n";
+    std::fs::write(dir.join("data/p.jsonl"), text).expect("jsonl");
+    let r = run(&dir, &spec("\"p.jsonl\""));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(names(&r.out), vec!["Ana", "Li"]);
+    let rejected = lines(&r.out.join("_rejected.jsonl"));
+    let codes: Vec<&str> = rejected
+        .iter()
+        .map(|r| r["code"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(codes, vec!["unreadable", "missing"], "{rejected:?}");
+    assert_eq!(rejected[0]["line"], 2);
+    assert_eq!(rejected[1]["row"]["id"], "3");
+}
+
+#[test]
+fn every_row_has_one_outcome_and_rejects_keep_the_whole_row() {
+    let dir = temp("outcomes");
+    let csv =
+        "id,name,email,status\n1,Ana,ana@x.com,A\n2,Ana2,ANA@x.com,A\n3,Bo,bad-email,Q\n4,Cy,,I\n";
+    std::fs::write(dir.join("data/p.csv"), csv).expect("csv");
+    let r = run(&dir, &spec("\"p.csv\""));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(r.out.join("_report.json")).expect("report"))
+            .expect("json");
+    let c = &report[0]["counts"];
+    assert_eq!(
+        (
+            c["rows_in"].as_u64(),
+            c["created"].as_u64(),
+            c["deduped"].as_u64(),
+            c["rejected"].as_u64()
+        ),
+        (Some(4), Some(2), Some(1), Some(1))
+    );
+    let rejected = lines(&r.out.join("_rejected.jsonl"));
+    assert_eq!(rejected[0]["reason"], "unknown status Q");
+    assert_eq!(rejected[0]["line"], 4);
+    assert_eq!(rejected[0]["row"]["email"], "bad-email");
+    assert!(
+        r.stderr.contains("rows in"),
+        "no summary table:\n{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_missing_file_or_column_stops_the_run_with_a_clear_error() {
+    let dir = temp("missing");
+    let r = run(&dir, &spec("\"p.csv\""));
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("p.csv"), "{}", r.stderr);
+    std::fs::write(dir.join("data/p.csv"), "id,name,status\n1,Ana,A\n").expect("csv");
+    let r = run(&dir, &spec("\"p.csv\""));
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("no column `email`"), "{}", r.stderr);
+}
