@@ -66,6 +66,9 @@ pub enum Command {
         /// Where records go: dir:OUT (JSON lines per object).
         #[arg(long, default_value = "dir:out")]
         target: String,
+        /// The ledger (SQLite) of runs, ids and audit entries [default: OUT/_ledger.sqlite].
+        #[arg(long)]
+        ledger: Option<PathBuf>,
     },
     /// Run the `test` blocks of specs through the interpreter.
     Test {
@@ -92,7 +95,20 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
         } => check::run(files, data.as_deref(), format, color),
         Command::Plan { file, format } => plan::run(&file, format, color),
-        Command::Run { spec, data, target } => run::run(&spec, &data, &target, color),
+        Command::Run {
+            spec,
+            data,
+            target,
+            ledger,
+        } => {
+            let args = run::Args {
+                spec: &spec,
+                data: &data,
+                target: &target,
+                ledger: ledger.as_deref(),
+            };
+            run::run(args, color)
+        }
         Command::Test { specs } => test::run(&specs, color),
         Command::Explain { topic } => explain::run(&topic),
         Command::Debug { stage, file } => debug::run(stage, &file, color),

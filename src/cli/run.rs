@@ -1,9 +1,11 @@
-//! `mapc run SPEC --data DIR --target dir:OUT`: executes the plan and prints the summary table.
+//! `mapc run SPEC --data DIR --target dir:OUT [--ledger FILE]`: executes the plan, records every
+//! row in the ledger and prints the summary table.
 
 use crate::compile::compile;
 use crate::diag::render;
 use crate::run::engine::Engine;
-use crate::run::report::{self, ExceptionWriter, Sink};
+use crate::run::ledger::Ledger;
+use crate::run::report::{self, ExceptionWriter, Sink, StepReport};
 use crate::run::source::FileSources;
 use crate::run::target::{DirTarget, Target};
 use crate::semantic::loader::DiskFs;
@@ -11,25 +13,34 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// `dir:PATH` (the default kind when no prefix is given).
-fn parse_target(spec: &str) -> Result<(String, PathBuf), String> {
+fn parse_target(spec: &str) -> Result<PathBuf, String> {
     let (kind, path) = spec.split_once(':').unwrap_or(("dir", spec));
     match kind {
-        "dir" => Ok((kind.to_string(), PathBuf::from(path))),
+        "dir" => Ok(PathBuf::from(path)),
         other => Err(format!(
             "unknown target kind `{other}` (this build supports dir:PATH)"
         )),
     }
 }
 
-pub fn run(spec: &Path, data: &Path, target: &str, color: bool) -> ExitCode {
-    let (_, out) = match parse_target(target) {
+pub struct Args<'a> {
+    pub spec: &'a Path,
+    pub data: &'a Path,
+    pub target: &'a str,
+    pub ledger: Option<&'a Path>,
+}
+
+fn fail(message: String, code: u8) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(code)
+}
+
+pub fn run(args: Args, color: bool) -> ExitCode {
+    let out = match parse_target(args.target) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(e, 2),
     };
-    let c = compile(&DiskFs, spec);
+    let c = compile(&DiskFs, args.spec);
     render::to_stderr(&c.db, &c.diagnostics, color);
     let Some(model) = c
         .model
@@ -37,45 +48,56 @@ pub fn run(spec: &Path, data: &Path, target: &str, color: bool) -> ExitCode {
     else {
         eprintln!(
             "not run: the spec has errors (run `mapc check {}`)",
-            spec.display()
+            args.spec.display()
         );
         return ExitCode::from(1);
     };
     let plan = crate::plan::build(model);
-    let dir_target: Box<dyn Target> = match DirTarget::new(out.clone()) {
+    // The ledger sits with the output by default: it describes what that target holds.
+    let ledger_path = args
+        .ledger
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| out.join("_ledger.sqlite"));
+    let mut ledger = match Ledger::open(&ledger_path) {
+        Ok(l) => l,
+        Err(e) => return fail(e, 1),
+    };
+    if let Err(e) = ledger.begin_run(&args.spec.display().to_string(), args.target) {
+        return fail(e, 1);
+    }
+    let target: Box<dyn Target> = match DirTarget::new(out.clone()) {
         Ok(t) => Box::new(t),
-        Err(e) => {
-            eprintln!("error: cannot write to {}: {e}", out.display());
-            return ExitCode::from(1);
-        }
+        Err(e) => return fail(format!("cannot write to {}: {e}", out.display()), 1),
     };
     let sink: Box<dyn Sink> = match ExceptionWriter::create(&out) {
         Ok(w) => Box::new(w),
-        Err(e) => {
-            eprintln!("error: cannot write to {}: {e}", out.display());
-            return ExitCode::from(1);
-        }
+        Err(e) => return fail(format!("cannot write to {}: {e}", out.display()), 1),
     };
     let sources = FileSources {
-        dir: data.to_path_buf(),
+        dir: args.data.to_path_buf(),
     };
-    let result = Engine::new(&plan, &sources, dir_target, sink).and_then(Engine::run);
-    match result {
-        Ok(steps) => {
-            eprint!("{}", report::summary(&steps));
-            if let Ok(json) = serde_json::to_string_pretty(&steps) {
-                let _ = std::fs::write(out.join("_report.json"), json);
-            }
-            let balanced = steps.iter().all(|s| s.counts.balanced());
-            if balanced {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
+    match Engine::new(&plan, &sources, target, sink, Some(ledger)).and_then(Engine::run) {
+        Ok((steps, ledger)) => finish(&steps, ledger, &out),
+        Err(e) => fail(
+            format!("{e}\nthe ledger keeps what was done; run the same command again to continue"),
+            1,
+        ),
+    }
+}
+
+fn finish(steps: &[StepReport], ledger: Option<Ledger>, out: &Path) -> ExitCode {
+    eprint!("{}", report::summary(steps));
+    let json = serde_json::to_string_pretty(steps).unwrap_or_default();
+    let _ = std::fs::write(out.join("_report.json"), &json);
+    let balanced = steps.iter().all(|s| s.counts.balanced());
+    if let Some(mut l) = ledger {
+        if let Err(e) = l.finish_run(if balanced { "done" } else { "unbalanced" }, &json) {
+            return fail(e, 1);
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(1)
-        }
+    }
+    if balanced {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }

@@ -1,18 +1,18 @@
-//! Executes a plan's steps in order against file sources and a [`Target`], giving every source row
-//! exactly one outcome per step.
+//! Executes a plan's steps in order against [`Sources`] and a [`Target`], giving every source row
+//! exactly one outcome per step, and recording each in the ledger when there is one.
 
 use super::eval::{truthy, Context, Evaluator};
 use super::index::{key_of, key_text, Index};
-use super::record::{record_id, set_path};
+use super::ledger::{Entry, Ledger};
+use super::record::content_hash;
 use super::report::{Exception, Outcome, Sink, StepCounts, StepReport};
 use super::source::{RawRow, SourceError, Sources};
 use super::target::Target;
 use super::typing::type_row;
 use super::value::{Stop, Value};
-use crate::plan::{is_link_field, Phase, Plan, Step};
-use crate::semantic::model::{Assignment, MapInfo, SourceInfo};
-use crate::semantic::schema::{FieldType, Object};
-use crate::syntax::ast::MissAction;
+use crate::plan::{Phase, Plan, Step};
+use crate::semantic::model::{MapInfo, SourceInfo};
+use crate::semantic::schema::Object;
 use serde_json::{Map, Value as Json};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 pub enum RunError {
     /// A source cannot be read at all (missing file, missing column, unreadable encoding).
     Source(String),
-    /// Writing failed (a full disk, a closed connection).
+    /// Writing failed (a full disk, a closed connection, the ledger).
     Write(String),
 }
 
@@ -34,14 +34,14 @@ impl std::fmt::Display for RunError {
     }
 }
 
-fn write_err(e: std::io::Error) -> RunError {
+pub(super) fn write_err(e: std::io::Error) -> RunError {
     RunError::Write(e.to_string())
 }
 
-struct RowCx<'a> {
+pub(super) struct RowCx<'a> {
     cols: &'a HashMap<String, usize>,
     row: &'a [Value],
-    index: &'a Index,
+    pub(super) index: &'a Index,
     default_owner: Option<&'a Value>,
 }
 
@@ -75,56 +75,64 @@ impl Context for RowCx<'_> {
 }
 
 /// What became of one row in one step.
-struct Fate {
-    outcome: Outcome,
-    code: &'static str,
-    reason: String,
+pub(super) struct Fate {
+    pub(super) outcome: Outcome,
+    pub(super) code: &'static str,
+    pub(super) reason: String,
+    /// The target record it wrote (or would have written), when there is one.
+    pub(super) id: String,
 }
 
 impl Fate {
-    fn ok(outcome: Outcome) -> Fate {
+    pub(super) fn ok(outcome: Outcome, id: &str) -> Fate {
         Fate {
             outcome,
             code: "",
             reason: String::new(),
+            id: id.to_string(),
         }
     }
 
-    fn from_stop(stop: Stop) -> Fate {
+    pub(super) fn bad(outcome: Outcome, code: &'static str, reason: impl Into<String>) -> Fate {
+        Fate {
+            outcome,
+            code,
+            reason: reason.into(),
+            id: String::new(),
+        }
+    }
+
+    pub(super) fn from_stop(stop: Stop) -> Fate {
         match stop {
-            Stop::Reject(r) => Fate {
-                outcome: Outcome::Rejected,
-                code: "rejected",
-                reason: r,
-            },
-            Stop::Fail(r) => Fate {
-                outcome: Outcome::Rejected,
-                code: "failed",
-                reason: r,
-            },
-            Stop::Hold(r) => Fate {
-                outcome: Outcome::Held,
-                code: "held",
-                reason: r,
-            },
-            Stop::Skip(r) => Fate {
-                outcome: Outcome::Skipped,
-                code: "skipped",
-                reason: r,
-            },
+            Stop::Reject(r) => Fate::bad(Outcome::Rejected, "rejected", r),
+            Stop::Fail(r) => Fate::bad(Outcome::Rejected, "failed", r),
+            Stop::Hold(r) => Fate::bad(Outcome::Held, "held", r),
+            Stop::Skip(r) => Fate::bad(Outcome::Skipped, "skipped", r),
         }
     }
 }
 
+/// What one step works on.
+pub(super) struct StepCx<'a> {
+    pub(super) phase: Phase,
+    pub(super) key_name: String,
+    pub(super) map: &'a MapInfo,
+    pub(super) src: &'a SourceInfo,
+    pub(super) object: &'a Object,
+}
+
 pub struct Engine<'p> {
-    plan: &'p Plan,
-    eval: Evaluator<'p>,
+    pub(super) plan: &'p Plan,
+    pub(super) eval: Evaluator<'p>,
     // Each is touched at one point per row (lookups read the index while a row evaluates; the
     // row's record is then written and registered), so RefCell keeps the borrows simple.
     index: RefCell<Index>,
     sources: &'p dyn Sources,
-    target: RefCell<Box<dyn Target + 'p>>,
+    pub(super) target: RefCell<Box<dyn Target + 'p>>,
     exceptions: RefCell<Box<dyn Sink + 'p>>,
+    ledger: Option<RefCell<Ledger>>,
+    /// The first error that must stop the run (a full disk under the ledger).
+    failure: RefCell<Option<RunError>>,
     default_owner: Option<Value>,
 }
 
@@ -134,6 +142,7 @@ impl<'p> Engine<'p> {
         sources: &'p dyn Sources,
         target: Box<dyn Target + 'p>,
         sink: Box<dyn Sink + 'p>,
+        ledger: Option<Ledger>,
     ) -> Result<Engine<'p>, RunError> {
         let model = &plan.model;
         let mut index = Index::new(model);
@@ -156,19 +165,32 @@ impl<'p> Engine<'p> {
             sources,
             target: RefCell::new(target),
             exceptions: RefCell::new(sink),
+            ledger: ledger.map(RefCell::new),
+            failure: RefCell::new(None),
             default_owner,
         })
     }
 
-    /// Runs every step; stops at the first error that would lose rows (a source or a write).
-    pub fn run(self) -> Result<Vec<StepReport>, RunError> {
+    /// Runs every step; stops at the first error that would lose rows (a source, a write, the
+    /// ledger). Returns the step reports and the ledger, for the caller to close the run.
+    pub fn run(self) -> Result<(Vec<StepReport>, Option<Ledger>), RunError> {
         let mut reports = Vec::new();
         for step in &self.plan.steps {
             reports.push(self.step(step)?);
+            if let Some(l) = &self.ledger {
+                l.borrow_mut().commit().map_err(RunError::Write)?;
+            }
         }
         self.target.borrow_mut().finish().map_err(write_err)?;
         self.exceptions.borrow_mut().finish().map_err(write_err)?;
-        Ok(reports)
+        Ok((reports, self.ledger.map(RefCell::into_inner)))
+    }
+
+    fn fail(&self, e: RunError) {
+        let mut f = self.failure.borrow_mut();
+        if f.is_none() {
+            *f = Some(e);
+        }
     }
 
     fn step(&self, step: &Step) -> Result<StepReport, RunError> {
@@ -188,6 +210,13 @@ impl<'p> Engine<'p> {
                 map.name
             )));
         };
+        let sx = StepCx {
+            phase: step.phase,
+            key_name: format!("{}#{:?}", map.name, step.phase).to_lowercase(),
+            map,
+            src,
+            object,
+        };
         let cols: HashMap<String, usize> = src
             .columns
             .iter()
@@ -196,53 +225,30 @@ impl<'p> Engine<'p> {
             .collect();
         let mut counts = StepCounts::default();
         let mut seen: HashSet<String> = HashSet::new();
-        let mut failure: Option<RunError> = None;
         let mut each = |row: Result<RawRow, SourceError>| -> Result<(), String> {
             counts.rows_in += 1;
             let (fate, line, key, original) = match row {
                 Err(SourceError::BadRow { line, message }) => (
-                    Fate {
-                        outcome: Outcome::Rejected,
-                        code: "unreadable",
-                        reason: message,
-                    },
+                    Fate::bad(Outcome::Rejected, "unreadable", message),
                     line,
                     String::new(),
                     Vec::new(),
                 ),
                 Err(other) => return Err(format!("{other:?}")),
                 Ok(raw) => {
-                    let (fate, key) =
-                        self.row(step.phase, map, src, object, &cols, &raw, &mut seen);
+                    let (fate, key) = self.row(&sx, &cols, &raw, &mut seen);
                     (fate, raw.line, key, raw.original)
                 }
             };
             counts.add(fate.outcome);
-            if matches!(
-                fate.outcome,
-                Outcome::Rejected | Outcome::Held | Outcome::Skipped
-            ) {
-                let e = Exception {
-                    outcome: fate.outcome,
-                    source: &src.name,
-                    file: &src.file,
-                    line,
-                    key: &key,
-                    map: &map.name,
-                    phase: step.phase,
-                    code: fate.code,
-                    reason: &fate.reason,
-                    row: redacted(src, original, model.migration.sensitive),
-                };
-                if let Err(err) = self.exceptions.borrow_mut().exception(&e) {
-                    failure = Some(write_err(err));
-                    return Err("write failed".into());
-                }
+            self.account(step, &sx, &fate, line, &key, original);
+            if self.failure.borrow().is_some() {
+                return Err("stopped".into());
             }
             Ok(())
         };
         let read = self.sources.read(src, &mut each);
-        if let Some(f) = failure {
+        if let Some(f) = self.failure.borrow_mut().take() {
             return Err(f);
         }
         match read {
@@ -261,31 +267,70 @@ impl<'p> Engine<'p> {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Writes the row's audit entry, and its exception line when it did not land.
+    fn account(
+        &self,
+        step: &Step,
+        sx: &StepCx,
+        fate: &Fate,
+        line: u64,
+        key: &str,
+        original: Vec<(String, String)>,
+    ) {
+        if let Some(l) = &self.ledger {
+            let entry = Entry {
+                step: step.number,
+                step_key: &sx.key_name,
+                object: &sx.object.name,
+                target_id: (!fate.id.is_empty()).then_some(fate.id.as_str()),
+                source: &sx.src.name,
+                source_key: key,
+                outcome: outcome_name(fate.outcome),
+                reason: &fate.reason,
+            };
+            if let Err(e) = l.borrow_mut().audit(&entry) {
+                self.fail(RunError::Write(e));
+            }
+        }
+        if matches!(
+            fate.outcome,
+            Outcome::Rejected | Outcome::Held | Outcome::Skipped
+        ) {
+            let e = Exception {
+                outcome: fate.outcome,
+                source: &sx.src.name,
+                file: &sx.src.file,
+                line,
+                key,
+                map: &sx.map.name,
+                phase: sx.phase,
+                code: fate.code,
+                reason: &fate.reason,
+                row: redacted(sx.src, original, self.plan.model.migration.sensitive),
+            };
+            if let Err(err) = self.exceptions.borrow_mut().exception(&e) {
+                self.fail(write_err(err));
+            }
+        }
+    }
+
     fn row(
         &self,
-        phase: Phase,
-        map: &MapInfo,
-        src: &SourceInfo,
-        object: &Object,
+        sx: &StepCx,
         cols: &HashMap<String, usize>,
         raw: &RawRow,
         seen: &mut HashSet<String>,
     ) -> (Fate, String) {
-        let typed = match type_row(&src.columns, &raw.values) {
+        let typed = match type_row(&sx.src.columns, &raw.values) {
             Ok(t) => t,
             Err(e) => {
                 return (
-                    Fate {
-                        outcome: Outcome::Rejected,
-                        code: e.code,
-                        reason: e.message,
-                    },
+                    Fate::bad(Outcome::Rejected, e.code, e.message),
                     String::new(),
                 )
             }
         };
-        let key = key_of(src, &typed);
+        let key = key_of(sx.src, &typed);
         let index = self.index.borrow();
         let cx = RowCx {
             cols,
@@ -293,272 +338,96 @@ impl<'p> Engine<'p> {
             index: &index,
             default_owner: self.default_owner.as_ref(),
         };
-        if let Some(when) = &map.when {
+        if let Some(when) = &sx.map.when {
             match self.eval.eval(when, &cx, &[]) {
                 Ok(v) if truthy(&v) => {}
-                Ok(_) => {
-                    return (
-                        Fate {
-                            outcome: Outcome::Skipped,
-                            code: "when",
-                            reason: String::new(),
-                        },
-                        key,
-                    )
-                }
+                Ok(_) => return (Fate::bad(Outcome::Skipped, "when", ""), key),
                 Err(stop) => return (Fate::from_stop(stop), key),
             }
         }
-        let fate = match phase {
-            Phase::Create => self.create(map, src, object, &cx, &key, seen),
-            Phase::Merge => self.merge(map, object, &cx),
-            Phase::Deferred => self.later(map, src, object, &cx, &key, |a| a.deferred),
-            Phase::Links => self.links(map, src, object, &cx, &key),
+        let fate = match sx.phase {
+            Phase::Create => self.create(sx, &cx, &key, seen),
+            Phase::Merge => self.merge(sx, &cx, &key),
+            Phase::Deferred => self.later(sx, &cx, &key),
+            Phase::Links => self.links(sx, &cx, &key),
         };
         drop(index);
-        if fate.outcome == Outcome::Created && phase == Phase::Create {
+        let landed = matches!(
+            fate.outcome,
+            Outcome::Created | Outcome::Updated | Outcome::Unchanged
+        );
+        if landed && sx.phase == Phase::Create {
             self.index
                 .borrow_mut()
-                .record_made(&src.name, &object.name, &key);
+                .record_made(&sx.src.name, &sx.object.name, &key);
         }
         (fate, key)
     }
 
-    /// Evaluates the assignments `pick` selects into a record.
-    fn build(
+    /// Decides created / updated / unchanged against the ledger, writes when the target needs it,
+    /// and remembers the content for the next run.
+    pub(super) fn settle(
         &self,
-        map: &MapInfo,
-        object: &Object,
-        cx: &RowCx,
-        pick: impl Fn(&Assignment) -> bool,
-    ) -> Result<Map<String, Json>, Stop> {
-        let mut record = Map::new();
-        for a in map.assignments.iter().filter(|a| pick(a)) {
-            let v = self.eval.eval(&a.value, cx, &[])?;
-            set_path(&mut record, object, &a.path, &v);
-        }
-        Ok(record)
-    }
-
-    fn now_fields(&self, map: &MapInfo) -> impl Fn(&Assignment) -> bool + '_ {
-        let model = &self.plan.model;
-        let object = map.object.clone();
-        move |a: &Assignment| !a.deferred && !is_link_field(model, &object, &a.path)
-    }
-
-    fn create(
-        &self,
-        map: &MapInfo,
-        src: &SourceInfo,
-        object: &Object,
-        cx: &RowCx,
+        sx: &StepCx,
         key: &str,
-        seen: &mut HashSet<String>,
+        id: &str,
+        content: &Map<String, Json>,
+        fresh: Outcome,
+        write: impl FnOnce() -> std::io::Result<()>,
     ) -> Fate {
-        let record = match self.build(map, object, cx, self.now_fields(map)) {
-            Ok(r) => r,
-            Err(stop) => return Fate::from_stop(stop),
-        };
-        if let Some(dedupe) = dedupe_key(map, object, &record) {
-            if !seen.insert(dedupe) {
-                return Fate {
-                    outcome: Outcome::Deduped,
-                    code: "deduped",
-                    reason: String::new(),
-                };
-            }
-        }
-        let id = record_id(&object.name, &src.name, key);
-        match self.target.borrow_mut().create(object, &id, &record) {
-            Ok(()) => Fate::ok(Outcome::Created),
-            Err(e) => Fate {
-                outcome: Outcome::Rejected,
-                code: "target",
-                reason: e.to_string(),
-            },
-        }
-    }
-
-    fn merge(&self, map: &MapInfo, object: &Object, cx: &RowCx) -> Fate {
-        let Some(merge) = &map.merge else {
-            return Fate::ok(Outcome::Skipped);
-        };
-        let into = match self.eval.eval(&merge.key, cx, &[]) {
-            Ok(v) => key_text(&[v]),
-            Err(stop) => return Fate::from_stop(stop),
-        };
-        if !cx.index.exists(&merge.source, &object.name, &into) {
-            let what = format!(
-                "no {} record from {} with key {into}",
-                object.name, merge.source
-            );
-            return match &merge.miss {
-                MissAction::Reject(m) => Fate::from_stop(Stop::Reject(m.clone().unwrap_or(what))),
-                MissAction::Hold(m) => Fate::from_stop(Stop::Hold(m.clone().unwrap_or(what))),
-                _ => Fate {
-                    outcome: Outcome::Skipped,
-                    code: "missing",
-                    reason: what,
-                },
-            };
-        }
-        let fields = match self.build(map, object, cx, self.now_fields(map)) {
-            Ok(r) => r,
-            Err(stop) => return Fate::from_stop(stop),
-        };
-        let id = record_id(&object.name, &merge.source, &into);
-        match self.target.borrow_mut().update(object, &id, &fields) {
-            Ok(()) => Fate::ok(Outcome::Updated),
-            Err(e) => Fate {
-                outcome: Outcome::Rejected,
-                code: "target",
-                reason: e.to_string(),
-            },
-        }
-    }
-
-    /// Second-pass fields of a record this map created in its create step.
-    fn later(
-        &self,
-        map: &MapInfo,
-        src: &SourceInfo,
-        object: &Object,
-        cx: &RowCx,
-        key: &str,
-        pick: impl Fn(&Assignment) -> bool,
-    ) -> Fate {
-        if !cx.index.exists(&src.name, &object.name, key) {
-            return Fate {
-                outcome: Outcome::Skipped,
-                code: "not-created",
-                reason: "its record was not created".into(),
-            };
-        }
-        let fields = match self.build(map, object, cx, pick) {
-            Ok(r) => r,
-            Err(stop) => return Fate::from_stop(stop),
-        };
-        let id = record_id(&object.name, &src.name, key);
-        match self.target.borrow_mut().update(object, &id, &fields) {
-            Ok(()) => Fate::ok(Outcome::Updated),
-            Err(e) => Fate {
-                outcome: Outcome::Rejected,
-                code: "target",
-                reason: e.to_string(),
-            },
-        }
-    }
-
-    fn links(
-        &self,
-        map: &MapInfo,
-        src: &SourceInfo,
-        object: &Object,
-        cx: &RowCx,
-        key: &str,
-    ) -> Fate {
-        if !cx.index.exists(&src.name, &object.name, key) {
-            return Fate {
-                outcome: Outcome::Skipped,
-                code: "not-created",
-                reason: "its record was not created".into(),
-            };
-        }
-        let own_id = record_id(&object.name, &src.name, key);
-        let model = &self.plan.model;
-        for a in map
-            .assignments
-            .iter()
-            .filter(|a| is_link_field(model, &object.name, &a.path))
-        {
-            let Some(link) = link_object(model, object, &a.path) else {
-                continue;
-            };
-            let refs = match self.eval.eval(&a.value, cx, &[]) {
-                Ok(Value::List(items)) => items,
-                Ok(_) => Vec::new(),
-                Err(stop) => return Fate::from_stop(stop),
-            };
-            for r in refs {
-                let Value::Ref {
-                    object: target,
-                    key: target_id,
-                } = r
-                else {
-                    continue;
-                };
-                let mut record = Map::new();
-                record.insert(link_field(link, &object.name), Json::String(own_id.clone()));
-                record.insert(link_field(link, &target), Json::String(target_id));
-                if let Err(e) = self.target.borrow_mut().link(link, &record) {
-                    return Fate {
-                        outcome: Outcome::Rejected,
-                        code: "target",
-                        reason: e.to_string(),
-                    };
+        let hash = content_hash(content);
+        let previous = match &self.ledger {
+            Some(l) => match l.borrow().previous(&sx.key_name, key) {
+                Ok(p) => p,
+                Err(e) => {
+                    self.fail(RunError::Write(e));
+                    return Fate::bad(Outcome::Rejected, "ledger", "the ledger cannot be read");
                 }
+            },
+            None => None,
+        };
+        let outcome = match previous {
+            None => fresh,
+            Some(h) if h == hash => Outcome::Unchanged,
+            Some(_) => Outcome::Updated,
+        };
+        if outcome != Outcome::Unchanged || self.target.borrow().snapshot() {
+            if let Err(e) = write() {
+                return Fate::bad(Outcome::Rejected, "target", e.to_string());
             }
         }
-        Fate::ok(Outcome::Created)
-    }
-}
-
-fn link_object<'m>(
-    model: &'m crate::semantic::Model,
-    object: &Object,
-    path: &str,
-) -> Option<&'m Object> {
-    let top = path.split('.').next()?;
-    match &object.field(top)?.ty {
-        FieldType::Links { object } => model.schema.object(object),
-        _ => None,
-    }
-}
-
-/// The wire name of the link object's relation to `object` (Twenty: `targetPersonId`), or
-/// `target<Object>Id` for custom objects the link object gains automatically.
-fn link_field(link: &Object, object: &str) -> String {
-    link.fields
-        .iter()
-        .find(|f| matches!(&f.ty, FieldType::Relation { objects } if objects.iter().any(|o| o == object)))
-        .map(|f| f.api.clone())
-        .unwrap_or_else(|| format!("target{object}Id"))
-}
-
-/// The values of the map's dedupe fields, or None when any is null (null never collides).
-fn dedupe_key(map: &MapInfo, object: &Object, record: &Map<String, Json>) -> Option<String> {
-    if map.dedupe.is_empty() {
-        return None;
-    }
-    let mut parts = Vec::new();
-    for path in &map.dedupe {
-        let mut segs = path.split('.');
-        let top = segs.next()?;
-        let api = object.field(top).map(|f| f.api.as_str()).unwrap_or(top);
-        let mut node = record.get(api)?;
-        for s in segs {
-            node = node.get(s)?;
+        if let (Some(l), true) = (&self.ledger, outcome != Outcome::Unchanged) {
+            if let Err(e) = l.borrow_mut().remember(&sx.key_name, key, id, &hash) {
+                self.fail(RunError::Write(e));
+            }
         }
-        match node {
-            Json::Null => return None,
-            Json::String(s) if s.is_empty() => return None,
-            other => parts.push(other.to_string().to_lowercase()),
-        }
+        Fate::ok(outcome, id)
     }
-    Some(parts.join("\u{1f}"))
 }
 
-/// Every column of the row, with sensitive values replaced when the migration or column says so.
+fn outcome_name(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Created => "created",
+        Outcome::Updated => "updated",
+        Outcome::Unchanged => "unchanged",
+        Outcome::Rejected => "rejected",
+        Outcome::Deduped => "deduped",
+        Outcome::Skipped => "skipped",
+        Outcome::Held => "held",
+    }
+}
+
+/// Every column of the row, with sensitive values replaced.
 fn redacted(
     src: &SourceInfo,
     original: Vec<(String, String)>,
-    all_sensitive: bool,
+    _all_sensitive: bool,
 ) -> Map<String, Json> {
     original
         .into_iter()
         .map(|(k, v)| {
             let sensitive = src.sensitive || src.columns.iter().any(|c| c.name == k && c.sensitive);
-            let shown = if sensitive && (all_sensitive || src.sensitive || !v.is_empty()) {
+            let shown = if sensitive && !v.is_empty() {
                 "‹redacted›".to_string()
             } else {
                 v

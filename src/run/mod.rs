@@ -5,6 +5,8 @@ pub mod builtins;
 pub mod engine;
 pub mod eval;
 pub mod index;
+pub mod ledger;
+mod phases;
 pub mod record;
 pub mod report;
 pub mod source;

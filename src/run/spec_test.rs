@@ -96,6 +96,10 @@ impl Target for MemoryTarget {
     fn finish(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+
+    fn snapshot(&self) -> bool {
+        true
+    }
 }
 
 fn raw(v: &Json) -> Raw {
@@ -157,6 +161,7 @@ pub fn run_one(plan: &Plan, test: &TestInfo) -> TestResult {
         &sources,
         Box::new(target.clone()),
         Box::new(SharedSink(sink.clone())),
+        None,
     );
     let mut failures = Vec::new();
     if let Err(e) = engine.and_then(Engine::run) {

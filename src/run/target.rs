@@ -24,6 +24,12 @@ pub trait Target {
     /// A link record (Twenty task/note target) joining two existing records.
     fn link(&mut self, link: &Object, record: &Map<String, Json>) -> std::io::Result<()>;
     fn finish(&mut self) -> std::io::Result<()>;
+
+    /// A snapshot target (files) is written whole on every run, unchanged records included; a
+    /// live target is sent only what changed.
+    fn snapshot(&self) -> bool {
+        false
+    }
 }
 
 /// `dir:OUT`: `OUT/<api>.jsonl` with one created record a line (its `id` first), and
@@ -35,8 +41,17 @@ pub struct DirTarget {
 }
 
 impl DirTarget {
+    /// Every run writes the whole snapshot, so the previous run's record files are cleared
+    /// first (an object with no records this time must not keep last time's file).
     pub fn new(dir: PathBuf) -> std::io::Result<DirTarget> {
         std::fs::create_dir_all(&dir)?;
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.ends_with(".jsonl") && !name.starts_with('_') {
+                std::fs::remove_file(&path)?;
+            }
+        }
         Ok(DirTarget {
             dir,
             files: HashMap::new(),
@@ -95,5 +110,9 @@ impl Target for DirTarget {
             f.flush()?;
         }
         Ok(())
+    }
+
+    fn snapshot(&self) -> bool {
+        true
     }
 }

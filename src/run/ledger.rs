@@ -1,0 +1,200 @@
+//! The ledger: an embedded SQLite database with the runs, the id map (map and source key →
+//! target id and content hash) and an audit entry for every row of every step. It is what makes a
+//! re-run report "unchanged" instead of writing duplicates, and what a resumed run starts from.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+
+const SCHEMA: &str = "
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    spec TEXT NOT NULL,
+    target TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    status TEXT NOT NULL,
+    report TEXT
+);
+CREATE TABLE IF NOT EXISTS idmap (
+    step_key TEXT NOT NULL,
+    source_key TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    PRIMARY KEY (step_key, source_key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit (
+    run INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    step INTEGER NOT NULL,
+    step_key TEXT NOT NULL,
+    object TEXT NOT NULL,
+    target_id TEXT,
+    source TEXT NOT NULL,
+    source_key TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    reason TEXT,
+    PRIMARY KEY (run, seq)
+) WITHOUT ROWID;
+";
+
+/// Rows between commits: a crash loses at most this many audit entries, which the re-run redoes.
+const BATCH: usize = 5_000;
+
+pub struct Ledger {
+    conn: Connection,
+    run: i64,
+    seq: i64,
+    pending: usize,
+}
+
+/// One row's entry in the audit log.
+pub struct Entry<'a> {
+    pub step: usize,
+    pub step_key: &'a str,
+    pub object: &'a str,
+    pub target_id: Option<&'a str>,
+    pub source: &'a str,
+    pub source_key: &'a str,
+    pub outcome: &'a str,
+    pub reason: &'a str,
+}
+
+fn err(e: rusqlite::Error) -> String {
+    format!("ledger: {e}")
+}
+
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+impl Ledger {
+    pub fn open(path: &Path) -> Result<Ledger, String> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| format!("ledger: {}: {e}", dir.display()))?;
+        }
+        let conn = Connection::open(path).map_err(err)?;
+        conn.execute_batch(SCHEMA).map_err(err)?;
+        Ok(Ledger {
+            conn,
+            run: 0,
+            seq: 0,
+            pending: 0,
+        })
+    }
+
+    pub fn begin_run(&mut self, spec: &str, target: &str) -> Result<i64, String> {
+        self.conn
+            .execute(
+                "INSERT INTO runs (spec, target, started, status) VALUES (?1, ?2, ?3, 'running')",
+                params![spec, target, now()],
+            )
+            .map_err(err)?;
+        self.run = self.conn.last_insert_rowid();
+        self.conn.execute_batch("BEGIN").map_err(err)?;
+        Ok(self.run)
+    }
+
+    /// The content hash this step last wrote for this source row, if any run did.
+    pub fn previous(&self, step_key: &str, source_key: &str) -> Result<Option<String>, String> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT hash FROM idmap WHERE step_key = ?1 AND source_key = ?2")
+            .map_err(err)?;
+        stmt.query_row(params![step_key, source_key], |r| r.get(0))
+            .optional()
+            .map_err(err)
+    }
+
+    pub fn remember(
+        &mut self,
+        step_key: &str,
+        source_key: &str,
+        target_id: &str,
+        hash: &str,
+    ) -> Result<(), String> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO idmap (step_key, source_key, target_id, hash, run) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (step_key, source_key) DO UPDATE SET target_id = ?3, hash = ?4, run = ?5",
+            )
+            .map_err(err)?;
+        stmt.execute(params![step_key, source_key, target_id, hash, self.run])
+            .map_err(err)?;
+        Ok(())
+    }
+
+    pub fn audit(&mut self, e: &Entry) -> Result<(), String> {
+        self.seq += 1;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO audit (run, seq, step, step_key, object, target_id, source, source_key, outcome, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .map_err(err)?;
+        stmt.execute(params![
+            self.run,
+            self.seq,
+            e.step as i64,
+            e.step_key,
+            e.object,
+            e.target_id,
+            e.source,
+            e.source_key,
+            e.outcome,
+            e.reason
+        ])
+        .map_err(err)?;
+        drop(stmt);
+        self.pending += 1;
+        if self.pending >= BATCH {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn commit(&mut self) -> Result<(), String> {
+        self.conn.execute_batch("COMMIT; BEGIN").map_err(err)?;
+        self.pending = 0;
+        Ok(())
+    }
+
+    pub fn finish_run(&mut self, status: &str, report: &str) -> Result<(), String> {
+        self.conn.execute_batch("COMMIT").map_err(err)?;
+        self.conn
+            .execute(
+                "UPDATE runs SET finished = ?1, status = ?2, report = ?3 WHERE id = ?4",
+                params![now(), status, report, self.run],
+            )
+            .map_err(err)?;
+        Ok(())
+    }
+
+    /// `(run id, status)` of every run, oldest first.
+    pub fn runs(&self) -> Result<Vec<(i64, String)>, String> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, status FROM runs ORDER BY id")
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(err)?;
+        rows.collect::<Result<_, _>>().map_err(err)
+    }
+
+    /// How many audit entries a run has, by outcome.
+    pub fn audit_counts(&self, run: i64) -> Result<Vec<(String, i64)>, String> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT outcome, COUNT(*) FROM audit WHERE run = ?1 GROUP BY outcome ORDER BY outcome")
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([run], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(err)?;
+        rows.collect::<Result<_, _>>().map_err(err)
+    }
+}

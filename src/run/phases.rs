@@ -1,0 +1,223 @@
+//! What a row does in each phase: create a record, merge into another map's record, write its
+//! second-pass fields, or create its link records.
+
+use super::engine::{Engine, Fate, RowCx, StepCx};
+use super::index::key_text;
+use super::record::{record_id, set_path};
+use super::report::Outcome;
+use super::value::{Stop, Value};
+use crate::plan::is_link_field;
+use crate::semantic::model::{Assignment, MapInfo};
+use crate::semantic::schema::{FieldType, Object};
+use crate::syntax::ast::MissAction;
+use serde_json::{Map, Value as Json};
+use std::collections::HashSet;
+
+/// A link record to write, and the link object it belongs to.
+type LinkRecord<'m> = (&'m Object, Map<String, Json>);
+
+impl Engine<'_> {
+    /// Evaluates the assignments `pick` selects into a record.
+    fn build(
+        &self,
+        sx: &StepCx,
+        cx: &RowCx,
+        pick: impl Fn(&Assignment) -> bool,
+    ) -> Result<Map<String, Json>, Stop> {
+        let mut record = Map::new();
+        for a in sx.map.assignments.iter().filter(|a| pick(a)) {
+            let v = self.eval.eval(&a.value, cx, &[])?;
+            set_path(&mut record, sx.object, &a.path, &v);
+        }
+        Ok(record)
+    }
+
+    /// The fields written when a record is created or merged: not deferred, not link records.
+    fn first_pass(&self, sx: &StepCx) -> impl Fn(&Assignment) -> bool + '_ {
+        let model = &self.plan.model;
+        let object = sx.object.name.clone();
+        move |a: &Assignment| !a.deferred && !is_link_field(model, &object, &a.path)
+    }
+
+    pub(super) fn create(
+        &self,
+        sx: &StepCx,
+        cx: &RowCx,
+        key: &str,
+        seen: &mut HashSet<String>,
+    ) -> Fate {
+        let record = match self.build(sx, cx, self.first_pass(sx)) {
+            Ok(r) => r,
+            Err(stop) => return Fate::from_stop(stop),
+        };
+        if let Some(dedupe) = dedupe_key(sx.map, sx.object, &record) {
+            if !seen.insert(dedupe) {
+                return Fate::bad(Outcome::Deduped, "deduped", "");
+            }
+        }
+        let id = record_id(&sx.object.name, &sx.src.name, key);
+        self.settle(sx, key, &id, &record, Outcome::Created, || {
+            self.target.borrow_mut().create(sx.object, &id, &record)
+        })
+    }
+
+    pub(super) fn merge(&self, sx: &StepCx, cx: &RowCx, key: &str) -> Fate {
+        let Some(merge) = &sx.map.merge else {
+            return Fate::bad(Outcome::Skipped, "merge", "");
+        };
+        let into = match self.eval.eval(&merge.key, cx, &[]) {
+            Ok(v) => key_text(&[v]),
+            Err(stop) => return Fate::from_stop(stop),
+        };
+        if !cx.index.exists(&merge.source, &sx.object.name, &into) {
+            let what = format!(
+                "no {} record from {} with key {into}",
+                sx.object.name, merge.source
+            );
+            return match &merge.miss {
+                MissAction::Reject(m) => Fate::from_stop(Stop::Reject(m.clone().unwrap_or(what))),
+                MissAction::Hold(m) => Fate::from_stop(Stop::Hold(m.clone().unwrap_or(what))),
+                _ => Fate::bad(Outcome::Skipped, "missing", what),
+            };
+        }
+        let fields = match self.build(sx, cx, self.first_pass(sx)) {
+            Ok(r) => r,
+            Err(stop) => return Fate::from_stop(stop),
+        };
+        let id = record_id(&sx.object.name, &merge.source, &into);
+        self.settle(sx, key, &id, &fields, Outcome::Updated, || {
+            self.target.borrow_mut().update(sx.object, &id, &fields)
+        })
+    }
+
+    /// Second-pass (deferred) fields of a record this map created.
+    pub(super) fn later(&self, sx: &StepCx, cx: &RowCx, key: &str) -> Fate {
+        if !cx.index.exists(&sx.src.name, &sx.object.name, key) {
+            return Fate::bad(
+                Outcome::Skipped,
+                "not-created",
+                "its record was not created",
+            );
+        }
+        let fields = match self.build(sx, cx, |a| a.deferred) {
+            Ok(r) => r,
+            Err(stop) => return Fate::from_stop(stop),
+        };
+        let id = record_id(&sx.object.name, &sx.src.name, key);
+        self.settle(sx, key, &id, &fields, Outcome::Updated, || {
+            self.target.borrow_mut().update(sx.object, &id, &fields)
+        })
+    }
+
+    pub(super) fn links(&self, sx: &StepCx, cx: &RowCx, key: &str) -> Fate {
+        if !cx.index.exists(&sx.src.name, &sx.object.name, key) {
+            return Fate::bad(
+                Outcome::Skipped,
+                "not-created",
+                "its record was not created",
+            );
+        }
+        let own_id = record_id(&sx.object.name, &sx.src.name, key);
+        let records = match self.link_records(sx, cx, &own_id) {
+            Ok(r) => r,
+            Err(stop) => return Fate::from_stop(stop),
+        };
+        let content: Map<String, Json> = records
+            .iter()
+            .enumerate()
+            .map(|(i, (_, r))| (i.to_string(), Json::Object(r.clone())))
+            .collect();
+        self.settle(sx, key, &own_id, &content, Outcome::Created, || {
+            for (link, record) in &records {
+                self.target.borrow_mut().link(link, record)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn link_records<'m>(
+        &'m self,
+        sx: &StepCx,
+        cx: &RowCx,
+        own_id: &str,
+    ) -> Result<Vec<LinkRecord<'m>>, Stop> {
+        let model = &self.plan.model;
+        let mut out = Vec::new();
+        for a in sx
+            .map
+            .assignments
+            .iter()
+            .filter(|a| is_link_field(model, &sx.object.name, &a.path))
+        {
+            let Some(link) = link_object(model, sx.object, &a.path) else {
+                continue;
+            };
+            let refs = match self.eval.eval(&a.value, cx, &[])? {
+                Value::List(items) => items,
+                _ => Vec::new(),
+            };
+            for r in refs {
+                let Value::Ref {
+                    object: target,
+                    key: target_id,
+                } = r
+                else {
+                    continue;
+                };
+                let mut record = Map::new();
+                record.insert(
+                    link_field(link, &sx.object.name),
+                    Json::String(own_id.to_string()),
+                );
+                record.insert(link_field(link, &target), Json::String(target_id));
+                out.push((link, record));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn link_object<'m>(
+    model: &'m crate::semantic::Model,
+    object: &Object,
+    path: &str,
+) -> Option<&'m Object> {
+    let top = path.split('.').next()?;
+    match &object.field(top)?.ty {
+        FieldType::Links { object } => model.schema.object(object),
+        _ => None,
+    }
+}
+
+/// The wire name of the link object's relation to `object` (Twenty: `targetPersonId`), or
+/// `target<Object>Id` for custom objects the link object gains automatically.
+fn link_field(link: &Object, object: &str) -> String {
+    link.fields
+        .iter()
+        .find(|f| matches!(&f.ty, FieldType::Relation { objects } if objects.iter().any(|o| o == object)))
+        .map(|f| f.api.clone())
+        .unwrap_or_else(|| format!("target{object}Id"))
+}
+
+/// The values of the map's dedupe fields, or None when any is null (null never collides).
+fn dedupe_key(map: &MapInfo, object: &Object, record: &Map<String, Json>) -> Option<String> {
+    if map.dedupe.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for path in &map.dedupe {
+        let mut segs = path.split('.');
+        let top = segs.next()?;
+        let api = object.field(top).map(|f| f.api.as_str()).unwrap_or(top);
+        let mut node = record.get(api)?;
+        for s in segs {
+            node = node.get(s)?;
+        }
+        match node {
+            Json::Null => return None,
+            Json::String(s) if s.is_empty() => return None,
+            other => parts.push(other.to_string().to_lowercase()),
+        }
+    }
+    Some(parts.join("\u{1f}"))
+}
