@@ -63,7 +63,7 @@ pub enum Command {
         /// The folder with the source exports.
         #[arg(long)]
         data: PathBuf,
-        /// Where records go: dir:OUT (JSON lines per object).
+        /// Where records go: dir:OUT (JSON lines per object) or twenty-csv:OUT (Twenty import files).
         #[arg(long, default_value = "dir:out")]
         target: String,
         /// The ledger (SQLite) of runs, ids and audit entries [default: OUT/_ledger.sqlite].

@@ -8,17 +8,18 @@ use crate::run::ledger::Ledger;
 use crate::run::report::{self, ExceptionWriter, Sink, StepReport};
 use crate::run::source::FileSources;
 use crate::run::target::{DirTarget, Target};
+use crate::run::twenty_csv::TwentyCsvTarget;
 use crate::semantic::loader::DiskFs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// `dir:PATH` (the default kind when no prefix is given).
-fn parse_target(spec: &str) -> Result<PathBuf, String> {
+/// `dir:PATH` (the default kind when no prefix is given) or `twenty-csv:PATH`.
+fn parse_target(spec: &str) -> Result<(&str, PathBuf), String> {
     let (kind, path) = spec.split_once(':').unwrap_or(("dir", spec));
     match kind {
-        "dir" => Ok(PathBuf::from(path)),
+        "dir" | "twenty-csv" => Ok((kind, PathBuf::from(path))),
         other => Err(format!(
-            "unknown target kind `{other}` (this build supports dir:PATH)"
+            "unknown target kind `{other}` (this build supports dir:PATH and twenty-csv:PATH)"
         )),
     }
 }
@@ -36,7 +37,7 @@ fn fail(message: String, code: u8) -> ExitCode {
 }
 
 pub fn run(args: Args, color: bool) -> ExitCode {
-    let out = match parse_target(args.target) {
+    let (kind, out) = match parse_target(args.target) {
         Ok(t) => t,
         Err(e) => return fail(e, 2),
     };
@@ -65,8 +66,23 @@ pub fn run(args: Args, color: bool) -> ExitCode {
     if let Err(e) = ledger.begin_run(&args.spec.display().to_string(), args.target) {
         return fail(e, 1);
     }
-    let target: Box<dyn Target> = match DirTarget::new(out.clone()) {
-        Ok(t) => Box::new(t),
+    if kind == "twenty-csv" && plan.model.migration.target != "twenty" {
+        return fail(
+            format!(
+                "twenty-csv writes Twenty import files, but this spec migrates to {}",
+                plan.model.migration.target
+            ),
+            2,
+        );
+    }
+    let made: std::io::Result<Box<dyn Target>> = match kind {
+        "twenty-csv" => {
+            TwentyCsvTarget::new(out.clone(), &plan).map(|t| Box::new(t) as Box<dyn Target>)
+        }
+        _ => DirTarget::new(out.clone()).map(|t| Box::new(t) as Box<dyn Target>),
+    };
+    let target = match made {
+        Ok(t) => t,
         Err(e) => return fail(format!("cannot write to {}: {e}", out.display()), 1),
     };
     let sink: Box<dyn Sink> = match ExceptionWriter::create(&out) {

@@ -12,5 +12,6 @@ pub mod report;
 pub mod source;
 pub mod spec_test;
 pub mod target;
+pub mod twenty_csv;
 pub mod typing;
 pub mod value;

@@ -1,0 +1,213 @@
+//! `twenty-csv:OUT`: files for Twenty's CSV import (shared/targets/twenty.md). Composite columns
+//! are named "<Field label> / <Subfield label>", relations name the record by the unique field
+//! the import accepts (company by domain, person and member by email), booleans are TRUE/FALSE,
+//! at most 10,000 rows a file, files numbered in load order. Link records (task and note targets)
+//! cannot be imported and are written beside them as JSON lines for the API.
+
+use super::target::Target;
+use crate::plan::Plan;
+use crate::semantic::schema::{Field, FieldType, Object, Schema};
+use serde_json::{Map, Value as Json};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+pub const ROWS_PER_FILE: usize = 10_000;
+
+pub struct TwentyCsvTarget {
+    dir: PathBuf,
+    schema: Schema,
+    order: Vec<String>,
+    /// object → (id, record) in creation order; merges and second passes apply in place.
+    records: HashMap<String, Vec<(String, Map<String, Json>)>>,
+    position: HashMap<String, usize>,
+    /// id → the value the import references that record by.
+    handles: HashMap<String, String>,
+    links: Vec<(String, Map<String, Json>)>,
+}
+
+impl TwentyCsvTarget {
+    pub fn new(dir: PathBuf, plan: &Plan) -> std::io::Result<TwentyCsvTarget> {
+        std::fs::create_dir_all(&dir)?;
+        Ok(TwentyCsvTarget {
+            dir,
+            schema: plan.model.schema.clone(),
+            order: plan.model.order.clone(),
+            records: HashMap::new(),
+            position: HashMap::new(),
+            handles: HashMap::new(),
+            links: Vec::new(),
+        })
+    }
+
+    fn write_object(
+        &self,
+        number: usize,
+        object: &Object,
+        rows: &[(String, Map<String, Json>)],
+    ) -> std::io::Result<()> {
+        let columns = columns(object, &self.schema, rows);
+        for (chunk_no, chunk) in rows.chunks(ROWS_PER_FILE).enumerate() {
+            let name = format!("{number:02}-{}-{}.csv", object.plural, chunk_no + 1);
+            let mut w = csv::Writer::from_path(self.dir.join(name))?;
+            w.write_record(columns.iter().map(|c| c.header.as_str()))?;
+            for (_, record) in chunk {
+                w.write_record(columns.iter().map(|c| self.cell(c, record)))?;
+            }
+            w.flush()?;
+        }
+        Ok(())
+    }
+
+    fn cell(&self, c: &Column, record: &Map<String, Json>) -> String {
+        let mut node = record.get(&c.api);
+        if let Some(sub) = &c.sub {
+            node = node.and_then(|n| n.get(sub));
+        }
+        match node {
+            None | Some(Json::Null) => String::new(),
+            Some(Json::String(s)) if c.relation => {
+                self.handles.get(s).cloned().unwrap_or_else(|| s.clone())
+            }
+            Some(Json::String(s)) => s.clone(),
+            Some(Json::Bool(b)) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Some(other) => other.to_string(),
+        }
+    }
+}
+
+struct Column {
+    header: String,
+    api: String,
+    sub: Option<String>,
+    relation: bool,
+}
+
+fn label(f: &Field) -> String {
+    f.label.clone().unwrap_or_else(|| f.name.clone())
+}
+
+/// The columns the rows use, in the object's field order.
+fn columns(object: &Object, schema: &Schema, rows: &[(String, Map<String, Json>)]) -> Vec<Column> {
+    let used = |api: &str, sub: Option<&str>| {
+        rows.iter().any(|(_, r)| match (r.get(api), sub) {
+            (Some(v), Some(s)) => v.get(s).is_some_and(|x| !x.is_null()),
+            (Some(v), None) => !v.is_null(),
+            _ => false,
+        })
+    };
+    let mut out = Vec::new();
+    for f in &object.fields {
+        match &f.ty {
+            FieldType::Composite { name } => {
+                for sub in schema
+                    .composites
+                    .get(name)
+                    .map(|c| c.fields.as_slice())
+                    .unwrap_or(&[])
+                {
+                    if used(&f.api, Some(&sub.name)) {
+                        out.push(Column {
+                            header: format!("{} / {}", label(f), label(sub)),
+                            api: f.api.clone(),
+                            sub: Some(sub.name.clone()),
+                            relation: false,
+                        });
+                    }
+                }
+            }
+            FieldType::Links { .. } => {}
+            ty if used(&f.api, None) => out.push(Column {
+                header: label(f),
+                api: f.api.clone(),
+                sub: None,
+                relation: matches!(ty, FieldType::Relation { .. }),
+            }),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What the import references a record by: its unique field's value (a composite's unique
+/// subfield), e.g. a person's primary email or a company's domain.
+fn handle(object: &Object, record: &Map<String, Json>) -> Option<String> {
+    for f in object.fields.iter().filter(|f| f.is_unique()) {
+        let v = match f.unique.as_ref().and_then(|u| u.as_ref()) {
+            Some(sub) => record.get(&f.api).and_then(|c| c.get(sub)),
+            None => record.get(&f.api),
+        };
+        if let Some(Json::String(s)) = v {
+            return Some(s.clone());
+        }
+    }
+    None
+}
+
+impl Target for TwentyCsvTarget {
+    fn create(
+        &mut self,
+        object: &Object,
+        id: &str,
+        record: &Map<String, Json>,
+    ) -> std::io::Result<()> {
+        if let Some(h) = handle(object, record) {
+            self.handles.insert(id.to_string(), h);
+        }
+        let rows = self.records.entry(object.name.clone()).or_default();
+        self.position.insert(id.to_string(), rows.len());
+        rows.push((id.to_string(), record.clone()));
+        Ok(())
+    }
+
+    fn update(
+        &mut self,
+        object: &Object,
+        id: &str,
+        fields: &Map<String, Json>,
+    ) -> std::io::Result<()> {
+        let Some(&i) = self.position.get(id) else {
+            return Ok(());
+        };
+        if let Some((_, r)) = self
+            .records
+            .get_mut(&object.name)
+            .and_then(|rows| rows.get_mut(i))
+        {
+            for (k, v) in fields {
+                r.insert(k.clone(), v.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn link(&mut self, link: &Object, record: &Map<String, Json>) -> std::io::Result<()> {
+        self.links.push((link.api.clone(), record.clone()));
+        Ok(())
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        for (n, name) in self.order.iter().enumerate() {
+            let (Some(object), Some(rows)) = (self.schema.object(name), self.records.get(name))
+            else {
+                continue;
+            };
+            self.write_object(n + 1, object, rows)?;
+        }
+        if !self.links.is_empty() {
+            let mut f = std::io::BufWriter::new(std::fs::File::create(
+                self.dir.join("api-only-link-records.jsonl"),
+            )?);
+            for (api, r) in &self.links {
+                serde_json::to_writer(&mut f, &serde_json::json!({ "object": api, "record": r }))?;
+                f.write_all(b"\n")?;
+            }
+            f.flush()?;
+        }
+        Ok(())
+    }
+
+    fn snapshot(&self) -> bool {
+        true
+    }
+}
