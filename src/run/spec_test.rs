@@ -4,7 +4,7 @@
 use super::engine::Engine;
 use super::report::{MemorySink, Outcome};
 use super::source::{MemorySources, RawRow};
-use super::target::Target;
+use super::target::{Record, Target};
 use super::typing::Raw;
 use crate::plan::Plan;
 use crate::semantic::model::{TestExpect, TestInfo};
@@ -26,9 +26,6 @@ impl TestResult {
         self.failures.is_empty()
     }
 }
-
-/// A created record: its id and its fields in wire shape.
-type Record = (String, Map<String, Json>);
 
 /// Created records by object (merges and second passes applied).
 #[derive(Default)]

@@ -8,6 +8,9 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
+/// A record a target keeps: its id and its fields in wire shape.
+pub type Record = (String, Map<String, Json>);
+
 pub trait Target {
     fn create(
         &mut self,

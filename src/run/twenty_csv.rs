@@ -4,7 +4,7 @@
 //! at most 10,000 rows a file, files numbered in load order. Link records (task and note targets)
 //! cannot be imported and are written beside them as JSON lines for the API.
 
-use super::target::Target;
+use super::target::{Record, Target};
 use crate::plan::Plan;
 use crate::semantic::schema::{Field, FieldType, Object, Schema};
 use serde_json::{Map, Value as Json};
@@ -19,7 +19,7 @@ pub struct TwentyCsvTarget {
     schema: Schema,
     order: Vec<String>,
     /// object → (id, record) in creation order; merges and second passes apply in place.
-    records: HashMap<String, Vec<(String, Map<String, Json>)>>,
+    records: HashMap<String, Vec<Record>>,
     position: HashMap<String, usize>,
     /// id → the value the import references that record by.
     handles: HashMap<String, String>,
@@ -40,12 +40,7 @@ impl TwentyCsvTarget {
         })
     }
 
-    fn write_object(
-        &self,
-        number: usize,
-        object: &Object,
-        rows: &[(String, Map<String, Json>)],
-    ) -> std::io::Result<()> {
+    fn write_object(&self, number: usize, object: &Object, rows: &[Record]) -> std::io::Result<()> {
         let columns = columns(object, &self.schema, rows);
         for (chunk_no, chunk) in rows.chunks(ROWS_PER_FILE).enumerate() {
             let name = format!("{number:02}-{}-{}.csv", object.plural, chunk_no + 1);
@@ -88,7 +83,7 @@ fn label(f: &Field) -> String {
 }
 
 /// The columns the rows use, in the object's field order.
-fn columns(object: &Object, schema: &Schema, rows: &[(String, Map<String, Json>)]) -> Vec<Column> {
+fn columns(object: &Object, schema: &Schema, rows: &[Record]) -> Vec<Column> {
     let used = |api: &str, sub: Option<&str>| {
         rows.iter().any(|(_, r)| match (r.get(api), sub) {
             (Some(v), Some(s)) => v.get(s).is_some_and(|x| !x.is_null()),
