@@ -151,3 +151,50 @@ fn a_missing_file_or_column_stops_the_run_with_a_clear_error() {
     assert_eq!(r.code, Some(1));
     assert!(r.stderr.contains("no column `email`"), "{}", r.stderr);
 }
+
+#[test]
+fn invalid_utf8_stops_the_run_and_names_the_encoding() {
+    let dir = temp("utf8");
+    std::fs::write(
+        dir.join("data/p.csv"),
+        b"id,name,email,status\n1,Z\xebe,z@x.com,A\n",
+    )
+    .expect("csv");
+    let r = run(&dir, &spec("\"p.csv\""));
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("windows-1252"), "{}", r.stderr);
+}
+
+#[test]
+fn unmatched_owners_are_queued_for_reconciliation() {
+    let dir = temp("owners");
+    let text = r#"migration "t" { from "x"  to twenty  default owner "ops@x.com"  users "users.csv" }
+source A from "a.csv" key id { id text  title text  owner text? }
+extend Task { sourceSystemId text unique }
+map A -> Task {
+  identity sourceSystemId = id
+  title = title
+  assignee = owner(owner) on missing default
+}
+"#;
+    std::fs::write(
+        dir.join("data/users.csv"),
+        "email,name\nops@x.com,Ops\nkim@x.com,Kim\n",
+    )
+    .expect("users");
+    std::fs::write(
+        dir.join("data/a.csv"),
+        "id,title,owner\n1,a,KIM@x.com\n2,b,gone@x.com\n3,c,gone@x.com\n",
+    )
+    .expect("a");
+    let r = run(&dir, text);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let queue = std::fs::read_to_string(r.out.join("_owners_to_reconcile.csv")).expect("queue");
+    assert_eq!(queue, "email,rows\ngone@x.com,2\n");
+    let tasks = lines(&r.out.join("task.jsonl"));
+    let assignees: Vec<&str> = tasks
+        .iter()
+        .map(|t| t["assigneeId"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(assignees, vec!["kim@x.com", "ops@x.com", "ops@x.com"]);
+}

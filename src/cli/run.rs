@@ -3,9 +3,9 @@
 
 use crate::compile::compile;
 use crate::diag::render;
-use crate::run::engine::Engine;
+use crate::run::engine::{Engine, Finished};
 use crate::run::ledger::Ledger;
-use crate::run::report::{self, ExceptionWriter, Sink, StepReport};
+use crate::run::report::{self, ExceptionWriter, Sink};
 use crate::run::source::FileSources;
 use crate::run::target::{DirTarget, Target};
 use crate::run::twenty_csv::TwentyCsvTarget;
@@ -92,8 +92,24 @@ pub fn run(args: Args, color: bool) -> ExitCode {
     let sources = FileSources {
         dir: args.data.to_path_buf(),
     };
-    match Engine::new(&plan, &sources, target, sink, Some(ledger)).and_then(Engine::run) {
-        Ok((steps, ledger)) => finish(&steps, ledger, &out),
+    let bar = progress_bar();
+    let total = plan.steps.len();
+    let engine = Engine::new(&plan, &sources, target, sink, Some(ledger)).map(|e| {
+        e.on_progress(|step, rows| {
+            if let Some(b) = &bar {
+                b.set_message(format!(
+                    "step {}/{total} {} ({:?}): {rows} rows",
+                    step.number, step.map, step.phase
+                ));
+            }
+        })
+    });
+    let result = engine.and_then(Engine::run);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    match result {
+        Ok(done) => finish(done, &out),
         Err(e) => fail(
             format!("{e}\nthe ledger keeps what was done; run the same command again to continue"),
             1,
@@ -101,8 +117,41 @@ pub fn run(args: Args, color: bool) -> ExitCode {
     }
 }
 
-fn finish(steps: &[StepReport], ledger: Option<Ledger>, out: &Path) -> ExitCode {
+/// A spinner with the current step and row count, only when stderr is a terminal.
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
+}
+
+/// The owners to provision (or reassign) before the records that name them can land.
+fn write_owner_queue(out: &Path, owners: &[(String, u64)]) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_path(out.join("_owners_to_reconcile.csv"))?;
+    w.write_record(["email", "rows"])?;
+    for (email, rows) in owners {
+        w.write_record([email.as_str(), rows.to_string().as_str()])?;
+    }
+    w.flush()
+}
+
+fn finish(done: Finished, out: &Path) -> ExitCode {
+    let steps = &done.steps;
+    let ledger = done.ledger;
     eprint!("{}", report::summary(steps));
+    if !done.unmatched_owners.is_empty() {
+        if let Err(e) = write_owner_queue(out, &done.unmatched_owners) {
+            return fail(format!("cannot write the owner queue: {e}"), 1);
+        }
+        eprintln!(
+            "{} owner email(s) match no target user: see {}",
+            done.unmatched_owners.len(),
+            out.join("_owners_to_reconcile.csv").display()
+        );
+    }
     let json = serde_json::to_string_pretty(steps).unwrap_or_default();
     let _ = std::fs::write(out.join("_report.json"), &json);
     let balanced = steps.iter().all(|s| s.counts.balanced());

@@ -15,7 +15,7 @@ use crate::semantic::model::{MapInfo, SourceInfo};
 use crate::semantic::schema::Object;
 use serde_json::{Map, Value as Json};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug)]
 pub enum RunError {
@@ -43,6 +43,7 @@ pub(super) struct RowCx<'a> {
     row: &'a [Value],
     pub(super) index: &'a Index,
     default_owner: Option<&'a Value>,
+    unmatched: &'a RefCell<BTreeMap<String, u64>>,
 }
 
 impl Context for RowCx<'_> {
@@ -67,7 +68,15 @@ impl Context for RowCx<'_> {
         }
     }
     fn owner(&self, email: &str) -> Option<Value> {
-        self.index.owner(email)
+        let found = self.index.owner(email);
+        if found.is_none() {
+            *self
+                .unmatched
+                .borrow_mut()
+                .entry(email.trim().to_lowercase())
+                .or_default() += 1;
+        }
+        found
     }
     fn default_owner(&self) -> Option<Value> {
         self.default_owner.cloned()
@@ -134,6 +143,20 @@ pub struct Engine<'p> {
     /// The first error that must stop the run (a full disk under the ledger).
     failure: RefCell<Option<RunError>>,
     default_owner: Option<Value>,
+    /// Owner emails no target user has, with how many evaluations missed them.
+    unmatched: RefCell<BTreeMap<String, u64>>,
+    progress: Option<Progress<'p>>,
+}
+
+/// Told the step and its rows so far.
+type Progress<'p> = Box<dyn Fn(&Step, u64) + 'p>;
+
+/// What a finished run hands back to its caller.
+pub struct Finished {
+    pub steps: Vec<StepReport>,
+    pub ledger: Option<Ledger>,
+    /// The reconciliation queue: owner emails with no matching target user, and rows affected.
+    pub unmatched_owners: Vec<(String, u64)>,
 }
 
 impl<'p> Engine<'p> {
@@ -168,12 +191,20 @@ impl<'p> Engine<'p> {
             ledger: ledger.map(RefCell::new),
             failure: RefCell::new(None),
             default_owner,
+            unmatched: RefCell::new(BTreeMap::new()),
+            progress: None,
         })
+    }
+
+    /// Calls `f` with the step and its rows so far, every few thousand rows and at its end.
+    pub fn on_progress(mut self, f: impl Fn(&Step, u64) + 'p) -> Engine<'p> {
+        self.progress = Some(Box::new(f));
+        self
     }
 
     /// Runs every step; stops at the first error that would lose rows (a source, a write, the
     /// ledger). Returns the step reports and the ledger, for the caller to close the run.
-    pub fn run(self) -> Result<(Vec<StepReport>, Option<Ledger>), RunError> {
+    pub fn run(self) -> Result<Finished, RunError> {
         let mut reports = Vec::new();
         for step in &self.plan.steps {
             reports.push(self.step(step)?);
@@ -183,7 +214,11 @@ impl<'p> Engine<'p> {
         }
         self.target.borrow_mut().finish().map_err(write_err)?;
         self.exceptions.borrow_mut().finish().map_err(write_err)?;
-        Ok((reports, self.ledger.map(RefCell::into_inner)))
+        Ok(Finished {
+            steps: reports,
+            ledger: self.ledger.map(RefCell::into_inner),
+            unmatched_owners: self.unmatched.into_inner().into_iter().collect(),
+        })
     }
 
     fn fail(&self, e: RunError) {
@@ -242,12 +277,18 @@ impl<'p> Engine<'p> {
             };
             counts.add(fate.outcome);
             self.account(step, &sx, &fate, line, &key, original);
+            if let (Some(p), 0) = (&self.progress, counts.rows_in % 4096) {
+                p(step, counts.rows_in);
+            }
             if self.failure.borrow().is_some() {
                 return Err("stopped".into());
             }
             Ok(())
         };
         let read = self.sources.read(src, &mut each);
+        if let Some(p) = &self.progress {
+            p(step, counts.rows_in);
+        }
         if let Some(f) = self.failure.borrow_mut().take() {
             return Err(f);
         }
@@ -337,6 +378,7 @@ impl<'p> Engine<'p> {
             row: &typed,
             index: &index,
             default_owner: self.default_owner.as_ref(),
+            unmatched: &self.unmatched,
         };
         if let Some(when) = &sx.map.when {
             match self.eval.eval(when, &cx, &[]) {

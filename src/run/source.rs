@@ -145,6 +145,12 @@ fn read_csv(
             }
             Err(e) => {
                 let message = e.to_string();
+                if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                    return Err(SourceError::Open(format!(
+                        "{}: line {line} is not valid UTF-8; if the export is Windows-1252, declare `encoding \"windows-1252\"`",
+                        source.file
+                    )));
+                }
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     return Err(SourceError::Open(format!("{}: {message}", source.file)));
                 }

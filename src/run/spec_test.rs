@@ -161,7 +161,7 @@ pub fn run_one(plan: &Plan, test: &TestInfo) -> TestResult {
         None,
     );
     let mut failures = Vec::new();
-    if let Err(e) = engine.and_then(Engine::run) {
+    if let Err(e) = engine.and_then(Engine::run).map(|_| ()) {
         failures.push(format!("the run failed: {e}"));
     }
     let store = target.0.borrow();
