@@ -1,3 +1,0 @@
-//! placeholder
-use crate::common::Export;
-pub fn generate() -> Export { Export::new("clinic-to-twenty", "todo") }
