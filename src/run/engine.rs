@@ -419,7 +419,7 @@ impl<'p> Engine<'p> {
     ) -> Fate {
         let hash = content_hash(content);
         let previous = match &self.ledger {
-            Some(l) => match l.borrow().previous(&sx.key_name, key) {
+            Some(l) => match l.borrow_mut().previous(&sx.key_name, key) {
                 Ok(p) => p,
                 Err(e) => {
                     self.fail(RunError::Write(e));

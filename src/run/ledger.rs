@@ -40,14 +40,31 @@ CREATE TABLE IF NOT EXISTS audit (
 ) WITHOUT ROWID;
 ";
 
-/// Rows between commits: a crash loses at most this many audit entries, which the re-run redoes.
+/// Entries between commits: a crash loses at most this many, which the re-run redoes.
 const BATCH: usize = 5_000;
 
 pub struct Ledger {
     conn: Connection,
     run: i64,
     seq: i64,
-    pending: usize,
+    /// Audit entries and id-map rows not yet written: flushed in batches through one prepared
+    /// statement each, since a statement per row dominated the cost of a run.
+    audits: Vec<AuditRow>,
+    ids: Vec<(String, String, String, String)>,
+    /// Step keys known to have no id-map rows (first runs skip the per-row lookup).
+    empty_steps: std::collections::HashSet<String>,
+}
+
+struct AuditRow {
+    seq: i64,
+    step: i64,
+    step_key: String,
+    object: String,
+    target_id: Option<String>,
+    source: String,
+    source_key: String,
+    outcome: String,
+    reason: String,
 }
 
 /// One row's entry in the audit log.
@@ -81,7 +98,9 @@ impl Ledger {
             conn,
             run: 0,
             seq: 0,
-            pending: 0,
+            audits: Vec::new(),
+            ids: Vec::new(),
+            empty_steps: std::collections::HashSet::new(),
         })
     }
 
@@ -98,7 +117,10 @@ impl Ledger {
     }
 
     /// The content hash this step last wrote for this source row, if any run did.
-    pub fn previous(&self, step_key: &str, source_key: &str) -> Result<Option<String>, String> {
+    pub fn previous(&mut self, step_key: &str, source_key: &str) -> Result<Option<String>, String> {
+        if self.empty_steps.contains(step_key) {
+            return Ok(None);
+        }
         let mut stmt = self
             .conn
             .prepare_cached("SELECT hash FROM idmap WHERE step_key = ?1 AND source_key = ?2")
@@ -108,6 +130,23 @@ impl Ledger {
             .map_err(err)
     }
 
+    /// Called at the start of a step: a step with no history skips per-row lookups.
+    pub fn begin_step(&mut self, step_key: &str) -> Result<(), String> {
+        let any: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM idmap WHERE step_key = ?1 LIMIT 1",
+                [step_key],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(err)?;
+        if any.is_none() {
+            self.empty_steps.insert(step_key.to_string());
+        }
+        Ok(())
+    }
+
     pub fn remember(
         &mut self,
         step_key: &str,
@@ -115,55 +154,87 @@ impl Ledger {
         target_id: &str,
         hash: &str,
     ) -> Result<(), String> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO idmap (step_key, source_key, target_id, hash, run) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (step_key, source_key) DO UPDATE SET target_id = ?3, hash = ?4, run = ?5",
-            )
-            .map_err(err)?;
-        stmt.execute(params![step_key, source_key, target_id, hash, self.run])
-            .map_err(err)?;
-        Ok(())
+        self.ids.push((
+            step_key.to_string(),
+            source_key.to_string(),
+            target_id.to_string(),
+            hash.to_string(),
+        ));
+        self.flush_if_full()
     }
 
     pub fn audit(&mut self, e: &Entry) -> Result<(), String> {
         self.seq += 1;
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO audit (run, seq, step, step_key, object, target_id, source, source_key, outcome, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )
-            .map_err(err)?;
-        stmt.execute(params![
-            self.run,
-            self.seq,
-            e.step as i64,
-            e.step_key,
-            e.object,
-            e.target_id,
-            e.source,
-            e.source_key,
-            e.outcome,
-            e.reason
-        ])
-        .map_err(err)?;
-        drop(stmt);
-        self.pending += 1;
-        if self.pending >= BATCH {
+        self.audits.push(AuditRow {
+            seq: self.seq,
+            step: e.step as i64,
+            step_key: e.step_key.to_string(),
+            object: e.object.to_string(),
+            target_id: e.target_id.map(str::to_string),
+            source: e.source.to_string(),
+            source_key: e.source_key.to_string(),
+            outcome: e.outcome.to_string(),
+            reason: e.reason.to_string(),
+        });
+        self.flush_if_full()
+    }
+
+    fn flush_if_full(&mut self) -> Result<(), String> {
+        if self.audits.len() + self.ids.len() >= BATCH {
             self.commit()?;
         }
         Ok(())
     }
 
+    fn flush(&mut self) -> Result<(), String> {
+        {
+            let mut ids = self
+                .conn
+                .prepare_cached(
+                    "INSERT INTO idmap (step_key, source_key, target_id, hash, run) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (step_key, source_key) DO UPDATE SET target_id = ?3, hash = ?4, run = ?5",
+                )
+                .map_err(err)?;
+            for (step_key, key, id, hash) in self.ids.drain(..) {
+                ids.execute(params![step_key, key, id, hash, self.run])
+                    .map_err(err)?;
+            }
+            let mut audit = self
+                .conn
+                .prepare_cached(
+                    "INSERT INTO audit (run, seq, step, step_key, object, target_id, source, source_key, outcome, reason)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )
+                .map_err(err)?;
+            for a in self.audits.drain(..) {
+                audit
+                    .execute(params![
+                        self.run,
+                        a.seq,
+                        a.step,
+                        a.step_key,
+                        a.object,
+                        a.target_id,
+                        a.source,
+                        a.source_key,
+                        a.outcome,
+                        a.reason
+                    ])
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes what is buffered and commits: everything before this point survives a crash.
     pub fn commit(&mut self) -> Result<(), String> {
+        self.flush()?;
         self.conn.execute_batch("COMMIT; BEGIN").map_err(err)?;
-        self.pending = 0;
         Ok(())
     }
 
     pub fn finish_run(&mut self, status: &str, report: &str) -> Result<(), String> {
+        self.flush()?;
         self.conn.execute_batch("COMMIT").map_err(err)?;
         self.conn
             .execute(
