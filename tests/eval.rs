@@ -180,3 +180,15 @@ fn text_and_logic() {
         Ok(Value::Int(1))
     );
 }
+
+#[test]
+fn date_times_are_held_in_utc_and_formatted_in_a_zone_on_request() {
+    let local = "format_date(datetime(a, \"%Y-%m-%d %H:%M\", \"Asia/Kolkata\") ?? null, \"%H:%M\", \"Asia/Kolkata\")";
+    assert_eq!(
+        eval(local, &[("a", "2023-11-02 15:00")]),
+        Ok(text("15:00")),
+        "round trip through UTC"
+    );
+    let utc = "format_date(datetime(a, \"%Y-%m-%d %H:%M\", \"Asia/Kolkata\") ?? null, \"%H:%M\")";
+    assert_eq!(eval(utc, &[("a", "2023-11-02 15:00")]), Ok(text("09:30")));
+}

@@ -73,7 +73,7 @@ pub fn call(name: &str, args: &[Value]) -> Eval {
             &text(arg(args, 1)),
             args.get(2).map(text).as_deref(),
         ),
-        "format_date" => format_date(a0, &text(arg(args, 1))),
+        "format_date" => format_date(a0, &text(arg(args, 1)), args.get(2).map(text).as_deref()),
         "int" => parse_int(&text(a0)),
         "decimal" => parse_decimal(&text(a0)),
         "bool" => parse_bool(&text(a0)),
@@ -272,12 +272,19 @@ pub fn parse_datetime(s: &str, fmt: &str, tz: Option<&str>) -> Eval {
     }
 }
 
-fn format_date(v: &Value, fmt: &str) -> Eval {
+/// Formats a date, or a date-time (held in UTC) in `tz` when one is given.
+fn format_date(v: &Value, fmt: &str, tz: Option<&str>) -> Eval {
     use std::fmt::Write;
     let mut out = String::new();
-    let ok = match v {
-        Value::Date(d) => write!(out, "{}", d.format(fmt)).is_ok(),
-        Value::DateTime(t) => write!(out, "{}", t.format(fmt)).is_ok(),
+    let ok = match (v, tz.filter(|z| !z.is_empty())) {
+        (Value::Date(d), _) => write!(out, "{}", d.format(fmt)).is_ok(),
+        (Value::DateTime(t), None) => write!(out, "{}", t.format(fmt)).is_ok(),
+        (Value::DateTime(t), Some(zone)) => {
+            let Ok(zone) = zone.parse::<chrono_tz::Tz>() else {
+                return fail(format!("unknown time zone {zone:?}"));
+            };
+            write!(out, "{}", zone.from_utc_datetime(t).format(fmt)).is_ok()
+        }
         _ => false,
     };
     if ok {
