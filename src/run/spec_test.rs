@@ -4,7 +4,7 @@
 use super::engine::Engine;
 use super::report::{MemorySink, Outcome};
 use super::source::{MemorySources, RawRow};
-use super::target::{Record, Target};
+use super::target::{RecordStore, Target};
 use super::typing::Raw;
 use crate::plan::Plan;
 use crate::semantic::model::{TestExpect, TestInfo};
@@ -12,7 +12,6 @@ use crate::semantic::schema::Object;
 use crate::syntax::ast::TestOutcome;
 use serde_json::{Map, Value as Json};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 #[derive(Debug)]
@@ -27,25 +26,9 @@ impl TestResult {
     }
 }
 
-/// Created records by object (merges and second passes applied).
-#[derive(Default)]
-struct Store {
-    records: HashMap<String, Vec<Record>>,
-}
-
+/// The records a test run created (merges and second passes applied).
 #[derive(Clone, Default)]
-struct MemoryTarget(Rc<RefCell<Store>>);
-
-fn deep_merge(into: &mut Map<String, Json>, from: &Map<String, Json>) {
-    for (k, v) in from {
-        match (into.get_mut(k), v) {
-            (Some(Json::Object(a)), Json::Object(b)) => deep_merge(a, b),
-            _ => {
-                into.insert(k.clone(), v.clone());
-            }
-        }
-    }
-}
+struct MemoryTarget(Rc<RefCell<RecordStore>>);
 
 impl Target for MemoryTarget {
     fn create(
@@ -54,12 +37,7 @@ impl Target for MemoryTarget {
         id: &str,
         record: &Map<String, Json>,
     ) -> std::io::Result<()> {
-        let mut store = self.0.borrow_mut();
-        store
-            .records
-            .entry(object.name.clone())
-            .or_default()
-            .push((id.to_string(), record.clone()));
+        self.0.borrow_mut().create(&object.name, id, record);
         Ok(())
     }
 
@@ -69,24 +47,12 @@ impl Target for MemoryTarget {
         id: &str,
         fields: &Map<String, Json>,
     ) -> std::io::Result<()> {
-        let mut store = self.0.borrow_mut();
-        if let Some((_, r)) = store
-            .records
-            .get_mut(&object.name)
-            .and_then(|v| v.iter_mut().find(|(i, _)| i == id))
-        {
-            deep_merge(r, fields);
-        }
+        self.0.borrow_mut().update(&object.name, id, fields);
         Ok(())
     }
 
     fn link(&mut self, link: &Object, record: &Map<String, Json>) -> std::io::Result<()> {
-        let mut store = self.0.borrow_mut();
-        store
-            .records
-            .entry(link.name.clone())
-            .or_default()
-            .push((String::new(), record.clone()));
+        self.0.borrow_mut().create(&link.name, "", record);
         Ok(())
     }
 
@@ -188,7 +154,12 @@ impl super::report::Sink for SharedSink {
     }
 }
 
-fn check(plan: &Plan, expect: &TestExpect, store: &Store, sink: &MemorySink) -> Option<String> {
+fn check(
+    plan: &Plan,
+    expect: &TestExpect,
+    store: &RecordStore,
+    sink: &MemorySink,
+) -> Option<String> {
     match expect {
         TestExpect::Outcome {
             outcome,
@@ -231,7 +202,7 @@ fn check(plan: &Plan, expect: &TestExpect, store: &Store, sink: &MemorySink) -> 
         }
         TestExpect::Record { object, fields } => {
             let obj = plan.model.schema.object(object)?;
-            let records = store.records.get(object).map(Vec::as_slice).unwrap_or(&[]);
+            let records = store.of(object);
             let mut best: Option<(usize, Vec<String>)> = None;
             for (_, r) in records {
                 let misses: Vec<String> = fields

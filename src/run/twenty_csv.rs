@@ -4,7 +4,7 @@
 //! at most 10,000 rows a file, files numbered in load order. Link records (task and note targets)
 //! cannot be imported and are written beside them as JSON lines for the API.
 
-use super::target::{Record, Target};
+use super::target::{Record, RecordStore, Target};
 use crate::plan::Plan;
 use crate::semantic::schema::{Field, FieldType, Object, Schema};
 use serde_json::{Map, Value as Json};
@@ -18,9 +18,8 @@ pub struct TwentyCsvTarget {
     dir: PathBuf,
     schema: Schema,
     order: Vec<String>,
-    /// object → (id, record) in creation order; merges and second passes apply in place.
-    records: HashMap<String, Vec<Record>>,
-    position: HashMap<String, usize>,
+    /// Created records in creation order; merges and second passes apply in place.
+    records: RecordStore,
     /// id → the value the import references that record by.
     handles: HashMap<String, String>,
     links: Vec<(String, Map<String, Json>)>,
@@ -33,8 +32,7 @@ impl TwentyCsvTarget {
             dir,
             schema: plan.model.schema.clone(),
             order: plan.model.order.clone(),
-            records: HashMap::new(),
-            position: HashMap::new(),
+            records: RecordStore::default(),
             handles: HashMap::new(),
             links: Vec::new(),
         })
@@ -149,9 +147,7 @@ impl Target for TwentyCsvTarget {
         if let Some(h) = handle(object, record) {
             self.handles.insert(id.to_string(), h);
         }
-        let rows = self.records.entry(object.name.clone()).or_default();
-        self.position.insert(id.to_string(), rows.len());
-        rows.push((id.to_string(), record.clone()));
+        self.records.create(&object.name, id, record);
         Ok(())
     }
 
@@ -161,18 +157,7 @@ impl Target for TwentyCsvTarget {
         id: &str,
         fields: &Map<String, Json>,
     ) -> std::io::Result<()> {
-        let Some(&i) = self.position.get(id) else {
-            return Ok(());
-        };
-        if let Some((_, r)) = self
-            .records
-            .get_mut(&object.name)
-            .and_then(|rows| rows.get_mut(i))
-        {
-            for (k, v) in fields {
-                r.insert(k.clone(), v.clone());
-            }
-        }
+        self.records.update(&object.name, id, fields);
         Ok(())
     }
 
@@ -183,8 +168,7 @@ impl Target for TwentyCsvTarget {
 
     fn finish(&mut self) -> std::io::Result<()> {
         for (n, name) in self.order.iter().enumerate() {
-            let (Some(object), Some(rows)) = (self.schema.object(name), self.records.get(name))
-            else {
+            let (Some(object), rows) = (self.schema.object(name), self.records.of(name)) else {
                 continue;
             };
             self.write_object(n + 1, object, rows)?;
