@@ -6,7 +6,7 @@ use super::index::{key_of, key_text, Index};
 use super::ledger::{Entry, Ledger};
 use super::record::content_hash;
 use super::report::{Exception, Outcome, Sink, StepCounts, StepReport};
-use super::source::{RawRow, SourceError, Sources};
+use super::source::{Original, RawRow, SourceError, Sources};
 use super::target::Target;
 use super::typing::type_row;
 use super::value::{Stop, Value};
@@ -267,12 +267,16 @@ impl<'p> Engine<'p> {
                     Fate::bad(Outcome::Rejected, "unreadable", message),
                     line,
                     String::new(),
-                    Vec::new(),
+                    Original::Pairs(Vec::new()),
                 ),
                 Err(other) => return Err(format!("{other:?}")),
-                Ok(raw) => {
-                    let (fate, key) = self.row(&sx, &cols, &raw, &mut seen);
-                    (fate, raw.line, key, raw.original)
+                Ok(RawRow {
+                    line,
+                    values,
+                    original,
+                }) => {
+                    let (fate, key) = self.row(&sx, &cols, values, &mut seen);
+                    (fate, line, key, original)
                 }
             };
             counts.add(fate.outcome);
@@ -316,7 +320,7 @@ impl<'p> Engine<'p> {
         fate: &Fate,
         line: u64,
         key: &str,
-        original: Vec<(String, String)>,
+        original: Original,
     ) {
         if let Some(l) = &self.ledger {
             let entry = Entry {
@@ -347,7 +351,11 @@ impl<'p> Engine<'p> {
                 phase: sx.phase,
                 code: fate.code,
                 reason: &fate.reason,
-                row: redacted(sx.src, original, self.plan.model.migration.sensitive),
+                row: redacted(
+                    sx.src,
+                    original.into_pairs(),
+                    self.plan.model.migration.sensitive,
+                ),
             };
             if let Err(err) = self.exceptions.borrow_mut().exception(&e) {
                 self.fail(write_err(err));
@@ -359,10 +367,10 @@ impl<'p> Engine<'p> {
         &self,
         sx: &StepCx,
         cols: &HashMap<String, usize>,
-        raw: &RawRow,
+        values: Vec<super::typing::Raw>,
         seen: &mut HashSet<String>,
     ) -> (Fate, String) {
-        let typed = match type_row(&sx.src.columns, &raw.values) {
+        let typed = match type_row(&sx.src.columns, values) {
             Ok(t) => t,
             Err(e) => {
                 return (

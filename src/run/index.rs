@@ -111,7 +111,7 @@ impl Index {
             let mut rows = HashMap::new();
             let mut each = |r: Result<RawRow, source::SourceError>| {
                 if let Ok(raw) = r {
-                    if let Ok(typed) = type_row(&src.columns, &raw.values) {
+                    if let Ok(typed) = type_row(&src.columns, raw.values) {
                         rows.insert(key_of(src, &typed), typed);
                     }
                 }

@@ -56,8 +56,73 @@ pub fn set_path(record: &mut Map<String, Json>, object: &Object, path: &str, val
     }
 }
 
-/// A stable hash of a record's content, to tell "unchanged" from "updated" on a re-run.
+/// A stable hash of a record's content, to tell "unchanged" from "updated" on a re-run. It walks
+/// the record into a streaming hasher rather than serializing it a second time.
 pub fn content_hash(record: &Map<String, Json>) -> String {
-    let text = serde_json::to_vec(record).unwrap_or_default();
-    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&text))
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    hash_map(&mut h, record);
+    format!("{:032x}", h.digest128())
+}
+
+fn hash_map(h: &mut xxhash_rust::xxh3::Xxh3, m: &Map<String, Json>) {
+    h.update(b"{");
+    for (k, v) in m {
+        h.update(k.as_bytes());
+        h.update(b"\x00");
+        hash_value(h, v);
+    }
+    h.update(b"}");
+}
+
+/// Every value is tagged with its kind, so "1" and 1, or null and "", hash differently.
+fn hash_value(h: &mut xxhash_rust::xxh3::Xxh3, v: &Json) {
+    match v {
+        Json::Null => h.update(b"n"),
+        Json::Bool(b) => h.update(if *b { b"t" } else { b"f" }),
+        Json::Number(n) => {
+            h.update(b"#");
+            h.update(n.to_string().as_bytes());
+        }
+        Json::String(s) => {
+            h.update(b"s");
+            h.update(&(s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        }
+        Json::Array(items) => {
+            h.update(b"[");
+            items.iter().for_each(|i| hash_value(h, i));
+            h.update(b"]");
+        }
+        Json::Object(m) => hash_map(h, m),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn hash(v: Json) -> String {
+        content_hash(v.as_object().expect("object"))
+    }
+
+    #[test]
+    fn content_hash_tells_kinds_and_nesting_apart() {
+        assert_eq!(
+            hash(json!({"a": 1, "b": {"c": "x"}})),
+            hash(json!({"b": {"c": "x"}, "a": 1}))
+        );
+        assert_ne!(hash(json!({"a": 1})), hash(json!({"a": "1"})));
+        assert_ne!(hash(json!({"a": null})), hash(json!({"a": ""})));
+        assert_ne!(hash(json!({"a": ["x", "y"]})), hash(json!({"a": ["xy"]})));
+        assert_ne!(hash(json!({"a": {"b": 1}})), hash(json!({"a": {"c": 1}})));
+    }
+
+    #[test]
+    fn record_ids_are_stable_uuids() {
+        let a = record_id("Person", "Patient", "P1");
+        assert_eq!(a, record_id("Person", "Patient", "P1"));
+        assert_ne!(a, record_id("Person", "Patient", "P2"));
+        assert!(uuid::Uuid::parse_str(&a).is_ok(), "{a}");
+    }
 }

@@ -13,7 +13,31 @@ use std::path::Path;
 pub struct RawRow {
     pub line: u64,
     pub values: Vec<Raw>,
-    pub original: Vec<(String, String)>,
+    pub original: Original,
+}
+
+/// Every column of the row as read, kept cheaply: it is only spelled out when the row is
+/// written to the rejected or held file.
+#[derive(Debug, Clone)]
+pub enum Original {
+    Csv {
+        header: std::rc::Rc<[String]>,
+        record: csv::StringRecord,
+    },
+    Pairs(Vec<(String, String)>),
+}
+
+impl Original {
+    pub fn into_pairs(self) -> Vec<(String, String)> {
+        match self {
+            Original::Csv { header, record } => header
+                .iter()
+                .cloned()
+                .zip(record.iter().map(str::to_string))
+                .collect(),
+            Original::Pairs(p) => p,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -118,6 +142,7 @@ fn read_csv(
             source.file, missing.0.name
         )));
     }
+    let shared_header: std::rc::Rc<[String]> = header.clone().into();
     let mut record = csv::StringRecord::new();
     loop {
         let line = reader.position().line();
@@ -131,11 +156,10 @@ fn read_csv(
                             .map_or(Raw::Missing, |v| Raw::Text(v.to_string()))
                     })
                     .collect();
-                let original = header
-                    .iter()
-                    .cloned()
-                    .zip(record.iter().map(str::to_string))
-                    .collect();
+                let original = Original::Csv {
+                    header: shared_header.clone(),
+                    record: record.clone(),
+                };
                 each(Ok(RawRow {
                     line,
                     values,
@@ -210,7 +234,7 @@ fn json_row(
             Some(v) => Raw::Text(text(v)),
         })
         .collect();
-    let original = obj.iter().map(|(k, v)| (k.clone(), text(v))).collect();
+    let original = Original::Pairs(obj.iter().map(|(k, v)| (k.clone(), text(v))).collect());
     RawRow {
         line,
         values,

@@ -3,7 +3,7 @@
 
 use super::engine::Engine;
 use super::report::{MemorySink, Outcome};
-use super::source::{MemorySources, RawRow};
+use super::source::{MemorySources, Original, RawRow};
 use super::target::{RecordStore, Target};
 use super::typing::Raw;
 use crate::plan::Plan;
@@ -105,7 +105,7 @@ fn sources(plan: &Plan, test: &TestInfo) -> MemorySources {
         out.rows.entry(g.source.clone()).or_default().push(RawRow {
             line: i as u64 + 1,
             values,
-            original,
+            original: Original::Pairs(original),
         });
     }
     out
