@@ -13,9 +13,10 @@ use super::value::{Stop, Value};
 use crate::plan::{Phase, Plan, Step};
 use crate::semantic::model::{MapInfo, SourceInfo};
 use crate::semantic::schema::Object;
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::{Map, Value as Json};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 #[derive(Debug)]
 pub enum RunError {

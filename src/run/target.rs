@@ -111,6 +111,11 @@ impl DirTarget {
     fn write(&mut self, name: String, value: &Json) -> std::io::Result<()> {
         self.line.clear();
         serde_json::to_writer(&mut self.line, value)?;
+        self.append(name)
+    }
+
+    /// Appends the line built in `self.line` to the file `name`.
+    fn append(&mut self, name: String) -> std::io::Result<()> {
         self.line.push(b'\n');
         let file = match self.files.entry(name) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
@@ -123,11 +128,22 @@ impl DirTarget {
     }
 }
 
-fn with_id(id: &str, record: &Map<String, Json>) -> Json {
-    let mut out = Map::with_capacity(record.len() + 1);
-    out.insert("id".into(), Json::String(id.to_string()));
-    out.extend(record.iter().map(|(k, v)| (k.clone(), v.clone())));
-    Json::Object(out)
+/// Writes `{"id": …, <record's fields>}` without copying the record.
+fn write_with_id(
+    out: &mut Vec<u8>,
+    id: &str,
+    record: &Map<String, Json>,
+) -> serde_json::Result<()> {
+    out.extend_from_slice(b"{\"id\":");
+    serde_json::to_writer(&mut *out, id)?;
+    for (k, v) in record {
+        out.push(b',');
+        serde_json::to_writer(&mut *out, k)?;
+        out.push(b':');
+        serde_json::to_writer(&mut *out, v)?;
+    }
+    out.push(b'}');
+    Ok(())
 }
 
 impl Target for DirTarget {
@@ -137,7 +153,9 @@ impl Target for DirTarget {
         id: &str,
         record: &Map<String, Json>,
     ) -> std::io::Result<()> {
-        self.write(format!("{}.jsonl", object.api), &with_id(id, record))
+        self.line.clear();
+        write_with_id(&mut self.line, id, record)?;
+        self.append(format!("{}.jsonl", object.api))
     }
 
     fn update(
