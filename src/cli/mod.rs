@@ -115,6 +115,26 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// Compiles a spec, prints its diagnostics, and gives the checked model only when there is no
+/// error (`doing` says what did not happen otherwise: "no plan", "not run", …).
+fn checked_model(
+    spec: &std::path::Path,
+    color: bool,
+    doing: &str,
+) -> Option<crate::semantic::Model> {
+    let c = crate::compile::compile(&crate::semantic::loader::DiskFs, spec);
+    crate::diag::render::to_stderr(&c.db, &c.diagnostics, color);
+    if c.has_errors() {
+        eprintln!(
+            "{doing}: {} has errors (run `mapc check {}`)",
+            spec.display(),
+            spec.display()
+        );
+        return None;
+    }
+    c.model
+}
+
 /// `--color always|never` decides; `auto` colours only a terminal, and never with NO_COLOR set.
 fn use_color(choice: Color) -> bool {
     use std::io::IsTerminal;

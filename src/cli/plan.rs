@@ -1,23 +1,11 @@
 //! `mapc plan`: the plan as text for people or JSON for `mapc run`.
 
 use super::Format;
-use crate::compile::compile;
-use crate::diag::render;
-use crate::semantic::loader::DiskFs;
 use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(file: &Path, format: Format, color: bool) -> ExitCode {
-    let c = compile(&DiskFs, file);
-    render::to_stderr(&c.db, &c.diagnostics, color);
-    let Some(model) = c
-        .model
-        .filter(|_| !c.diagnostics.iter().any(|d| d.is_error()))
-    else {
-        eprintln!(
-            "no plan: the spec has errors (run `mapc check {}`)",
-            file.display()
-        );
+    let Some(model) = super::checked_model(file, color, "no plan") else {
         return ExitCode::from(1);
     };
     let plan = crate::plan::build(model);

@@ -1,15 +1,12 @@
 //! `mapc run SPEC --data DIR --target dir:OUT [--ledger FILE]`: executes the plan, records every
 //! row in the ledger and prints the summary table.
 
-use crate::compile::compile;
-use crate::diag::render;
 use crate::run::engine::{Engine, Finished};
 use crate::run::ledger::Ledger;
 use crate::run::report::{self, ExceptionWriter, Sink};
 use crate::run::source::FileSources;
 use crate::run::target::{DirTarget, Target};
 use crate::run::twenty_csv::TwentyCsvTarget;
-use crate::semantic::loader::DiskFs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -41,16 +38,7 @@ pub fn run(args: Args, color: bool) -> ExitCode {
         Ok(t) => t,
         Err(e) => return fail(e, 2),
     };
-    let c = compile(&DiskFs, args.spec);
-    render::to_stderr(&c.db, &c.diagnostics, color);
-    let Some(model) = c
-        .model
-        .filter(|_| !c.diagnostics.iter().any(|d| d.is_error()))
-    else {
-        eprintln!(
-            "not run: the spec has errors (run `mapc check {}`)",
-            args.spec.display()
-        );
+    let Some(model) = super::checked_model(args.spec, color, "not run") else {
         return ExitCode::from(1);
     };
     let plan = crate::plan::build(model);

@@ -1,22 +1,13 @@
 //! `mapc test SPEC…`: runs the `test` blocks of each spec through the interpreter.
 
-use crate::compile::compile;
-use crate::diag::render;
 use crate::run::spec_test;
-use crate::semantic::loader::DiskFs;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn run(specs: &[PathBuf], color: bool) -> ExitCode {
     let (mut passed, mut failed) = (0, 0);
     for spec in specs {
-        let c = compile(&DiskFs, spec);
-        render::to_stderr(&c.db, &c.diagnostics, color);
-        let Some(model) = c
-            .model
-            .filter(|_| !c.diagnostics.iter().any(|d| d.is_error()))
-        else {
-            eprintln!("{}: not tested, the spec has errors", spec.display());
+        let Some(model) = super::checked_model(spec, color, "not tested") else {
             failed += 1;
             continue;
         };
