@@ -129,6 +129,9 @@ pub(super) struct StepCx<'a> {
     pub(super) map: &'a MapInfo,
     pub(super) src: &'a SourceInfo,
     pub(super) object: &'a Object,
+    /// Per assignment: written when the record is created or merged (not deferred, not link
+    /// records). Decided once per step, not per row.
+    pub(super) first_pass: Vec<bool>,
 }
 
 pub struct Engine<'p> {
@@ -252,6 +255,11 @@ impl<'p> Engine<'p> {
             map,
             src,
             object,
+            first_pass: map
+                .assignments
+                .iter()
+                .map(|a| !a.deferred && !crate::plan::is_link_field(model, &object.name, &a.path))
+                .collect(),
         };
         let cols: HashMap<String, usize> = src
             .columns

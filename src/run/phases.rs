@@ -17,26 +17,25 @@ use std::collections::HashSet;
 type LinkRecord<'m> = (&'m Object, Map<String, Json>);
 
 impl Engine<'_> {
-    /// Evaluates the assignments `pick` selects into a record.
+    /// Evaluates the assignments `pick` selects (by position and assignment) into a record.
     fn build(
         &self,
         sx: &StepCx,
         cx: &RowCx,
-        pick: impl Fn(&Assignment) -> bool,
+        pick: impl Fn(usize, &Assignment) -> bool,
     ) -> Result<Map<String, Json>, Stop> {
         let mut record = Map::new();
-        for a in sx.map.assignments.iter().filter(|a| pick(a)) {
+        let chosen = sx
+            .map
+            .assignments
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| pick(*i, a));
+        for (_, a) in chosen {
             let v = self.eval.eval(&a.value, cx, &[])?;
             set_path(&mut record, sx.object, &a.path, &v);
         }
         Ok(record)
-    }
-
-    /// The fields written when a record is created or merged: not deferred, not link records.
-    fn first_pass(&self, sx: &StepCx) -> impl Fn(&Assignment) -> bool + '_ {
-        let model = &self.plan.model;
-        let object = sx.object.name.clone();
-        move |a: &Assignment| !a.deferred && !is_link_field(model, &object, &a.path)
     }
 
     pub(super) fn create(
@@ -46,7 +45,9 @@ impl Engine<'_> {
         key: &str,
         seen: &mut HashSet<String>,
     ) -> Fate {
-        let record = match self.build(sx, cx, self.first_pass(sx)) {
+        let record = match self.build(sx, cx, |i, _| {
+            sx.first_pass.get(i).copied().unwrap_or(false)
+        }) {
             Ok(r) => r,
             Err(stop) => return Fate::from_stop(stop),
         };
@@ -80,7 +81,9 @@ impl Engine<'_> {
                 _ => Fate::bad(Outcome::Skipped, "missing", what),
             };
         }
-        let fields = match self.build(sx, cx, self.first_pass(sx)) {
+        let fields = match self.build(sx, cx, |i, _| {
+            sx.first_pass.get(i).copied().unwrap_or(false)
+        }) {
             Ok(r) => r,
             Err(stop) => return Fate::from_stop(stop),
         };
@@ -99,7 +102,7 @@ impl Engine<'_> {
                 "its record was not created",
             );
         }
-        let fields = match self.build(sx, cx, |a| a.deferred) {
+        let fields = match self.build(sx, cx, |_, a| a.deferred) {
             Ok(r) => r,
             Err(stop) => return Fate::from_stop(stop),
         };
