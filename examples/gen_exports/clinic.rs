@@ -111,11 +111,6 @@ pub fn generate() -> Export {
 }
 
 impl Cl {
-    fn stamp(&mut self, from: NaiveDate, span: i64) -> NaiveDateTime {
-        let d = self.rng.range(0, span);
-        office_time(&mut self.rng, from, d)
-    }
-
     fn us_phone(&mut self, file: &str, pct_bad: u32) -> String {
         if self.rng.pct(pct_bad) {
             self.ex.plant(file, "malformed phone number");
@@ -230,7 +225,7 @@ impl Cl {
                 self.ex
                     .plant(file, "payer type not in the value table (lands in OTHER)");
             }
-            let u = self.stamp(date(2023, 1, 1), 400);
+            let u = office_within(&mut self.rng, date(2023, 1, 1), 400);
             let phone = self.us_phone(file, if i == 6 { 100 } else { 0 });
             t.add(&[
                 ("payer_id", format!("PAY-{:03}", i + 1)),
@@ -537,7 +532,7 @@ impl Cl {
             } else {
                 self.us_phone(file, 0)
             };
-            let c = self.stamp(date(2019, 1, 1), 1800);
+            let c = office_within(&mut self.rng, date(2019, 1, 1), 1800);
             let u = later(&mut self.rng, c, 400);
             let payer = if self.rng.pct(88) {
                 Some(self.rng.below(self.payers.len() - 1))
@@ -709,7 +704,7 @@ impl Cl {
             } else {
                 self.rng.pick(STATUSES).to_string()
             };
-            let start = self.stamp(date(2023, 1, 2), 540);
+            let start = office_within(&mut self.rng, date(2023, 1, 2), 540);
             let minutes = *self.rng.pick(&[15i64, 20, 30, 30, 45, 60]);
             let duration = if i % 90 == 31 {
                 self.ex
@@ -995,7 +990,7 @@ impl Cl {
                 } else {
                     format!("{} {}", self.rng.pick(FIRST), self.patients[p].last)
                 };
-                let u = self.stamp(date(2023, 6, 1), 300);
+                let u = office_within(&mut self.rng, date(2023, 6, 1), 300);
                 t.add(&[
                     ("coverage_id", format!("COV-{k}")),
                     ("patient_id", self.patients[p].id.clone()),
@@ -1664,7 +1659,7 @@ impl Cl {
             } else {
                 *self.rng.pick(DOCS)
             };
-            let at = self.stamp(date(2021, 1, 1), 1200);
+            let at = office_within(&mut self.rng, date(2021, 1, 1), 1200);
             let name = pattern.replace("{d}", &at.format("%Y-%m-%d").to_string());
             let name = if i % 33 == 5 {
                 self.ex.plant(file, "non-ASCII file name");

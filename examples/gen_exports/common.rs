@@ -292,6 +292,12 @@ pub fn office_time(rng: &mut Rng, base: NaiveDate, day: i64) -> NaiveDateTime {
     d.and_hms_opt(hour, minute, 0).expect("a valid time")
 }
 
+/// A moment in office hours on a day up to `span` days after `from`.
+pub fn office_within(rng: &mut Rng, from: NaiveDate, span: i64) -> NaiveDateTime {
+    let d = rng.range(0, span);
+    office_time(rng, from, d)
+}
+
 /// A later moment: `at` plus up to `max_days` days, still in office hours.
 pub fn later(rng: &mut Rng, at: NaiveDateTime, max_days: i64) -> NaiveDateTime {
     let days = rng.range(0, max_days);

@@ -129,11 +129,6 @@ pub fn generate() -> Export {
 }
 
 impl Dn {
-    fn stamp(&mut self, from: NaiveDate, span: i64) -> NaiveDateTime {
-        let d = self.rng.range(0, span);
-        office_time(&mut self.rng, from, d)
-    }
-
     fn phone(&mut self, file: &str, pct_bad: u32) -> String {
         if self.rng.pct(pct_bad) {
             self.ex.plant(file, "malformed phone number");
@@ -625,7 +620,7 @@ impl Dn {
                 String::new()
             };
             let has_carrier = self.patients[p].1.is_some();
-            let m = self.stamp(date(2022, 1, 1), 800);
+            let m = office_within(&mut self.rng, date(2022, 1, 1), 800);
             t.add(&[
                 ("patient_id", self.patients[p].0.clone()),
                 (
@@ -1459,7 +1454,7 @@ impl Dn {
         for i in 0..n {
             let k = self.patient();
             let (kind, title, name, mime) = *self.rng.pick(DOCS);
-            let at = self.stamp(date(2021, 5, 1), 1000);
+            let at = office_within(&mut self.rng, date(2021, 5, 1), 1000);
             let pid = self.patients[k].0.clone();
             let file_name = format!("{}_{}", at.format("%Y%m%d"), name);
             t.add(&[
