@@ -198,3 +198,52 @@ map A -> Task {
         .collect();
     assert_eq!(assignees, vec!["kim@x.com", "ops@x.com", "ops@x.com"]);
 }
+
+#[test]
+fn rows_of_a_lookup_only_source_are_accounted_for_too() {
+    let dir = temp("lookup-only");
+    let text = r#"migration "t" { from "x"  to twenty }
+source C from "carriers.csv" key id { id text  name text  since date "%Y-%m-%d" }
+source P from "p.csv" key id { id text  carrier text? }
+extend Person { sourceSystemId text unique  carrier text }
+map P -> Person {
+  identity sourceSystemId = id
+  carrier = lookup C(carrier).name ?? null
+}
+"#;
+    std::fs::write(
+        dir.join("data/carriers.csv"),
+        "id,name,since\nC1,Delta,2020-01-01\nC2,Bad,not-a-date\nC1,Later Delta,2021-01-01\n",
+    )
+    .expect("c");
+    std::fs::write(dir.join("data/p.csv"), "id,carrier\n1,C1\n").expect("p");
+    let r = run(&dir, text);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(r.out.join("_report.json")).expect("report"))
+            .expect("json");
+    let lookup = &report[0];
+    assert_eq!(lookup["phase"], "lookup", "{report}");
+    let c = &lookup["counts"];
+    assert_eq!(
+        (
+            c["rows_in"].as_u64(),
+            c["skipped"].as_u64(),
+            c["rejected"].as_u64(),
+            c["deduped"].as_u64()
+        ),
+        (Some(3), Some(1), Some(1), Some(1)),
+        "{c}"
+    );
+    let rejected = lines(&r.out.join("_rejected.jsonl"));
+    assert_eq!(
+        (rejected[0]["source"].as_str(), rejected[0]["line"].as_u64()),
+        (Some("C"), Some(3)),
+        "{rejected:?}"
+    );
+    let people = lines(&r.out.join("person.jsonl"));
+    assert_eq!(
+        people[0]["carrier"], "Delta",
+        "the first row with a key wins"
+    );
+}

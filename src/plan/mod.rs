@@ -20,6 +20,8 @@ pub enum Phase {
     Deferred,
     /// Creates link records (Twenty task/note targets) once both ends exist.
     Links,
+    /// Reads a source that only lookups use (no map): in run reports, never a plan step.
+    Lookup,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

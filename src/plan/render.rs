@@ -74,6 +74,7 @@ fn steps_section(plan: &Plan, out: &mut String) {
             Phase::Merge => "merge into",
             Phase::Deferred => "second pass on",
             Phase::Links => "link records of",
+            Phase::Lookup => "read for lookups",
         };
         let _ = writeln!(
             out,

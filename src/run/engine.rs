@@ -2,7 +2,7 @@
 //! exactly one outcome per step, and recording each in the ledger when there is one.
 
 use super::eval::{truthy, Context, Evaluator};
-use super::index::{key_of, key_text, Index};
+use super::index::{key_of, key_text, Index, LookupLoad, LookupMiss};
 use super::ledger::{Entry, Ledger};
 use super::record::content_hash;
 use super::report::{Exception, Outcome, Sink, StepCounts, StepReport};
@@ -150,6 +150,8 @@ pub struct Engine<'p> {
     /// Owner emails no target user has, with how many evaluations missed them.
     unmatched: RefCell<BTreeMap<String, u64>>,
     progress: Option<Progress<'p>>,
+    /// Sources read only by lookups: their load is their rows' outcome.
+    lookups: Vec<LookupLoad>,
 }
 
 /// Told the step and its rows so far.
@@ -173,7 +175,7 @@ impl<'p> Engine<'p> {
     ) -> Result<Engine<'p>, RunError> {
         let model = &plan.model;
         let mut index = Index::new(model);
-        index
+        let lookups = index
             .load_column_sources(model, sources)
             .map_err(RunError::Source)?;
         if let Some(users) = &model.migration.users_file {
@@ -197,6 +199,7 @@ impl<'p> Engine<'p> {
             default_owner,
             unmatched: RefCell::new(BTreeMap::new()),
             progress: None,
+            lookups,
         })
     }
 
@@ -209,7 +212,10 @@ impl<'p> Engine<'p> {
     /// Runs every step; stops at the first error that would lose rows (a source, a write, the
     /// ledger). Returns the step reports and the ledger, for the caller to close the run.
     pub fn run(self) -> Result<Finished, RunError> {
-        let mut reports = Vec::new();
+        let mut reports = self.lookup_reports();
+        if let Some(f) = self.failure.borrow_mut().take() {
+            return Err(f);
+        }
         for step in &self.plan.steps {
             reports.push(self.step(step)?);
             if let Some(l) = &self.ledger {
@@ -223,6 +229,85 @@ impl<'p> Engine<'p> {
             ledger: self.ledger.map(RefCell::into_inner),
             unmatched_owners: self.unmatched.into_inner().into_iter().collect(),
         })
+    }
+
+    /// One report line per lookup-only source: indexed rows are skipped (read for lookups, not
+    /// migrated), unreadable or untyped rows rejected, repeated keys deduped.
+    fn lookup_reports(&self) -> Vec<StepReport> {
+        let mut out = Vec::new();
+        for load in &self.lookups {
+            let Some(src) = self
+                .plan
+                .model
+                .sources
+                .iter()
+                .find(|s| s.name == load.source)
+            else {
+                continue;
+            };
+            let counts = StepCounts {
+                rows_in: load.rows_in,
+                skipped: load.indexed,
+                rejected: load.rejected.len() as u64,
+                deduped: load.duplicates.len() as u64,
+                ..StepCounts::default()
+            };
+            for (miss, outcome) in load
+                .rejected
+                .iter()
+                .map(|m| (m, Outcome::Rejected))
+                .chain(load.duplicates.iter().map(|m| (m, Outcome::Deduped)))
+            {
+                self.lookup_exception(src, miss, outcome);
+            }
+            out.push(StepReport {
+                step: 0,
+                phase: Phase::Lookup,
+                map: "(lookups only)".into(),
+                source: src.name.clone(),
+                object: String::new(),
+                counts,
+            });
+        }
+        out
+    }
+
+    fn lookup_exception(&self, src: &SourceInfo, miss: &LookupMiss, outcome: Outcome) {
+        let step_key = format!("{}#lookup", src.name).to_lowercase();
+        if let Some(l) = &self.ledger {
+            let entry = Entry {
+                step: 0,
+                step_key: &step_key,
+                object: "",
+                target_id: None,
+                source: &src.name,
+                source_key: &miss.key,
+                outcome: outcome_name(outcome),
+                reason: &miss.reason,
+            };
+            if let Err(e) = l.borrow_mut().audit(&entry) {
+                self.fail(RunError::Write(e));
+            }
+        }
+        let e = Exception {
+            outcome,
+            source: &src.name,
+            file: &src.file,
+            line: miss.line,
+            key: &miss.key,
+            map: "(lookups only)",
+            phase: Phase::Lookup,
+            code: miss.code,
+            reason: &miss.reason,
+            row: redacted(
+                src,
+                miss.original.clone().into_pairs(),
+                self.plan.model.migration.sensitive,
+            ),
+        };
+        if let Err(err) = self.exceptions.borrow_mut().exception(&e) {
+            self.fail(write_err(err));
+        }
     }
 
     fn fail(&self, e: RunError) {
@@ -409,6 +494,10 @@ impl<'p> Engine<'p> {
             Phase::Merge => self.merge(sx, &cx, &key),
             Phase::Deferred => self.later(sx, &cx, &key),
             Phase::Links => self.links(sx, &cx, &key),
+            // Lookup-only sources are loaded with the index, never run as a step.
+            Phase::Lookup => {
+                Fate::bad(Outcome::Skipped, "lookup", "read for lookups, not migrated")
+            }
         };
         drop(index);
         let landed = matches!(

@@ -2,7 +2,7 @@
 //! the rows of sources read by column (`lookup Carrier(id).carrier_name`), and the target's users.
 
 use super::record::record_id;
-use super::source::{self, RawRow};
+use super::source::{self, Original, RawRow};
 use super::typing::type_row;
 use super::value::Value;
 use crate::plan::ir::Expr;
@@ -26,10 +26,32 @@ pub fn key_of(source: &SourceInfo, row: &[Value]) -> String {
     key_text(&values)
 }
 
+/// A row of a lookup-only source that did not make it into the index.
+pub struct LookupMiss {
+    pub line: u64,
+    pub key: String,
+    pub code: &'static str,
+    pub reason: String,
+    pub original: Original,
+}
+
+/// How a source read only by lookups (never mapped) was loaded: every row is accounted for.
+pub struct LookupLoad {
+    pub source: String,
+    pub rows_in: u64,
+    /// Indexed rows (read for lookups, not migrated).
+    pub indexed: u64,
+    /// Rows that could not be read or typed.
+    pub rejected: Vec<LookupMiss>,
+    /// Rows whose key an earlier row already had (the first one is kept).
+    pub duplicates: Vec<LookupMiss>,
+}
+
 #[derive(Default)]
 pub struct Index {
-    /// (source, object) → keys whose record exists; only pairs something looks up or merges into.
-    made: HashMap<(String, String), HashSet<String>>,
+    /// source → object → keys whose record exists; only pairs something looks up or merges into.
+    /// Nested so a lookup by `&str` allocates nothing.
+    made: HashMap<String, HashMap<String, HashSet<String>>>,
     /// source → key → typed row, for sources read by column.
     rows: HashMap<String, HashMap<String, Vec<Value>>>,
     columns: HashMap<String, HashMap<String, usize>>,
@@ -85,7 +107,7 @@ impl Index {
     pub fn new(model: &Model) -> Index {
         let (pairs, _) = needs(model);
         Index {
-            made: pairs.into_iter().map(|p| (p, HashSet::new())).collect(),
+            made: nest(pairs),
             users_object: model
                 .schema
                 .target
@@ -96,24 +118,72 @@ impl Index {
         }
     }
 
-    /// Loads every source that expressions read by column. Rows that do not type are left out
-    /// (they are rejected, with their location, when their own map runs).
+    /// Loads every source that expressions read by column. A key seen twice keeps its first row.
+    /// For sources no map reads, which get no step of their own, the load is the rows' outcome:
+    /// it is returned so the run can report it (rows in = indexed + rejected + deduped).
     pub fn load_column_sources(
         &mut self,
         model: &Model,
         sources: &dyn source::Sources,
-    ) -> Result<(), String> {
+    ) -> Result<Vec<LookupLoad>, String> {
         let (_, by_column) = needs(model);
+        let mut loads = Vec::new();
         for name in by_column {
             let Some(src) = model.sources.iter().find(|s| s.name == name) else {
                 continue;
             };
-            let mut rows = HashMap::new();
+            let mut rows: HashMap<String, Vec<Value>> = HashMap::new();
+            let mut load = LookupLoad {
+                source: name.clone(),
+                rows_in: 0,
+                indexed: 0,
+                rejected: Vec::new(),
+                duplicates: Vec::new(),
+            };
             let mut each = |r: Result<RawRow, source::SourceError>| {
-                if let Ok(raw) = r {
-                    if let Ok(typed) = type_row(&src.columns, raw.values) {
-                        rows.insert(key_of(src, &typed), typed);
+                load.rows_in += 1;
+                match r {
+                    Ok(RawRow {
+                        line,
+                        values,
+                        original,
+                    }) => match type_row(&src.columns, values) {
+                        Ok(typed) => {
+                            let key = key_of(src, &typed);
+                            match rows.entry(key) {
+                                std::collections::hash_map::Entry::Occupied(e) => {
+                                    load.duplicates.push(LookupMiss {
+                                        line,
+                                        key: e.key().clone(),
+                                        code: "deduped",
+                                        reason: "an earlier row has the same key".to_string(),
+                                        original,
+                                    });
+                                }
+                                std::collections::hash_map::Entry::Vacant(e) => {
+                                    e.insert(typed);
+                                    load.indexed += 1;
+                                }
+                            }
+                        }
+                        Err(e) => load.rejected.push(LookupMiss {
+                            line,
+                            key: String::new(),
+                            code: e.code,
+                            reason: e.message,
+                            original,
+                        }),
+                    },
+                    Err(source::SourceError::BadRow { line, message }) => {
+                        load.rejected.push(LookupMiss {
+                            line,
+                            key: String::new(),
+                            code: "unreadable",
+                            reason: message,
+                            original: Original::Pairs(Vec::new()),
+                        })
                     }
+                    Err(other) => return Err(format!("{other:?}")),
                 }
                 Ok(())
             };
@@ -125,9 +195,12 @@ impl Index {
                 .map(|(i, c)| (c.name.clone(), i))
                 .collect();
             self.columns.insert(name.clone(), cols);
-            self.rows.insert(name, rows);
+            self.rows.insert(name.clone(), rows);
+            if !model.maps.iter().any(|m| m.source == name) {
+                loads.push(load);
+            }
         }
-        Ok(())
+        Ok(loads)
     }
 
     /// The users owners are matched against, by lower-cased email.
@@ -139,25 +212,26 @@ impl Index {
     }
 
     pub fn record_made(&mut self, source: &str, object: &str, key: &str) {
-        if let Some(set) = self.made.get_mut(&(source.to_string(), object.to_string())) {
+        if let Some(set) = self.made.get_mut(source).and_then(|o| o.get_mut(object)) {
             set.insert(key.to_string());
         }
     }
 
     pub fn exists(&self, source: &str, object: &str, key: &str) -> bool {
         self.made
-            .get(&(source.to_string(), object.to_string()))
+            .get(source)
+            .and_then(|o| o.get(object))
             .is_some_and(|s| s.contains(key))
     }
 
     pub fn reference(&self, source: &str, object: Option<&str>, key: &str) -> Option<Value> {
         let object = match object {
-            Some(o) => o.to_string(),
-            None => self.made.keys().find(|(s, _)| s == source)?.1.clone(),
+            Some(o) => o,
+            None => self.made.get(source)?.keys().next()?.as_str(),
         };
-        self.exists(source, &object, key).then(|| Value::Ref {
-            key: record_id(&object, source, key),
-            object,
+        self.exists(source, object, key).then(|| Value::Ref {
+            key: record_id(object, source, key),
+            object: object.to_string(),
         })
     }
 
@@ -173,4 +247,14 @@ impl Index {
             key: id.clone(),
         })
     }
+}
+
+fn nest(pairs: HashSet<(String, String)>) -> HashMap<String, HashMap<String, HashSet<String>>> {
+    let mut out: HashMap<String, HashMap<String, HashSet<String>>> = HashMap::new();
+    for (source, object) in pairs {
+        out.entry(source)
+            .or_default()
+            .insert(object, HashSet::new());
+    }
+    out
 }
