@@ -247,3 +247,27 @@ map P -> Person {
         "the first row with a key wins"
     );
 }
+
+#[test]
+fn a_sensitive_migration_redacts_rejected_rows_but_keeps_the_key() {
+    let dir = temp("sensitive");
+    let text = spec("\"p.csv\"").replace(
+        "migration \"t\" { from \"x\"  to twenty }",
+        "migration \"t\" { from \"x\"  to twenty  sensitive }",
+    );
+    std::fs::write(
+        dir.join("data/p.csv"),
+        "id,name,email,status\n7,Ana Diagnosis,ana@x.com,Q\n",
+    )
+    .expect("csv");
+    let r = run(&dir, &text);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let rejected = lines(&r.out.join("_rejected.jsonl"));
+    let row = &rejected[0]["row"];
+    assert_eq!(row["id"], "7", "the key stays, to find the row");
+    assert_eq!(row["name"], "‹redacted›");
+    assert_eq!(row["email"], "‹redacted›");
+    assert!(!std::fs::read_to_string(r.out.join("_rejected.jsonl"))
+        .expect("file")
+        .contains("Diagnosis"));
+}

@@ -565,16 +565,20 @@ fn outcome_name(o: Outcome) -> &'static str {
     }
 }
 
-/// Every column of the row, with sensitive values replaced.
+/// Every column of the row, with sensitive values replaced: the columns marked `sensitive`, every
+/// column of a `sensitive` source, and in a `sensitive` migration (health data) every column but
+/// the key, which with the file and line is enough to find the row in the export.
 fn redacted(
     src: &SourceInfo,
     original: Vec<(String, String)>,
-    _all_sensitive: bool,
+    migration_sensitive: bool,
 ) -> Map<String, Json> {
     original
         .into_iter()
         .map(|(k, v)| {
-            let sensitive = src.sensitive || src.columns.iter().any(|c| c.name == k && c.sensitive);
+            let is_key = src.key.iter().any(|key| *key == k);
+            let marked = src.columns.iter().any(|c| c.name == k && c.sensitive);
+            let sensitive = marked || src.sensitive || (migration_sensitive && !is_key);
             let shown = if sensitive && !v.is_empty() {
                 "‹redacted›".to_string()
             } else {
