@@ -576,7 +576,7 @@ fn redacted(
     original
         .into_iter()
         .map(|(k, v)| {
-            let is_key = src.key.iter().any(|key| *key == k);
+            let is_key = src.key.contains(&k);
             let marked = src.columns.iter().any(|c| c.name == k && c.sensitive);
             let sensitive = marked || src.sensitive || (migration_sensitive && !is_key);
             let shown = if sensitive && !v.is_empty() {
