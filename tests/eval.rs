@@ -25,7 +25,7 @@ impl Context for Row {
         let k = key.first()?.to_text();
         let name = self.carriers.get(&k)?;
         match (source, column) {
-            ("Carrier", Some(_)) => Some(Value::Text(name.clone())),
+            ("Carrier", Some(_)) => Some(Value::text_value(name.as_str())),
             ("Carrier", None) => Some(Value::Ref {
                 object: "Company".into(),
                 key: k,
@@ -37,7 +37,7 @@ impl Context for Row {
         self.users
             .iter()
             .find(|u| u.eq_ignore_ascii_case(email))
-            .map(|u| Value::Text(u.clone()))
+            .map(|u| Value::text_value(u.as_str()))
     }
     fn default_owner(&self) -> Option<Value> {
         Some(Value::Text("ops@x.com".into()))
@@ -74,7 +74,7 @@ fn eval(expr: &str, row: &[(&str, &str)]) -> Result<Value, Stop> {
         .value;
     let mut columns: HashMap<String, Value> = row
         .iter()
-        .map(|(k, v)| (k.to_string(), Value::Text(v.to_string())))
+        .map(|(k, v)| (k.to_string(), Value::text_value(*v)))
         .collect();
     if let Some(Value::Text(d)) = columns.get("d").cloned() {
         let date = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").expect("test date");

@@ -1,16 +1,20 @@
 //! The built-in functions' behaviour. Their signatures live in `semantic::builtins`; every example
 //! there is evaluated against this code by `tests/stdlib.rs`.
+//!
+//! Each built-in is resolved once, when a plan is compiled for running, to an entry of
+//! [`BUILTINS`]: the evaluator calls a function pointer rather than matching a name per row.
 
-use super::value::{Eval, Stop, Value};
+use super::value::{Eval, Stop, Str, Value};
 use crate::syntax::ast::DurationUnit;
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use std::borrow::Cow;
 
 fn fail(why: impl Into<String>) -> Eval {
     Err(Stop::Fail(why.into()))
 }
 
-fn text(v: &Value) -> String {
-    v.to_text()
+fn text(v: &Value) -> Cow<'_, str> {
+    v.text()
 }
 
 fn arg(args: &[Value], i: usize) -> &Value {
@@ -21,90 +25,179 @@ fn num(v: &Value) -> Option<f64> {
     v.as_f64()
 }
 
-/// Calls built-in `name`. Null in, null out for one-argument text functions (a missing value stays
-/// missing rather than becoming a failure).
-pub fn call(name: &str, args: &[Value]) -> Eval {
-    let a0 = arg(args, 0);
-    let null_in = a0.is_null() && !matches!(name, "concat" | "coalesce" | "nonempty");
-    if null_in {
-        return Ok(Value::Null);
+fn txt(s: impl Into<Str>) -> Eval {
+    Ok(Value::Text(s.into()))
+}
+
+/// A built-in: its name, whether a null first argument gives null without calling it (a missing
+/// value stays missing rather than becoming a failure), and its behaviour.
+pub struct Builtin {
+    pub name: &'static str,
+    pub null_in: bool,
+    pub f: fn(&[Value]) -> Eval,
+}
+
+impl std::fmt::Debug for Builtin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.name)
     }
-    match name {
-        "trim" => Ok(Value::Text(text(a0).trim().to_string())),
-        "lower" => Ok(Value::Text(text(a0).to_lowercase())),
-        "upper" => Ok(Value::Text(text(a0).to_uppercase())),
-        "title" => Ok(Value::Text(title(&text(a0)))),
-        "nonempty" => Ok(match text(a0).trim() {
-            "" => Value::Null,
-            _ => a0.clone(),
-        }),
-        "replace" => Ok(Value::Text(
-            text(a0).replace(&text(arg(args, 1)), &text(arg(args, 2))),
-        )),
-        "digits" => Ok(Value::Text(
-            text(a0).chars().filter(char::is_ascii_digit).collect(),
-        )),
-        "left" | "right" => Ok(Value::Text(slice(
-            name,
-            &text(a0),
-            num(arg(args, 1)).unwrap_or(0.0),
-        ))),
-        "before" => Ok(split_once(&text(a0), &text(arg(args, 1)), true)),
-        "after" => Ok(split_once(&text(a0), &text(arg(args, 1)), false)),
-        "concat" => Ok(Value::Text(
-            args.iter().filter(|v| !v.is_null()).map(text).collect(),
-        )),
-        "join" => Ok(join(a0, &text(arg(args, 1)))),
-        "split" => Ok(split(&text(a0), &text(arg(args, 1)))),
-        "len" => Ok(Value::Int(text(a0).chars().count() as i64)),
-        "contains" => Ok(Value::Bool(text(a0).contains(&text(arg(args, 1))))),
-        "starts_with" => Ok(Value::Bool(text(a0).starts_with(&text(arg(args, 1))))),
-        "ends_with" => Ok(Value::Bool(text(a0).ends_with(&text(arg(args, 1))))),
-        "email" => email(&text(a0)),
-        "phone" => phone(&text(a0)),
-        "us_phone" => us_phone(&text(a0)),
-        "url" => url(&text(a0)).map(Value::Text),
-        "link" => {
-            url(&text(a0)).map(|u| Value::Record(vec![("primaryLinkUrl".into(), Value::Text(u))]))
+}
+
+impl Builtin {
+    pub fn call(&self, args: &[Value]) -> Eval {
+        if self.null_in && arg(args, 0).is_null() {
+            return Ok(Value::Null);
         }
-        "date" => parse_date(&text(a0), &text(arg(args, 1))),
-        "datetime" => parse_datetime(
-            &text(a0),
-            &text(arg(args, 1)),
-            args.get(2).map(text).as_deref(),
-        ),
-        "format_date" => format_date(a0, &text(arg(args, 1)), args.get(2).map(text).as_deref()),
-        "int" => parse_int(&text(a0)),
-        "decimal" => parse_decimal(&text(a0)),
-        "bool" => parse_bool(&text(a0)),
-        "round" => Ok(Value::Dec(round(
-            num(a0).unwrap_or(0.0),
-            num(arg(args, 1)).unwrap_or(0.0),
-        ))),
-        "micros" => Ok(Value::Int(micros(num(a0).unwrap_or(0.0)))),
-        "money" => Ok(money(a0, arg(args, 1))),
-        "split_name" => Ok(split_name(&text(a0))),
-        "full_name" => Ok(Value::Record(vec![
-            ("firstName".into(), a0.clone()),
-            ("lastName".into(), arg(args, 1).clone()),
-        ])),
-        "markdown" => Ok(Value::Record(vec![(
+        (self.f)(args)
+    }
+}
+
+const fn b(name: &'static str, f: fn(&[Value]) -> Eval) -> Builtin {
+    Builtin {
+        name,
+        null_in: true,
+        f,
+    }
+}
+
+/// Built-ins that take a null first argument as a value.
+const fn takes_null(name: &'static str, f: fn(&[Value]) -> Eval) -> Builtin {
+    Builtin {
+        name,
+        null_in: false,
+        f,
+    }
+}
+
+pub static BUILTINS: &[Builtin] = &[
+    b("trim", |a| txt(text(&a[0]).trim())),
+    b("lower", |a| txt(lower(&text(&a[0])))),
+    b("upper", |a| txt(text(&a[0]).to_uppercase())),
+    b("title", |a| txt(title(&text(&a[0])))),
+    takes_null("nonempty", |a| {
+        Ok(match text(arg(a, 0)).trim() {
+            "" => Value::Null,
+            _ => a[0].clone(),
+        })
+    }),
+    b("replace", |a| {
+        txt(text(&a[0]).replace(&*text(arg(a, 1)), &text(arg(a, 2))))
+    }),
+    b("digits", |a| {
+        txt(text(&a[0])
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<Str>())
+    }),
+    b("left", |a| {
+        txt(slice(true, &text(&a[0]), num(arg(a, 1)).unwrap_or(0.0)))
+    }),
+    b("right", |a| {
+        txt(slice(false, &text(&a[0]), num(arg(a, 1)).unwrap_or(0.0)))
+    }),
+    b("before", |a| {
+        Ok(split_once(&text(&a[0]), &text(arg(a, 1)), true))
+    }),
+    b("after", |a| {
+        Ok(split_once(&text(&a[0]), &text(arg(a, 1)), false))
+    }),
+    takes_null("concat", |a| {
+        txt(a.iter().filter(|v| !v.is_null()).map(text).collect::<Str>())
+    }),
+    b("join", |a| Ok(join(&a[0], &text(arg(a, 1))))),
+    b("split", |a| Ok(split(&text(&a[0]), &text(arg(a, 1))))),
+    b("len", |a| {
+        Ok(Value::Int(text(&a[0]).chars().count() as i64))
+    }),
+    b("contains", |a| {
+        Ok(Value::Bool(text(&a[0]).contains(&*text(arg(a, 1)))))
+    }),
+    b("starts_with", |a| {
+        Ok(Value::Bool(text(&a[0]).starts_with(&*text(arg(a, 1)))))
+    }),
+    b("ends_with", |a| {
+        Ok(Value::Bool(text(&a[0]).ends_with(&*text(arg(a, 1)))))
+    }),
+    b("email", |a| email(&a[0])),
+    b("phone", |a| phone(&text(&a[0]))),
+    b("us_phone", |a| us_phone(&text(&a[0]))),
+    b("url", |a| url(&text(&a[0])).map(Value::text_value)),
+    b("link", |a| {
+        url(&text(&a[0]))
+            .map(|u| Value::Record(vec![("primaryLinkUrl".into(), Value::text_value(u))]))
+    }),
+    b("date", |a| parse_date(&text(&a[0]), &text(arg(a, 1)))),
+    b("datetime", |a| {
+        parse_datetime(
+            &text(&a[0]),
+            &text(arg(a, 1)),
+            a.get(2).map(text).as_deref(),
+        )
+    }),
+    b("format_date", |a| {
+        format_date(&a[0], &text(arg(a, 1)), a.get(2).map(text).as_deref())
+    }),
+    b("int", |a| parse_int(&text(&a[0]))),
+    b("decimal", |a| parse_decimal(&text(&a[0]))),
+    b("bool", |a| parse_bool(&text(&a[0]))),
+    b("round", |a| {
+        Ok(Value::Dec(round(
+            num(&a[0]).unwrap_or(0.0),
+            num(arg(a, 1)).unwrap_or(0.0),
+        )))
+    }),
+    b("micros", |a| {
+        Ok(Value::Int(micros(num(&a[0]).unwrap_or(0.0))))
+    }),
+    b("money", |a| Ok(money(&a[0], arg(a, 1)))),
+    b("split_name", |a| Ok(split_name(&text(&a[0])))),
+    b("full_name", |a| {
+        Ok(Value::Record(vec![
+            ("firstName".into(), a[0].clone()),
+            ("lastName".into(), arg(a, 1).clone()),
+        ]))
+    }),
+    b("markdown", |a| {
+        Ok(Value::Record(vec![(
             "markdown".into(),
-            Value::Text(text(a0)),
-        )])),
-        "days" => Ok(Value::Duration(num(a0).unwrap_or(0.0), DurationUnit::Days)),
-        "weeks" => Ok(Value::Duration(num(a0).unwrap_or(0.0), DurationUnit::Weeks)),
-        "months" => Ok(Value::Duration(
-            num(a0).unwrap_or(0.0),
-            DurationUnit::Months,
-        )),
-        "years" => Ok(Value::Duration(num(a0).unwrap_or(0.0), DurationUnit::Years)),
-        "coalesce" => Ok(args
-            .iter()
+            Value::text_value(text(&a[0])),
+        )]))
+    }),
+    b("days", |a| Ok(duration(a, DurationUnit::Days))),
+    b("weeks", |a| Ok(duration(a, DurationUnit::Weeks))),
+    b("months", |a| Ok(duration(a, DurationUnit::Months))),
+    b("years", |a| Ok(duration(a, DurationUnit::Years))),
+    takes_null("coalesce", |a| {
+        Ok(a.iter()
             .find(|v| !v.is_null())
             .cloned()
-            .unwrap_or(Value::Null)),
-        other => Err(Stop::Reject(format!("internal: no built-in `{other}`"))),
+            .unwrap_or(Value::Null))
+    }),
+];
+
+/// The built-in called `name`, if there is one.
+pub fn resolve(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
+/// Calls built-in `name` (resolving it first: for one-off calls, not per row).
+pub fn call(name: &str, args: &[Value]) -> Eval {
+    match resolve(name) {
+        Some(b) => b.call(args),
+        None => Err(Stop::Reject(format!("internal: no built-in `{name}`"))),
+    }
+}
+
+fn duration(a: &[Value], unit: DurationUnit) -> Value {
+    Value::Duration(num(&a[0]).unwrap_or(0.0), unit)
+}
+
+/// Lower-cases without allocating when there is nothing to lower (most emails).
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|c| c.is_ascii_uppercase() || !c.is_ascii()) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
     }
 }
 
@@ -124,10 +217,10 @@ fn title(s: &str) -> String {
         .join(" ")
 }
 
-fn slice(which: &str, s: &str, n: f64) -> String {
+fn slice(left: bool, s: &str, n: f64) -> Str {
     let n = n.max(0.0) as usize;
     let count = s.chars().count();
-    if which == "left" {
+    if left {
         s.chars().take(n).collect()
     } else {
         s.chars().skip(count.saturating_sub(n)).collect()
@@ -136,14 +229,14 @@ fn slice(which: &str, s: &str, n: f64) -> String {
 
 fn split_once(s: &str, sep: &str, before: bool) -> Value {
     match s.split_once(sep) {
-        Some((a, b)) => Value::Text(if before { a } else { b }.to_string()),
+        Some((a, b)) => Value::text_value(if before { a } else { b }),
         None => Value::Null,
     }
 }
 
 fn join(list: &Value, sep: &str) -> Value {
     match list {
-        Value::List(items) => Value::Text(
+        Value::List(items) => Value::text_value(
             items
                 .iter()
                 .filter(|v| !v.is_null())
@@ -151,14 +244,14 @@ fn join(list: &Value, sep: &str) -> Value {
                 .collect::<Vec<_>>()
                 .join(sep),
         ),
-        other => Value::Text(text(other)),
+        other => Value::text_value(text(other)),
     }
 }
 
 fn split(s: &str, sep: &str) -> Value {
     let mut out: Vec<Value> = Vec::new();
     for part in s.split(sep).map(str::trim).filter(|p| !p.is_empty()) {
-        let v = Value::Text(part.to_string());
+        let v = Value::text_value(part);
         if !out.contains(&v) {
             out.push(v);
         }
@@ -181,9 +274,11 @@ pub fn email_ok(e: &str) -> bool {
             .any(|(i, c)| c == '.' && i > 0 && i + 1 < domain.len())
 }
 
-fn email(s: &str) -> Eval {
-    if email_ok(s) {
-        Ok(Value::Text(s.to_string()))
+/// The value itself when it is an address: no copy.
+fn email(v: &Value) -> Eval {
+    let s = text(v);
+    if email_ok(&s) {
+        Ok(v.clone())
     } else {
         fail(format!("not an email address: {s:?}"))
     }
@@ -192,7 +287,7 @@ fn email(s: &str) -> Eval {
 fn phone(s: &str) -> Eval {
     let digits: String = s.chars().filter(char::is_ascii_digit).collect();
     if (7..=15).contains(&digits.len()) {
-        Ok(Value::Text(format!("+{digits}")))
+        txt(format!("+{digits}"))
     } else {
         fail(format!("not a phone number: {s:?}"))
     }
@@ -211,8 +306,8 @@ pub fn us_digits(s: &str) -> Option<String> {
 fn us_phone(s: &str) -> Eval {
     match us_digits(s) {
         Some(d) => Ok(Value::Record(vec![
-            ("primaryPhoneNumber".into(), Value::Text(d)),
-            ("primaryPhoneCallingCode".into(), Value::Text("+1".into())),
+            ("primaryPhoneNumber".into(), Value::text_value(d)),
+            ("primaryPhoneCallingCode".into(), Value::text_value("+1")),
         ])),
         None => fail(format!("not a 10-digit US phone number: {s:?}")),
     }
@@ -288,13 +383,13 @@ fn format_date(v: &Value, fmt: &str, tz: Option<&str>) -> Eval {
         _ => false,
     };
     if ok {
-        Ok(Value::Text(out))
+        txt(out)
     } else {
         fail(format!("cannot format {} as a date", v.to_text()))
     }
 }
 
-fn parse_int(s: &str) -> Eval {
+pub(super) fn parse_int(s: &str) -> Eval {
     s.trim()
         .replace(',', "")
         .parse::<i64>()
@@ -302,7 +397,7 @@ fn parse_int(s: &str) -> Eval {
         .or_else(|_| fail(format!("not a whole number: {s:?}")))
 }
 
-fn parse_decimal(s: &str) -> Eval {
+pub(super) fn parse_decimal(s: &str) -> Eval {
     let cleaned: String = s.trim().chars().filter(|c| *c != ',').collect();
     match cleaned.parse::<f64>() {
         Ok(d) if d.is_finite() => Ok(Value::Dec(d)),
@@ -310,7 +405,7 @@ fn parse_decimal(s: &str) -> Eval {
     }
 }
 
-fn parse_bool(s: &str) -> Eval {
+pub(super) fn parse_bool(s: &str) -> Eval {
     match s.trim().to_lowercase().as_str() {
         "true" | "yes" | "y" | "1" | "t" => Ok(Value::Bool(true)),
         "false" | "no" | "n" | "0" | "f" => Ok(Value::Bool(false)),
@@ -350,8 +445,8 @@ fn split_name(s: &str) -> Value {
         None => (t.to_string(), String::new()),
     };
     Value::Record(vec![
-        ("firstName".into(), Value::Text(first)),
-        ("lastName".into(), Value::Text(last)),
+        ("firstName".into(), Value::text_value(first)),
+        ("lastName".into(), Value::text_value(last)),
     ])
 }
 

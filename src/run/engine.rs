@@ -4,6 +4,7 @@
 use super::eval::{truthy, Context, Evaluator};
 use super::index::{key_of, key_text, Index, LookupLoad, LookupMiss};
 use super::ledger::{Entry, Ledger};
+use super::node::Node;
 use super::record::content_hash;
 use super::report::{Exception, Outcome, Sink, StepCounts, StepReport};
 use super::source::{Original, RawRow, SourceError, Sources};
@@ -13,7 +14,6 @@ use super::value::{Stop, Value};
 use crate::plan::{Phase, Plan, Step};
 use crate::semantic::model::{MapInfo, SourceInfo};
 use crate::semantic::schema::Object;
-use rustc_hash::FxHashMap as HashMap;
 use serde_json::{Map, Value as Json};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
@@ -40,21 +40,13 @@ pub(super) fn write_err(e: std::io::Error) -> RunError {
 }
 
 pub(super) struct RowCx<'a> {
-    cols: &'a HashMap<String, usize>,
-    row: &'a [Value],
+    pub(super) row: &'a [Value],
     pub(super) index: &'a Index,
     default_owner: Option<&'a Value>,
     unmatched: &'a RefCell<BTreeMap<String, u64>>,
 }
 
 impl Context for RowCx<'_> {
-    fn column(&self, name: &str) -> Value {
-        self.cols
-            .get(name)
-            .and_then(|i| self.row.get(*i))
-            .cloned()
-            .unwrap_or(Value::Null)
-    }
     fn lookup(
         &self,
         source: &str,
@@ -89,17 +81,14 @@ pub(super) struct Fate {
     pub(super) outcome: Outcome,
     pub(super) code: &'static str,
     pub(super) reason: String,
-    /// The target record it wrote (or would have written), when there is one.
-    pub(super) id: String,
 }
 
 impl Fate {
-    pub(super) fn ok(outcome: Outcome, id: &str) -> Fate {
+    pub(super) fn ok(outcome: Outcome) -> Fate {
         Fate {
             outcome,
             code: "",
             reason: String::new(),
-            id: id.to_string(),
         }
     }
 
@@ -108,7 +97,6 @@ impl Fate {
             outcome,
             code,
             reason: reason.into(),
-            id: String::new(),
         }
     }
 
@@ -132,6 +120,11 @@ pub(super) struct StepCx<'a> {
     /// Per assignment: written when the record is created or merged (not deferred, not link
     /// records). Decided once per step, not per row.
     pub(super) first_pass: Vec<bool>,
+    /// The map's expressions, compiled for this source's rows: `when`, each assignment's value
+    /// (in assignment order) and the merge key.
+    pub(super) when: Option<Node>,
+    pub(super) values: Vec<Node>,
+    pub(super) merge_key: Option<Node>,
 }
 
 pub struct Engine<'p> {
@@ -279,7 +272,6 @@ impl<'p> Engine<'p> {
                 step: 0,
                 step_key: &step_key,
                 object: "",
-                target_id: None,
                 source: &src.name,
                 source_key: &miss.key,
                 outcome: outcome_name(outcome),
@@ -301,7 +293,7 @@ impl<'p> Engine<'p> {
             reason: &miss.reason,
             row: redacted(
                 src,
-                miss.original.clone().into_pairs(),
+                miss.original.clone(),
                 self.plan.model.migration.sensitive,
             ),
         };
@@ -345,13 +337,14 @@ impl<'p> Engine<'p> {
                 .iter()
                 .map(|a| !a.deferred && !crate::plan::is_link_field(model, &object.name, &a.path))
                 .collect(),
+            when: map.when.as_ref().map(|w| self.compile(w, src)),
+            values: map
+                .assignments
+                .iter()
+                .map(|a| self.compile(&a.value, src))
+                .collect(),
+            merge_key: map.merge.as_ref().map(|m| self.compile(&m.key, src)),
         };
-        let cols: HashMap<String, usize> = src
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.name.clone(), i))
-            .collect();
         let mut counts = StepCounts::default();
         let mut seen: HashSet<String> = HashSet::new();
         let mut each = |row: Result<RawRow, SourceError>| -> Result<(), String> {
@@ -369,7 +362,7 @@ impl<'p> Engine<'p> {
                     values,
                     original,
                 }) => {
-                    let (fate, key) = self.row(&sx, &cols, values, &mut seen);
+                    let (fate, key) = self.row(&sx, values, &mut seen);
                     (fate, line, key, original)
                 }
             };
@@ -421,7 +414,6 @@ impl<'p> Engine<'p> {
                 step: step.number,
                 step_key: &sx.key_name,
                 object: &sx.object.name,
-                target_id: (!fate.id.is_empty()).then_some(fate.id.as_str()),
                 source: &sx.src.name,
                 source_key: key,
                 outcome: outcome_name(fate.outcome),
@@ -457,10 +449,13 @@ impl<'p> Engine<'p> {
         }
     }
 
+    fn compile(&self, e: &crate::plan::ir::Expr, src: &SourceInfo) -> Node {
+        self.eval.compile(e, Some(&src.columns))
+    }
+
     fn row(
         &self,
         sx: &StepCx,
-        cols: &HashMap<String, usize>,
         values: Vec<super::typing::Raw>,
         seen: &mut HashSet<String>,
     ) -> (Fate, String) {
@@ -476,14 +471,13 @@ impl<'p> Engine<'p> {
         let key = key_of(sx.src, &typed);
         let index = self.index.borrow();
         let cx = RowCx {
-            cols,
             row: &typed,
             index: &index,
             default_owner: self.default_owner.as_ref(),
             unmatched: &self.unmatched,
         };
-        if let Some(when) = &sx.map.when {
-            match self.eval.eval(when, &cx, &[]) {
+        if let Some(when) = &sx.when {
+            match self.eval.run(when, &typed, &cx, &[]) {
                 Ok(v) if truthy(&v) => {}
                 Ok(_) => return (Fate::bad(Outcome::Skipped, "when", ""), key),
                 Err(stop) => return (Fate::from_stop(stop), key),
@@ -545,11 +539,11 @@ impl<'p> Engine<'p> {
             }
         }
         if let (Some(l), true) = (&self.ledger, outcome != Outcome::Unchanged) {
-            if let Err(e) = l.borrow_mut().remember(&sx.key_name, key, id, &hash) {
+            if let Err(e) = l.borrow_mut().remember(&sx.key_name, key, id, hash) {
                 self.fail(RunError::Write(e));
             }
         }
-        Fate::ok(outcome, id)
+        Fate::ok(outcome)
     }
 }
 

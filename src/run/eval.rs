@@ -1,17 +1,25 @@
-//! Evaluates the IR for one row. Pure: lookups and owners come through [`Context`].
+//! Evaluates compiled [`Node`]s for one row. Pure: lookups and owners come through [`Context`].
 
-use super::builtins::{self, add_duration};
-use super::value::{Eval, Stop, Value};
-use crate::plan::ir::{Const, Expr};
-use crate::semantic::model::{FunctionInfo, TableElse, TableInfo};
+use super::builtins::add_duration;
+use super::node::{LookupNode, Names, Node};
+use super::value::{Eval, Stop, Str, Value};
+use crate::plan::ir::Expr;
+use crate::semantic::model::{ColumnInfo, TableElse, TableInfo};
 use crate::semantic::Model;
 use crate::syntax::ast::{BinOp, MissAction};
+use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 use std::cmp::Ordering;
-use std::collections::HashMap;
+
+/// Arguments of one call: most calls take at most four, kept on the stack.
+type Args = SmallVec<[Value; 4]>;
 
 /// What a row's evaluation may ask of the run around it.
 pub trait Context {
-    fn column(&self, name: &str) -> Value;
+    /// A column by name, for nodes compiled without the row's columns.
+    fn column(&self, _name: &str) -> Value {
+        Value::Null
+    }
     /// The record (or, with `column`, the source value) for `source`'s row with this key.
     fn lookup(
         &self,
@@ -25,22 +33,18 @@ pub trait Context {
 }
 
 struct Table<'m> {
+    name: &'m str,
     info: &'m TableInfo,
-    entries: HashMap<String, Value>,
+    /// Keys as written, or trimmed and lower-cased for `ignore case` tables.
+    entries: FxHashMap<String, Value>,
 }
 
-/// The value tables and functions of a model, indexed for evaluation.
+/// The value tables and user functions of a model, compiled for evaluation.
 pub struct Evaluator<'m> {
-    tables: HashMap<&'m str, Table<'m>>,
-    functions: HashMap<&'m str, &'m FunctionInfo>,
-}
-
-fn fold(ignore_case: bool, s: &str) -> String {
-    if ignore_case {
-        s.trim().to_lowercase()
-    } else {
-        s.to_string()
-    }
+    tables: Vec<Table<'m>>,
+    table_index: FxHashMap<String, usize>,
+    functions: Vec<Node>,
+    function_index: FxHashMap<String, usize>,
 }
 
 /// `{}` in a reason stands for the value that caused it.
@@ -53,116 +57,123 @@ fn reason(template: &Option<String>, default: &str, value: &str) -> String {
 
 impl<'m> Evaluator<'m> {
     pub fn new(model: &'m Model) -> Evaluator<'m> {
-        let tables = model
+        let tables: Vec<Table> = model
             .tables
             .iter()
-            .map(|t| {
-                let entries = t
+            .map(|t| Table {
+                name: &t.name,
+                info: t,
+                entries: t
                     .entries
                     .iter()
-                    .map(|(k, v)| (fold(t.ignore_case, k), Value::from_json(v)))
-                    .collect();
-                (t.name.as_str(), Table { info: t, entries })
+                    .map(|(k, v)| (fold(t.ignore_case, k).into_owned(), Value::from_json(v)))
+                    .collect(),
             })
             .collect();
-        let functions = model
+        let table_index = tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.to_string(), i))
+            .collect();
+        let function_index: FxHashMap<String, usize> = model
             .functions
             .iter()
-            .map(|f| (f.name.as_str(), f))
+            .enumerate()
+            .map(|(i, f)| (f.name.clone(), i))
             .collect();
-        Evaluator { tables, functions }
+        let mut ev = Evaluator {
+            tables,
+            table_index,
+            functions: Vec::new(),
+            function_index,
+        };
+        // Bodies use parameters, never columns; they may call each other by index.
+        ev.functions = model
+            .functions
+            .iter()
+            .map(|f| ev.names(None).compile(&f.body))
+            .collect();
+        ev
     }
 
+    fn names<'a>(&'a self, columns: Option<&'a [ColumnInfo]>) -> Names<'a> {
+        Names {
+            columns,
+            tables: &self.table_index,
+            functions: &self.function_index,
+        }
+    }
+
+    /// Compiles an expression for rows with these columns (None: columns by name).
+    pub fn compile(&self, e: &Expr, columns: Option<&[ColumnInfo]>) -> Node {
+        self.names(columns).compile(e)
+    }
+
+    /// Compiles and evaluates an expression once, its columns asked of `cx` by name.
     pub fn eval(&self, e: &Expr, cx: &dyn Context, params: &[Value]) -> Eval {
-        match e {
-            Expr::Const { value } => Ok(constant(value)),
-            Expr::Column { name } => Ok(cx.column(name)),
-            Expr::Param { index } => Ok(params.get(*index).cloned().unwrap_or(Value::Null)),
-            Expr::Builtin { name, args } => {
-                let values = self.all(args, cx, params)?;
-                builtins::call(name, &values)
-            }
-            Expr::Table { table, arg } => self.table(table, self.eval(arg, cx, params)?),
-            Expr::Function { name, args } => {
-                let values = self.all(args, cx, params)?;
-                match self.functions.get(name.as_str()) {
-                    Some(f) => self.eval(&f.body, cx, &values),
-                    None => Err(Stop::Reject(format!("internal: no function `{name}`"))),
+        self.run(&self.compile(e, None), &[], cx, params)
+    }
+
+    /// Evaluates a compiled node against a typed row.
+    pub fn run(&self, n: &Node, row: &[Value], cx: &dyn Context, params: &[Value]) -> Eval {
+        let go = |n: &Node| self.run(n, row, cx, params);
+        match n {
+            Node::Const(v) => Ok(v.clone()),
+            Node::Col(i) => Ok(row.get(*i).cloned().unwrap_or(Value::Null)),
+            Node::Named(name) => Ok(cx.column(name)),
+            Node::Param(i) => Ok(params.get(*i).cloned().unwrap_or(Value::Null)),
+            Node::Call(b, args) => b.call(&self.all(args, row, cx, params)?),
+            Node::Table(t, arg) => self.table(*t, go(arg)?),
+            Node::Func(f, args) => {
+                let values = self.all(args, row, cx, params)?;
+                match self.functions.get(*f) {
+                    // A function's body sees its parameters, not the caller's row.
+                    Some(body) => self.run(body, &[], cx, &values),
+                    None => Err(Stop::Reject("internal: a function is missing".into())),
                 }
             }
-            Expr::Binary { operator, lhs, rhs } => self.binary(*operator, lhs, rhs, cx, params),
-            Expr::Not { arg } => Ok(Value::Bool(!truthy(&self.eval(arg, cx, params)?))),
-            Expr::Neg { arg } => match self.eval(arg, cx, params)? {
+            Node::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, row, cx, params),
+            Node::Not(arg) => Ok(Value::Bool(!truthy(&go(arg)?))),
+            Node::Neg(arg) => match go(arg)? {
                 Value::Int(i) => Ok(Value::Int(-i)),
                 Value::Dec(d) => Ok(Value::Dec(-d)),
                 other => Ok(other),
             },
-            Expr::In { arg, list } => {
-                let v = self.eval(arg, cx, params)?;
-                let items = self.all(list, cx, params)?;
+            Node::In(arg, list) => {
+                let v = go(arg)?;
+                let items = self.all(list, row, cx, params)?;
                 Ok(Value::Bool(items.iter().any(|i| equal(&v, i))))
             }
-            Expr::If {
-                cond,
-                then,
-                otherwise,
-            } => {
-                if truthy(&self.eval(cond, cx, params)?) {
-                    self.eval(then, cx, params)
+            Node::If(cond, then, otherwise) => {
+                if truthy(&go(cond)?) {
+                    go(then)
                 } else {
-                    self.eval(otherwise, cx, params)
+                    go(otherwise)
                 }
             }
-            Expr::Lookup {
-                source,
-                object,
-                args,
-                column,
-                miss,
-            } => {
-                let key = self.all(args, cx, params)?;
-                // An empty key is no reference at all, not a dangling one: null, whatever the policy.
-                if key
-                    .iter()
-                    .all(|k| k.is_null() || k.to_text().trim().is_empty())
-                {
-                    return Ok(Value::Null);
-                }
-                let found = cx.lookup(source, object.as_deref(), &key, column.as_deref());
-                let what = format!(
-                    "no {source} with key {}",
-                    key.iter()
-                        .map(Value::to_text)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                resolve_miss(found, miss.as_ref(), &what, cx)
-            }
-            Expr::Owner { email, miss } => {
-                let email = self.eval(email, cx, params)?.to_text();
-                let found = if email.trim().is_empty() {
-                    None
-                } else {
-                    cx.owner(email.trim())
+            Node::Lookup(l) => self.lookup(l, row, cx, params),
+            Node::Owner(email, miss) => {
+                let email = go(email)?;
+                let email = email.text();
+                let found = match email.trim() {
+                    "" => None,
+                    e => cx.owner(e),
                 };
-                resolve_miss(
-                    found,
-                    miss.as_ref(),
-                    &format!("no user with email {email:?}"),
-                    cx,
-                )
+                resolve_miss(found, miss.as_ref(), cx, || {
+                    format!("no user with email {email:?}")
+                })
             }
-            Expr::Reject { reason } => Err(Stop::Reject(reason.clone())),
-            Expr::Hold { reason } => Err(Stop::Hold(reason.clone())),
-            Expr::List { items } => Ok(Value::List(self.all(items, cx, params)?)),
-            Expr::Record { fields } => {
+            Node::Reject(reason) => Err(Stop::Reject(reason.clone())),
+            Node::Hold(reason) => Err(Stop::Hold(reason.clone())),
+            Node::List(items) => Ok(Value::List(self.all(items, row, cx, params)?.into_vec())),
+            Node::Record(fields) => {
                 let mut out = Vec::with_capacity(fields.len());
                 for (k, v) in fields {
-                    out.push((k.clone(), self.eval(v, cx, params)?));
+                    out.push((k.clone(), go(v)?));
                 }
                 Ok(Value::Record(out))
             }
-            Expr::Field { arg, name } => match self.eval(arg, cx, params)? {
+            Node::Field(arg, name) => match go(arg)? {
                 Value::Record(fields) => Ok(fields
                     .into_iter()
                     .find(|(k, _)| k == name)
@@ -170,31 +181,61 @@ impl<'m> Evaluator<'m> {
                     .unwrap_or(Value::Null)),
                 _ => Ok(Value::Null),
             },
+            Node::Unknown(what) => Err(Stop::Reject(format!("internal: no {what}"))),
         }
     }
 
-    fn all(&self, exprs: &[Expr], cx: &dyn Context, params: &[Value]) -> Result<Vec<Value>, Stop> {
-        exprs.iter().map(|e| self.eval(e, cx, params)).collect()
+    fn all(
+        &self,
+        nodes: &[Node],
+        row: &[Value],
+        cx: &dyn Context,
+        params: &[Value],
+    ) -> Result<Args, Stop> {
+        let mut out = Args::new();
+        for n in nodes {
+            out.push(self.run(n, row, cx, params)?);
+        }
+        Ok(out)
     }
 
-    fn table(&self, name: &str, input: Value) -> Eval {
-        let Some(t) = self.tables.get(name) else {
-            return Err(Stop::Reject(format!("internal: no value table `{name}`")));
+    fn lookup(&self, l: &LookupNode, row: &[Value], cx: &dyn Context, params: &[Value]) -> Eval {
+        let key = self.all(&l.args, row, cx, params)?;
+        // An empty key is no reference at all, not a dangling one: null, whatever the policy.
+        if key
+            .iter()
+            .all(|k| k.is_null() || k.text().trim().is_empty())
+        {
+            return Ok(Value::Null);
+        }
+        let found = cx.lookup(&l.source, l.object.as_deref(), &key, l.column.as_deref());
+        resolve_miss(found, l.miss.as_ref(), cx, || {
+            let key: Vec<String> = key.iter().map(Value::to_text).collect();
+            format!("no {} with key {}", l.source, key.join(", "))
+        })
+    }
+
+    fn table(&self, t: usize, input: Value) -> Eval {
+        let Some(t) = self.tables.get(t) else {
+            return Err(Stop::Reject("internal: a value table is missing".into()));
         };
         if input.is_null() {
             return Ok(Value::Null);
         }
-        let key = input.to_text();
-        if let Some(v) = t.entries.get(&fold(t.info.ignore_case, &key)) {
+        let key = input.text();
+        if let Some(v) = t.entries.get(fold(t.info.ignore_case, &key).as_ref()) {
             return Ok(v.clone());
         }
-        let default = format!("no entry in {name} for");
+        let default = format!("no entry in {} for", t.name);
         match &t.info.otherwise {
             TableElse::Fail => Err(Stop::Fail(format!("{default} {key:?}"))),
             TableElse::Reject(r) => Err(Stop::Reject(reason(r, &default, &key))),
             TableElse::Hold(r) => Err(Stop::Hold(reason(r, &default, &key))),
             TableElse::Skip => Err(Stop::Skip(format!("{default} {key:?}"))),
-            TableElse::Keep => Ok(input),
+            TableElse::Keep => {
+                drop(key);
+                Ok(input)
+            }
             TableElse::Output(v) => Ok(Value::from_json(v)),
         }
     }
@@ -202,28 +243,34 @@ impl<'m> Evaluator<'m> {
     fn binary(
         &self,
         op: BinOp,
-        lhs: &Expr,
-        rhs: &Expr,
+        lhs: &Node,
+        rhs: &Node,
+        row: &[Value],
         cx: &dyn Context,
         params: &[Value],
     ) -> Eval {
+        let go = |n: &Node| self.run(n, row, cx, params);
         if op == BinOp::Coalesce {
-            return match self.eval(lhs, cx, params) {
-                Ok(Value::Null) | Err(Stop::Fail(_)) => self.eval(rhs, cx, params),
+            return match go(lhs) {
+                Ok(Value::Null) | Err(Stop::Fail(_)) => go(rhs),
                 other => other,
             };
         }
-        let a = self.eval(lhs, cx, params)?;
+        let a = go(lhs)?;
         if op == BinOp::And && !truthy(&a) {
             return Ok(Value::Bool(false));
         }
         if op == BinOp::Or && truthy(&a) {
             return Ok(Value::Bool(true));
         }
-        let b = self.eval(rhs, cx, params)?;
+        let b = go(rhs)?;
         Ok(match op {
             BinOp::And | BinOp::Or => Value::Bool(truthy(&b)),
-            BinOp::Concat => Value::Text(a.to_text() + &b.to_text()),
+            BinOp::Concat => {
+                let mut s = Str::from(a.text());
+                s.push_str(&b.text());
+                Value::Text(s)
+            }
             BinOp::Eq => Value::Bool(equal(&a, &b)),
             BinOp::Ne => Value::Bool(!equal(&a, &b)),
             BinOp::Lt => Value::Bool(compare(&a, &b) == Some(Ordering::Less)),
@@ -241,36 +288,32 @@ impl<'m> Evaluator<'m> {
     }
 }
 
-fn constant(c: &Const) -> Value {
-    match c {
-        Const::Null => Value::Null,
-        Const::Bool { value } => Value::Bool(*value),
-        Const::Number { value } if value.fract() == 0.0 && value.abs() < 9e15 => {
-            Value::Int(*value as i64)
-        }
-        Const::Number { value } => Value::Dec(*value),
-        Const::Text { value } => Value::Text(value.clone()),
-        Const::Duration { amount, unit } => Value::Duration(*amount, *unit),
+fn fold(ignore_case: bool, s: &str) -> std::borrow::Cow<'_, str> {
+    if ignore_case {
+        std::borrow::Cow::Owned(s.trim().to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
     }
 }
 
+/// The value found, or what the miss policy says; `what` describes the miss, only when one
+/// happened.
 fn resolve_miss(
     found: Option<Value>,
     miss: Option<&MissAction>,
-    what: &str,
     cx: &dyn Context,
+    what: impl FnOnce() -> String,
 ) -> Eval {
     if let Some(v) = found {
         return Ok(v);
     }
+    let what = what();
     match miss {
-        None => Err(Stop::Fail(what.to_string())),
+        None => Err(Stop::Fail(what)),
         Some(MissAction::Null) => Ok(Value::Null),
-        Some(MissAction::Reject(m)) => {
-            Err(Stop::Reject(m.clone().unwrap_or_else(|| what.to_string())))
-        }
-        Some(MissAction::Hold(m)) => Err(Stop::Hold(m.clone().unwrap_or_else(|| what.to_string()))),
-        Some(MissAction::Skip) => Err(Stop::Skip(what.to_string())),
+        Some(MissAction::Reject(m)) => Err(Stop::Reject(m.clone().unwrap_or(what))),
+        Some(MissAction::Hold(m)) => Err(Stop::Hold(m.clone().unwrap_or(what))),
+        Some(MissAction::Skip) => Err(Stop::Skip(what)),
         Some(MissAction::Placeholder(label)) => Ok(Value::Ref {
             object: String::new(),
             key: format!("placeholder:{}", label.clone().unwrap_or_default()),

@@ -2,7 +2,7 @@
 //! the rows of sources read by column (`lookup Carrier(id).carrier_name`), and the target's users.
 
 use super::record::record_id;
-use super::source::{self, Original, RawRow};
+use super::source::{self, RawRow};
 use super::typing::type_row;
 use super::value::Value;
 use crate::plan::ir::Expr;
@@ -32,7 +32,8 @@ pub struct LookupMiss {
     pub key: String,
     pub code: &'static str,
     pub reason: String,
-    pub original: Original,
+    /// Every column of the row as read.
+    pub original: Vec<(String, String)>,
 }
 
 /// How a source read only by lookups (never mapped) was loaded: every row is accounted for.
@@ -157,7 +158,7 @@ impl Index {
                                         key: e.key().clone(),
                                         code: "deduped",
                                         reason: "an earlier row has the same key".to_string(),
-                                        original,
+                                        original: original.into_pairs(),
                                     });
                                 }
                                 std::collections::hash_map::Entry::Vacant(e) => {
@@ -171,7 +172,7 @@ impl Index {
                             key: String::new(),
                             code: e.code,
                             reason: e.message,
-                            original,
+                            original: original.into_pairs(),
                         }),
                     },
                     Err(source::SourceError::BadRow { line, message }) => {
@@ -180,7 +181,7 @@ impl Index {
                             key: String::new(),
                             code: "unreadable",
                             reason: message,
-                            original: Original::Pairs(Vec::new()),
+                            original: Vec::new(),
                         })
                     }
                     Err(other) => return Err(format!("{other:?}")),

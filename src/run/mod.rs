@@ -6,6 +6,7 @@ pub mod engine;
 pub mod eval;
 pub mod index;
 pub mod ledger;
+pub mod node;
 mod phases;
 pub mod record;
 pub mod report;

@@ -31,8 +31,8 @@ impl Engine<'_> {
             .iter()
             .enumerate()
             .filter(|(i, a)| pick(*i, a));
-        for (_, a) in chosen {
-            let v = self.eval.eval(&a.value, cx, &[])?;
+        for (i, a) in chosen {
+            let v = self.eval.run(&sx.values[i], cx.row, cx, &[])?;
             set_path(&mut record, sx.object, &a.path, &v);
         }
         Ok(record)
@@ -66,7 +66,10 @@ impl Engine<'_> {
         let Some(merge) = &sx.map.merge else {
             return Fate::bad(Outcome::Skipped, "merge", "");
         };
-        let into = match self.eval.eval(&merge.key, cx, &[]) {
+        let Some(merge_key) = &sx.merge_key else {
+            return Fate::bad(Outcome::Skipped, "merge", "");
+        };
+        let into = match self.eval.run(merge_key, cx.row, cx, &[]) {
             Ok(v) => key_text(&[v]),
             Err(stop) => return Fate::from_stop(stop),
         };
@@ -146,16 +149,17 @@ impl Engine<'_> {
     ) -> Result<Vec<LinkRecord<'m>>, Stop> {
         let model = &self.plan.model;
         let mut out = Vec::new();
-        for a in sx
+        for (i, a) in sx
             .map
             .assignments
             .iter()
-            .filter(|a| is_link_field(model, &sx.object.name, &a.path))
+            .enumerate()
+            .filter(|(_, a)| is_link_field(model, &sx.object.name, &a.path))
         {
             let Some(link) = link_object(model, sx.object, &a.path) else {
                 continue;
             };
-            let refs = match self.eval.eval(&a.value, cx, &[])? {
+            let refs = match self.eval.run(&sx.values[i], cx.row, cx, &[])? {
                 Value::List(items) => items,
                 _ => Vec::new(),
             };

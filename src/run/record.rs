@@ -58,10 +58,10 @@ pub fn set_path(record: &mut Map<String, Json>, object: &Object, path: &str, val
 
 /// A stable hash of a record's content, to tell "unchanged" from "updated" on a re-run. It walks
 /// the record into a streaming hasher rather than serializing it a second time.
-pub fn content_hash(record: &Map<String, Json>) -> String {
+pub fn content_hash(record: &Map<String, Json>) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     hash_map(&mut h, record);
-    format!("{:032x}", h.digest128())
+    h.digest()
 }
 
 fn hash_map(h: &mut xxhash_rust::xxh3::Xxh3, m: &Map<String, Json>) {
@@ -102,7 +102,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn hash(v: Json) -> String {
+    fn hash(v: Json) -> u64 {
         content_hash(v.as_object().expect("object"))
     }
 

@@ -10,24 +10,24 @@ use std::path::Path;
 /// One row as read: where it was, its declared columns' raw values, and every column of the
 /// file (for reject reports, which keep the whole row).
 #[derive(Debug, Clone)]
-pub struct RawRow {
+pub struct RawRow<'r> {
     pub line: u64,
     pub values: Vec<Raw>,
-    pub original: Original,
+    pub original: Original<'r>,
 }
 
-/// Every column of the row as read, kept cheaply: it is only spelled out when the row is
-/// written to the rejected or held file.
+/// Every column of the row as read, borrowed from the reader: it is only spelled out when the
+/// row is written to the rejected or held file.
 #[derive(Debug, Clone)]
-pub enum Original {
+pub enum Original<'r> {
     Csv {
-        header: std::rc::Rc<[String]>,
-        record: csv::StringRecord,
+        header: &'r [String],
+        record: &'r csv::StringRecord,
     },
     Pairs(Vec<(String, String)>),
 }
 
-impl Original {
+impl Original<'_> {
     pub fn into_pairs(self) -> Vec<(String, String)> {
         match self {
             Original::Csv { header, record } => header
@@ -39,6 +39,9 @@ impl Original {
         }
     }
 }
+
+/// Where a reader hands each row (or unreadable row); an error it returns stops the read.
+pub type RowSink<'a> = dyn FnMut(Result<RawRow<'_>, SourceError>) -> Result<(), String> + 'a;
 
 #[derive(Debug)]
 pub enum SourceError {
@@ -98,11 +101,7 @@ fn skip_bom(r: &mut BufReader<File>) -> std::io::Result<()> {
 }
 
 /// Streams rows to `each`; returns early with the first error `each` gives.
-pub fn read_rows(
-    dir: &Path,
-    source: &SourceInfo,
-    each: &mut dyn FnMut(Result<RawRow, SourceError>) -> Result<(), String>,
-) -> Result<(), SourceError> {
+pub fn read_rows(dir: &Path, source: &SourceInfo, each: &mut RowSink) -> Result<(), SourceError> {
     let input = open(dir, source)?;
     if source.format == "jsonl" {
         read_jsonl(input, source, each)
@@ -114,7 +113,7 @@ pub fn read_rows(
 fn read_csv(
     input: Box<dyn Read>,
     source: &SourceInfo,
-    each: &mut dyn FnMut(Result<RawRow, SourceError>) -> Result<(), String>,
+    each: &mut RowSink,
 ) -> Result<(), SourceError> {
     let delimiter = source.delimiter.bytes().next().unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
@@ -142,7 +141,6 @@ fn read_csv(
             source.file, missing.0.name
         )));
     }
-    let shared_header: std::rc::Rc<[String]> = header.clone().into();
     let mut record = csv::StringRecord::new();
     loop {
         let line = reader.position().line();
@@ -153,12 +151,12 @@ fn read_csv(
                     .iter()
                     .map(|i| {
                         i.and_then(|i| record.get(i))
-                            .map_or(Raw::Missing, |v| Raw::Text(v.to_string()))
+                            .map_or(Raw::Missing, |v| Raw::Text(v.into()))
                     })
                     .collect();
                 let original = Original::Csv {
-                    header: shared_header.clone(),
-                    record: record.clone(),
+                    header: &header,
+                    record: &record,
                 };
                 each(Ok(RawRow {
                     line,
@@ -188,7 +186,7 @@ fn read_csv(
 fn read_jsonl(
     input: Box<dyn Read>,
     source: &SourceInfo,
-    each: &mut dyn FnMut(Result<RawRow, SourceError>) -> Result<(), String>,
+    each: &mut RowSink,
 ) -> Result<(), SourceError> {
     let reader = BufReader::new(input);
     for (n, line) in reader.lines().enumerate() {
@@ -220,7 +218,7 @@ fn json_row(
     line: u64,
     source: &SourceInfo,
     obj: &serde_json::Map<String, serde_json::Value>,
-) -> RawRow {
+) -> RawRow<'static> {
     let text = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -231,7 +229,7 @@ fn json_row(
         .map(|c| match obj.get(&c.name) {
             None => Raw::Missing,
             Some(serde_json::Value::Null) => Raw::Null,
-            Some(v) => Raw::Text(text(v)),
+            Some(v) => Raw::Text(text(v).into()),
         })
         .collect();
     let original = Original::Pairs(obj.iter().map(|(k, v)| (k.clone(), text(v))).collect());
@@ -244,11 +242,7 @@ fn json_row(
 
 /// Where a run's rows come from: export files, or rows held in memory (spec tests).
 pub trait Sources {
-    fn read(
-        &self,
-        source: &SourceInfo,
-        each: &mut dyn FnMut(Result<RawRow, SourceError>) -> Result<(), String>,
-    ) -> Result<(), SourceError>;
+    fn read(&self, source: &SourceInfo, each: &mut RowSink) -> Result<(), SourceError>;
 
     /// `(email, id)` of each target user, from the migration's users file.
     fn users(&self, file: &str) -> Result<Vec<(String, String)>, String>;
@@ -260,11 +254,7 @@ pub struct FileSources {
 }
 
 impl Sources for FileSources {
-    fn read(
-        &self,
-        source: &SourceInfo,
-        each: &mut dyn FnMut(Result<RawRow, SourceError>) -> Result<(), String>,
-    ) -> Result<(), SourceError> {
+    fn read(&self, source: &SourceInfo, each: &mut RowSink) -> Result<(), SourceError> {
         read_rows(&self.dir, source, each)
     }
 
@@ -301,16 +291,12 @@ impl Sources for FileSources {
 /// Rows given directly, keyed by source name (`given` rows of a spec test).
 #[derive(Default)]
 pub struct MemorySources {
-    pub rows: std::collections::HashMap<String, Vec<RawRow>>,
+    pub rows: std::collections::HashMap<String, Vec<RawRow<'static>>>,
     pub users: Vec<(String, String)>,
 }
 
 impl Sources for MemorySources {
-    fn read(
-        &self,
-        source: &SourceInfo,
-        each: &mut dyn FnMut(Result<RawRow, SourceError>) -> Result<(), String>,
-    ) -> Result<(), SourceError> {
+    fn read(&self, source: &SourceInfo, each: &mut RowSink) -> Result<(), SourceError> {
         for row in self.rows.get(&source.name).into_iter().flatten() {
             each(Ok(row.clone())).map_err(|m| SourceError::BadRow {
                 line: row.line,

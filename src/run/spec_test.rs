@@ -68,8 +68,8 @@ impl Target for MemoryTarget {
 fn raw(v: &Json) -> Raw {
     match v {
         Json::Null => Raw::Null,
-        Json::String(s) => Raw::Text(s.clone()),
-        other => Raw::Text(other.to_string()),
+        Json::String(s) => Raw::Text(s.as_str().into()),
+        other => Raw::Text(other.to_string().into()),
     }
 }
 

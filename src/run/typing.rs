@@ -3,7 +3,7 @@
 //! column and the reason, never dropped.
 
 use super::builtins;
-use super::value::{Stop, Value};
+use super::value::{Stop, Str, Value};
 use crate::semantic::model::{ColumnInfo, PolicyAction};
 use crate::syntax::ast::ValueState;
 
@@ -14,7 +14,7 @@ pub enum Raw {
     Missing,
     /// JSON null.
     Null,
-    Text(String),
+    Text(Str),
 }
 
 /// Why a row could not be typed.
@@ -66,10 +66,10 @@ pub fn type_value(c: &ColumnInfo, raw: Raw) -> Result<Value, TypeError> {
 
 fn parse(c: &ColumnInfo, text: &str) -> Result<Value, String> {
     let r = match c.ty.as_str() {
-        "text" => return Ok(Value::Text(text.to_string())),
-        "int" => builtins::call("int", &[Value::Text(text.to_string())]),
-        "decimal" => builtins::call("decimal", &[Value::Text(text.to_string())]),
-        "bool" => builtins::call("bool", &[Value::Text(text.to_string())]),
+        "text" => return Ok(Value::text_value(text)),
+        "int" => builtins::parse_int(text),
+        "decimal" => builtins::parse_decimal(text),
+        "bool" => builtins::parse_bool(text),
         "date" => builtins::parse_date(text, c.format.as_deref().unwrap_or("%Y-%m-%d")),
         "datetime" => builtins::parse_datetime(
             text,
@@ -108,7 +108,7 @@ fn by_state(c: &ColumnInfo, state: ValueState, text: &str) -> Result<Value, Type
         Some(PolicyAction::Keep) if state == ValueState::Missing || state == ValueState::Null => {
             Ok(Value::Null)
         }
-        Some(PolicyAction::Keep) => Ok(Value::Text(text.to_string())),
+        Some(PolicyAction::Keep) => Ok(Value::text_value(text)),
         Some(PolicyAction::Default(v)) => Ok(Value::from_json(v)),
         Some(PolicyAction::Reject(m)) => Err(reject(
             m.clone().unwrap_or_else(|| default_message(c, state, text)),

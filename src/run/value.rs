@@ -3,6 +3,10 @@
 use crate::syntax::ast::DurationUnit;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value as Json};
+use std::borrow::Cow;
+
+/// Text values: up to 24 bytes are kept inline, so most field values cost no allocation.
+pub type Str = compact_str::CompactString;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -10,7 +14,7 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Dec(f64),
-    Text(String),
+    Text(Str),
     Date(NaiveDate),
     /// In UTC.
     DateTime(NaiveDateTime),
@@ -44,14 +48,28 @@ impl Value {
         matches!(self, Value::Null)
     }
 
-    /// The text form used by `++`, keys and text fields; null is empty.
+    /// The text form used by `++`, keys and text fields; null is empty. Borrowed for text.
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            Value::Text(s) => Cow::Borrowed(s.as_str()),
+            Value::Ref { key, .. } => Cow::Borrowed(key.as_str()),
+            Value::Null => Cow::Borrowed(""),
+            other => Cow::Owned(other.to_text()),
+        }
+    }
+
+    pub fn text_value(s: impl Into<Str>) -> Value {
+        Value::Text(s.into())
+    }
+
+    /// The text form, owned.
     pub fn to_text(&self) -> String {
         match self {
             Value::Null => String::new(),
             Value::Bool(b) => b.to_string(),
             Value::Int(i) => i.to_string(),
             Value::Dec(d) => format_decimal(*d),
-            Value::Text(s) => s.clone(),
+            Value::Text(s) => s.to_string(),
             Value::Date(d) => d.format("%Y-%m-%d").to_string(),
             Value::DateTime(t) => t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             Value::Duration(n, u) => {
@@ -109,7 +127,7 @@ impl Value {
                 Some(i) => Value::Int(i),
                 None => Value::Dec(n.as_f64().unwrap_or(f64::NAN)),
             },
-            Json::String(s) => Value::Text(s.clone()),
+            Json::String(s) => Value::Text(s.as_str().into()),
             Json::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
             Json::Object(map) => Value::Record(
                 map.iter()

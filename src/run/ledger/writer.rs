@@ -1,0 +1,118 @@
+//! The ledger's writing thread: chunks are inserted and committed on a connection of its own
+//! while the engine goes on with the next rows. The first error is kept and handed back on the
+//! next send or sync, so a full disk stops the run instead of being lost.
+
+use rusqlite::{params, Connection};
+use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
+
+pub(super) enum Msg {
+    Audit {
+        run: i64,
+        seq: u64,
+        step: i64,
+        step_key: String,
+        object: String,
+        source: String,
+        entries: String,
+    },
+    Ids {
+        step_key: String,
+        run: i64,
+        seq: u64,
+        entries: String,
+    },
+    /// Answered once everything sent before it is committed.
+    Sync(SyncSender<Result<(), String>>),
+}
+
+pub(super) struct Writer {
+    tx: SyncSender<Msg>,
+    thread: JoinHandle<Result<(), String>>,
+}
+
+/// Chunks in flight: enough to keep both threads busy, few enough to bound memory.
+const IN_FLIGHT: usize = 8;
+
+impl Writer {
+    pub(super) fn start(path: &Path) -> Result<Writer, String> {
+        let conn = Connection::open(path).map_err(|e| format!("ledger: {e}"))?;
+        let (tx, rx) = sync_channel(IN_FLIGHT);
+        let thread = std::thread::Builder::new()
+            .name("ledger".into())
+            .spawn(move || write_all(&conn, rx))
+            .map_err(|e| format!("ledger: cannot start its writer: {e}"))?;
+        Ok(Writer { tx, thread })
+    }
+
+    pub(super) fn send(&self, msg: Msg) -> Result<(), String> {
+        self.tx
+            .send(msg)
+            .map_err(|_| "ledger: its writer stopped".to_string())
+    }
+
+    pub(super) fn sync(&self) -> Result<(), String> {
+        let (tx, rx) = sync_channel(1);
+        self.send(Msg::Sync(tx))?;
+        rx.recv()
+            .map_err(|_| "ledger: its writer stopped".to_string())?
+    }
+
+    pub(super) fn stop(self) -> Result<(), String> {
+        drop(self.tx);
+        self.thread
+            .join()
+            .map_err(|_| "ledger: its writer failed".to_string())?
+    }
+}
+
+fn write_all(conn: &Connection, rx: Receiver<Msg>) -> Result<(), String> {
+    let mut failed: Option<String> = None;
+    for msg in rx {
+        match msg {
+            Msg::Sync(reply) => {
+                let _ = reply.send(failed.clone().map_or(Ok(()), Err));
+            }
+            _ if failed.is_some() => {}
+            msg => failed = insert(conn, msg).err(),
+        }
+    }
+    failed.map_or(Ok(()), Err)
+}
+
+/// One chunk, committed on its own: WAL commits without a sync are cheap at this size.
+fn insert(conn: &Connection, msg: Msg) -> Result<(), String> {
+    let done = match msg {
+        Msg::Audit {
+            run,
+            seq,
+            step,
+            step_key,
+            object,
+            source,
+            entries,
+        } => conn
+            .prepare_cached(
+                "INSERT INTO audit_chunks (run, seq, step, step_key, object, source, entries)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    run, seq as i64, step, step_key, object, source, entries
+                ])
+            }),
+        Msg::Ids {
+            step_key,
+            run,
+            seq,
+            entries,
+        } => conn
+            .prepare_cached(
+                "INSERT INTO idmap_chunks (step_key, run, seq, entries) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .and_then(|mut s| s.execute(params![step_key, run, seq as i64, entries])),
+        Msg::Sync(_) => Ok(0),
+    };
+    done.map(|_| ()).map_err(|e| format!("ledger: {e}"))
+}

@@ -1,0 +1,138 @@
+//! The form the interpreter runs: the plan's IR with every name resolved once, before the first
+//! row — columns to their position in the typed row, built-ins to function pointers, value
+//! tables and user functions to indices. Evaluating a node never looks a name up.
+
+use super::builtins::{self, Builtin};
+use super::value::Value;
+use crate::plan::ir::{Const, Expr};
+use crate::semantic::model::ColumnInfo;
+use crate::syntax::ast::{BinOp, MissAction};
+use rustc_hash::FxHashMap;
+
+#[derive(Debug)]
+pub enum Node {
+    Const(Value),
+    /// A column by its position in the typed row.
+    Col(usize),
+    /// A column by name, asked of the context (evaluation outside a run: tests, tools).
+    Named(String),
+    Param(usize),
+    Call(&'static Builtin, Vec<Node>),
+    Table(usize, Box<Node>),
+    Func(usize, Vec<Node>),
+    Binary(BinOp, Box<Node>, Box<Node>),
+    Not(Box<Node>),
+    Neg(Box<Node>),
+    In(Box<Node>, Vec<Node>),
+    If(Box<Node>, Box<Node>, Box<Node>),
+    Lookup(Box<LookupNode>),
+    Owner(Box<Node>, Option<MissAction>),
+    Reject(String),
+    Hold(String),
+    List(Vec<Node>),
+    Record(Vec<(String, Node)>),
+    Field(Box<Node>, String),
+    /// A name the checker let through but the run cannot resolve: rejects the row, loudly.
+    Unknown(String),
+}
+
+#[derive(Debug)]
+pub struct LookupNode {
+    pub source: String,
+    pub object: Option<String>,
+    pub args: Vec<Node>,
+    pub column: Option<String>,
+    pub miss: Option<MissAction>,
+}
+
+/// What names resolve to while compiling.
+pub struct Names<'a> {
+    /// The columns of the row being mapped; None resolves columns by name at run time.
+    pub columns: Option<&'a [ColumnInfo]>,
+    pub tables: &'a FxHashMap<String, usize>,
+    pub functions: &'a FxHashMap<String, usize>,
+}
+
+impl Names<'_> {
+    pub fn compile(&self, e: &Expr) -> Node {
+        match e {
+            Expr::Const { value } => Node::Const(constant(value)),
+            Expr::Column { name } => match self.columns {
+                Some(cols) => match cols.iter().position(|c| &c.name == name) {
+                    Some(i) => Node::Col(i),
+                    None => Node::Unknown(format!("column `{name}`")),
+                },
+                None => Node::Named(name.clone()),
+            },
+            Expr::Param { index } => Node::Param(*index),
+            Expr::Builtin { name, args } => match builtins::resolve(name) {
+                Some(b) => Node::Call(b, self.all(args)),
+                None => Node::Unknown(format!("built-in `{name}`")),
+            },
+            Expr::Table { table, arg } => match self.tables.get(table) {
+                Some(&i) => Node::Table(i, self.boxed(arg)),
+                None => Node::Unknown(format!("value table `{table}`")),
+            },
+            Expr::Function { name, args } => match self.functions.get(name) {
+                Some(&i) => Node::Func(i, self.all(args)),
+                None => Node::Unknown(format!("function `{name}`")),
+            },
+            Expr::Binary { operator, lhs, rhs } => {
+                Node::Binary(*operator, self.boxed(lhs), self.boxed(rhs))
+            }
+            Expr::Not { arg } => Node::Not(self.boxed(arg)),
+            Expr::Neg { arg } => Node::Neg(self.boxed(arg)),
+            Expr::In { arg, list } => Node::In(self.boxed(arg), self.all(list)),
+            Expr::If {
+                cond,
+                then,
+                otherwise,
+            } => Node::If(self.boxed(cond), self.boxed(then), self.boxed(otherwise)),
+            Expr::Lookup {
+                source,
+                object,
+                args,
+                column,
+                miss,
+            } => Node::Lookup(Box::new(LookupNode {
+                source: source.clone(),
+                object: object.clone(),
+                args: self.all(args),
+                column: column.clone(),
+                miss: miss.clone(),
+            })),
+            Expr::Owner { email, miss } => Node::Owner(self.boxed(email), miss.clone()),
+            Expr::Reject { reason } => Node::Reject(reason.clone()),
+            Expr::Hold { reason } => Node::Hold(reason.clone()),
+            Expr::List { items } => Node::List(self.all(items)),
+            Expr::Record { fields } => Node::Record(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), self.compile(v)))
+                    .collect(),
+            ),
+            Expr::Field { arg, name } => Node::Field(self.boxed(arg), name.clone()),
+        }
+    }
+
+    fn boxed(&self, e: &Expr) -> Box<Node> {
+        Box::new(self.compile(e))
+    }
+
+    fn all(&self, es: &[Expr]) -> Vec<Node> {
+        es.iter().map(|e| self.compile(e)).collect()
+    }
+}
+
+fn constant(c: &Const) -> Value {
+    match c {
+        Const::Null => Value::Null,
+        Const::Bool { value } => Value::Bool(*value),
+        Const::Number { value } if value.fract() == 0.0 && value.abs() < 9e15 => {
+            Value::Int(*value as i64)
+        }
+        Const::Number { value } => Value::Dec(*value),
+        Const::Text { value } => Value::text_value(value.as_str()),
+        Const::Duration { amount, unit } => Value::Duration(*amount, *unit),
+    }
+}
