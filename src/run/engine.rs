@@ -5,8 +5,8 @@ use super::eval::{truthy, Context, Evaluator};
 use super::index::{key_of, key_text, Index, LookupLoad, LookupMiss};
 use super::ledger::{Entry, Ledger};
 use super::node::Node;
-use super::record::content_hash;
 use super::report::{Exception, Outcome, Sink, StepCounts, StepReport};
+use super::shape::Shape;
 use super::source::{Original, RawRow, SourceError, Sources};
 use super::target::Target;
 use super::typing::type_row;
@@ -125,6 +125,9 @@ pub(super) struct StepCx<'a> {
     pub(super) when: Option<Node>,
     pub(super) values: Vec<Node>,
     pub(super) merge_key: Option<Node>,
+    /// The assignments this step evaluates and writes, and the record shape they make.
+    pub(super) written: Vec<usize>,
+    pub(super) shape: Shape,
 }
 
 pub struct Engine<'p> {
@@ -137,6 +140,8 @@ pub struct Engine<'p> {
     pub(super) target: RefCell<Box<dyn Target + 'p>>,
     exceptions: RefCell<Box<dyn Sink + 'p>>,
     ledger: Option<RefCell<Ledger>>,
+    /// Where a row's record is written as JSON, reused from row to row.
+    pub(super) scratch: RefCell<Vec<u8>>,
     /// The first error that must stop the run (a full disk under the ledger).
     failure: RefCell<Option<RunError>>,
     default_owner: Option<Value>,
@@ -188,6 +193,7 @@ impl<'p> Engine<'p> {
             target: RefCell::new(target),
             exceptions: RefCell::new(sink),
             ledger: ledger.map(RefCell::new),
+            scratch: RefCell::new(Vec::with_capacity(1024)),
             failure: RefCell::new(None),
             default_owner,
             unmatched: RefCell::new(BTreeMap::new()),
@@ -344,7 +350,10 @@ impl<'p> Engine<'p> {
                 .map(|a| self.compile(&a.value, src))
                 .collect(),
             merge_key: map.merge.as_ref().map(|m| self.compile(&m.key, src)),
+            written: Vec::new(),
+            shape: Shape::default(),
         };
+        let sx = sx.with_written();
         let mut counts = StepCounts::default();
         let mut seen: HashSet<String> = HashSet::new();
         let mut each = |row: Result<RawRow, SourceError>| -> Result<(), String> {
@@ -513,11 +522,10 @@ impl<'p> Engine<'p> {
         sx: &StepCx,
         key: &str,
         id: &str,
-        content: &Map<String, Json>,
+        hash: u64,
         fresh: Outcome,
         write: impl FnOnce() -> std::io::Result<()>,
     ) -> Fate {
-        let hash = content_hash(content);
         let previous = match &self.ledger {
             Some(l) => match l.borrow_mut().previous(&sx.key_name, key) {
                 Ok(p) => p,
@@ -581,4 +589,29 @@ fn redacted(
             (k, Json::String(shown))
         })
         .collect()
+}
+
+impl StepCx<'_> {
+    /// Decides which assignments the phase writes: the first pass for creates and merges, the
+    /// deferred ones for the second pass; link records are built apart.
+    fn with_written(mut self) -> Self {
+        self.written = self
+            .map
+            .assignments
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| match self.phase {
+                Phase::Deferred => a.deferred,
+                Phase::Links | Phase::Lookup => false,
+                _ => self.first_pass.get(*i).copied().unwrap_or(false),
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let paths = self
+            .written
+            .iter()
+            .map(|&i| (i, self.map.assignments[i].path.as_str()));
+        self.shape = Shape::new(self.object, paths);
+        self
+    }
 }

@@ -10,6 +10,7 @@ pub mod node;
 mod phases;
 pub mod record;
 pub mod report;
+pub mod shape;
 pub mod source;
 pub mod spec_test;
 pub mod target;

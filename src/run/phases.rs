@@ -3,11 +3,12 @@
 
 use super::engine::{Engine, Fate, RowCx, StepCx};
 use super::index::key_text;
-use super::record::{record_id, set_path};
+use super::record::{content_hash, record_id};
 use super::report::Outcome;
+use super::shape::{Fields, Shape};
 use super::value::{Stop, Value};
 use crate::plan::is_link_field;
-use crate::semantic::model::{Assignment, MapInfo};
+use crate::semantic::model::MapInfo;
 use crate::semantic::schema::{FieldType, Object};
 use crate::syntax::ast::MissAction;
 use serde_json::{Map, Value as Json};
@@ -17,25 +18,35 @@ use std::collections::HashSet;
 type LinkRecord<'m> = (&'m Object, Map<String, Json>);
 
 impl Engine<'_> {
-    /// Evaluates the assignments `pick` selects (by position and assignment) into a record.
-    fn build(
+    /// Evaluates the assignments this step writes, in order; the others stay null.
+    fn build(&self, sx: &StepCx, cx: &RowCx) -> Result<Vec<Value>, Stop> {
+        let mut values = vec![Value::Null; sx.values.len()];
+        for &i in &sx.written {
+            values[i] = self.eval.run(&sx.values[i], cx.row, cx, &[])?;
+        }
+        Ok(values)
+    }
+
+    /// Writes the record's members once, hashes them, and settles the row with them.
+    fn land(
         &self,
         sx: &StepCx,
-        cx: &RowCx,
-        pick: impl Fn(usize, &Assignment) -> bool,
-    ) -> Result<Map<String, Json>, Stop> {
-        let mut record = Map::new();
-        let chosen = sx
-            .map
-            .assignments
-            .iter()
-            .enumerate()
-            .filter(|(i, a)| pick(*i, a));
-        for (i, a) in chosen {
-            let v = self.eval.run(&sx.values[i], cx.row, cx, &[])?;
-            set_path(&mut record, sx.object, &a.path, &v);
-        }
-        Ok(record)
+        key: &str,
+        id: &str,
+        values: &[Value],
+        fresh: Outcome,
+        write: impl FnOnce(&Fields) -> std::io::Result<()>,
+    ) -> Fate {
+        let mut json = self.scratch.borrow_mut();
+        json.clear();
+        sx.shape.write_members(values, &mut json);
+        let hash = xxhash_rust::xxh3::xxh3_64(&json);
+        let fields = Fields {
+            shape: &sx.shape,
+            values,
+            json: &json,
+        };
+        self.settle(sx, key, id, hash, fresh, || write(&fields))
     }
 
     pub(super) fn create(
@@ -45,20 +56,18 @@ impl Engine<'_> {
         key: &str,
         seen: &mut HashSet<String>,
     ) -> Fate {
-        let record = match self.build(sx, cx, |i, _| {
-            sx.first_pass.get(i).copied().unwrap_or(false)
-        }) {
+        let values = match self.build(sx, cx) {
             Ok(r) => r,
             Err(stop) => return Fate::from_stop(stop),
         };
-        if let Some(dedupe) = dedupe_key(sx.map, sx.object, &record) {
+        if let Some(dedupe) = dedupe_key(sx.map, sx.object, &sx.shape, &values) {
             if !seen.insert(dedupe) {
                 return Fate::bad(Outcome::Deduped, "deduped", "");
             }
         }
         let id = record_id(&sx.object.name, &sx.src.name, key);
-        self.settle(sx, key, &id, &record, Outcome::Created, || {
-            self.target.borrow_mut().create(sx.object, &id, &record)
+        self.land(sx, key, &id, &values, Outcome::Created, |record| {
+            self.target.borrow_mut().create(sx.object, &id, record)
         })
     }
 
@@ -84,15 +93,13 @@ impl Engine<'_> {
                 _ => Fate::bad(Outcome::Skipped, "missing", what),
             };
         }
-        let fields = match self.build(sx, cx, |i, _| {
-            sx.first_pass.get(i).copied().unwrap_or(false)
-        }) {
+        let values = match self.build(sx, cx) {
             Ok(r) => r,
             Err(stop) => return Fate::from_stop(stop),
         };
         let id = record_id(&sx.object.name, &merge.source, &into);
-        self.settle(sx, key, &id, &fields, Outcome::Updated, || {
-            self.target.borrow_mut().update(sx.object, &id, &fields)
+        self.land(sx, key, &id, &values, Outcome::Updated, |fields| {
+            self.target.borrow_mut().update(sx.object, &id, fields)
         })
     }
 
@@ -105,13 +112,13 @@ impl Engine<'_> {
                 "its record was not created",
             );
         }
-        let fields = match self.build(sx, cx, |_, a| a.deferred) {
+        let values = match self.build(sx, cx) {
             Ok(r) => r,
             Err(stop) => return Fate::from_stop(stop),
         };
         let id = record_id(&sx.object.name, &sx.src.name, key);
-        self.settle(sx, key, &id, &fields, Outcome::Updated, || {
-            self.target.borrow_mut().update(sx.object, &id, &fields)
+        self.land(sx, key, &id, &values, Outcome::Updated, |fields| {
+            self.target.borrow_mut().update(sx.object, &id, fields)
         })
     }
 
@@ -133,7 +140,8 @@ impl Engine<'_> {
             .enumerate()
             .map(|(i, (_, r))| (i.to_string(), Json::Object(r.clone())))
             .collect();
-        self.settle(sx, key, &own_id, &content, Outcome::Created, || {
+        let hash = content_hash(&content);
+        self.settle(sx, key, &own_id, hash, Outcome::Created, || {
             for (link, record) in &records {
                 self.target.borrow_mut().link(link, record)?;
             }
@@ -207,19 +215,18 @@ fn link_field(link: &Object, object: &str) -> String {
 }
 
 /// The values of the map's dedupe fields, or None when any is null (null never collides).
-fn dedupe_key(map: &MapInfo, object: &Object, record: &Map<String, Json>) -> Option<String> {
+fn dedupe_key(map: &MapInfo, object: &Object, shape: &Shape, values: &[Value]) -> Option<String> {
     if map.dedupe.is_empty() {
         return None;
     }
     let mut parts = Vec::new();
     for path in &map.dedupe {
-        let mut segs = path.split('.');
-        let top = segs.next()?;
-        let api = object.field(top).map(|f| f.api.as_str()).unwrap_or(top);
-        let mut node = record.get(api)?;
-        for s in segs {
-            node = node.get(s)?;
+        let mut segs: Vec<&str> = path.split('.').collect();
+        let top = segs.first_mut()?;
+        if let Some(f) = object.field(top) {
+            *top = f.api.as_str();
         }
+        let node = shape.get(values, &segs)?;
         match node {
             Json::Null => return None,
             Json::String(s) if s.is_empty() => return None,

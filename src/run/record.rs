@@ -1,8 +1,6 @@
 //! Builds a target record in the target's API shape from evaluated assignments: top-level fields
 //! by their wire name, composites nested by subfield, references as target ids.
 
-use super::value::Value;
-use crate::semantic::schema::Object;
 use serde_json::{Map, Value as Json};
 
 /// The id a record made from `source`'s row `key` gets: stable across runs, so re-runs and
@@ -14,46 +12,6 @@ pub fn record_id(object: &str, source: &str, key: &str) -> String {
     let name = format!("{object}\u{1f}{source}\u{1f}{key}");
     let h = xxhash_rust::xxh3::xxh3_128(name.as_bytes()).to_be_bytes();
     uuid::Builder::from_custom_bytes(h).into_uuid().to_string()
-}
-
-/// A value as the target receives it: references become the referenced record's id.
-pub fn wire(v: &Value) -> Json {
-    match v {
-        Value::Ref { key, .. } => Json::String(key.clone()),
-        Value::List(items) => Json::Array(items.iter().map(wire).collect()),
-        Value::Record(fields) => {
-            Json::Object(fields.iter().map(|(k, v)| (k.clone(), wire(v))).collect())
-        }
-        other => other.to_json(),
-    }
-}
-
-/// Sets `path` (dotted, with the top-level part already mapped to its wire name) in `record`.
-pub fn set_path(record: &mut Map<String, Json>, object: &Object, path: &str, value: &Value) {
-    let mut parts = path.split('.');
-    let Some(top) = parts.next() else { return };
-    let api = object.field(top).map(|f| f.api.as_str()).unwrap_or(top);
-    let rest: Vec<&str> = parts.collect();
-    if rest.is_empty() {
-        record.insert(api.to_string(), wire(value));
-        return;
-    }
-    let mut node = record
-        .entry(api.to_string())
-        .or_insert_with(|| Json::Object(Map::new()));
-    for (i, part) in rest.iter().enumerate() {
-        if !node.is_object() {
-            *node = Json::Object(Map::new());
-        }
-        let Json::Object(map) = node else { return };
-        if i + 1 == rest.len() {
-            map.insert(part.to_string(), wire(value));
-            return;
-        }
-        node = map
-            .entry(part.to_string())
-            .or_insert_with(|| Json::Object(Map::new()));
-    }
 }
 
 /// A stable hash of a record's content, to tell "unchanged" from "updated" on a re-run. It walks

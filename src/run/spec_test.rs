@@ -3,6 +3,7 @@
 
 use super::engine::Engine;
 use super::report::{MemorySink, Outcome};
+use super::shape::Fields;
 use super::source::{MemorySources, Original, RawRow};
 use super::target::{RecordStore, Target};
 use super::typing::Raw;
@@ -31,23 +32,17 @@ impl TestResult {
 struct MemoryTarget(Rc<RefCell<RecordStore>>);
 
 impl Target for MemoryTarget {
-    fn create(
-        &mut self,
-        object: &Object,
-        id: &str,
-        record: &Map<String, Json>,
-    ) -> std::io::Result<()> {
-        self.0.borrow_mut().create(&object.name, id, record);
+    fn create(&mut self, object: &Object, id: &str, record: &Fields) -> std::io::Result<()> {
+        self.0
+            .borrow_mut()
+            .create(&object.name, id, &record.to_map());
         Ok(())
     }
 
-    fn update(
-        &mut self,
-        object: &Object,
-        id: &str,
-        fields: &Map<String, Json>,
-    ) -> std::io::Result<()> {
-        self.0.borrow_mut().update(&object.name, id, fields);
+    fn update(&mut self, object: &Object, id: &str, fields: &Fields) -> std::io::Result<()> {
+        self.0
+            .borrow_mut()
+            .update(&object.name, id, &fields.to_map());
         Ok(())
     }
 

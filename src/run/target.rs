@@ -1,6 +1,7 @@
 //! Where records go. The engine writes through [`Target`]; `dir:` writes JSON lines per object,
 //! and the live adapters (Twenty, Freshsales, Nutshell) will implement the same trait.
 
+use super::shape::{write_str, Fields};
 use crate::semantic::schema::Object;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
@@ -58,18 +59,9 @@ fn deep_merge(into: &mut Map<String, Json>, from: &Map<String, Json>) {
 }
 
 pub trait Target {
-    fn create(
-        &mut self,
-        object: &Object,
-        id: &str,
-        record: &Map<String, Json>,
-    ) -> std::io::Result<()>;
-    fn update(
-        &mut self,
-        object: &Object,
-        id: &str,
-        fields: &Map<String, Json>,
-    ) -> std::io::Result<()>;
+    fn create(&mut self, object: &Object, id: &str, record: &Fields) -> std::io::Result<()>;
+    /// Sets these fields of the record with this id (merges, second passes).
+    fn update(&mut self, object: &Object, id: &str, fields: &Fields) -> std::io::Result<()>;
     /// A link record (Twenty task/note target) joining two existing records.
     fn link(&mut self, link: &Object, record: &Map<String, Json>) -> std::io::Result<()>;
     fn finish(&mut self) -> std::io::Result<()>;
@@ -85,7 +77,8 @@ pub trait Target {
 /// `OUT/<api>.updates.jsonl` with `{"id", "fields"}` for merges and second-pass writes.
 pub struct DirTarget {
     dir: PathBuf,
-    files: HashMap<String, BufWriter<File>>,
+    /// Open files by (object api name, suffix); few, so a list.
+    files: Vec<((String, String), BufWriter<File>)>,
     line: Vec<u8>,
 }
 
@@ -103,77 +96,70 @@ impl DirTarget {
         }
         Ok(DirTarget {
             dir,
-            files: HashMap::new(),
+            files: Vec::new(),
             line: Vec::with_capacity(1024),
         })
     }
 
-    fn write(&mut self, name: String, value: &Json) -> std::io::Result<()> {
-        self.line.clear();
-        serde_json::to_writer(&mut self.line, value)?;
-        self.append(name)
-    }
-
-    /// Appends the line built in `self.line` to the file `name`.
-    fn append(&mut self, name: String) -> std::io::Result<()> {
+    /// Appends the line built in `self.line` to the file `<api><suffix>`.
+    fn append(&mut self, api: &str, suffix: &str) -> std::io::Result<()> {
         self.line.push(b'\n');
-        let file = match self.files.entry(name) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                let f = File::create(self.dir.join(e.key()))?;
-                e.insert(BufWriter::with_capacity(1 << 20, f))
+        // Looked up by the two parts: no file name is built per record.
+        let found = self
+            .files
+            .iter_mut()
+            .position(|((a, s), _)| a == api && s == suffix);
+        let i = match found {
+            Some(i) => i,
+            None => {
+                let f = File::create(self.dir.join(format!("{api}{suffix}")))?;
+                self.files.push((
+                    (api.to_string(), suffix.to_string()),
+                    BufWriter::with_capacity(1 << 20, f),
+                ));
+                self.files.len() - 1
             }
         };
-        file.write_all(&self.line)
+        self.files[i].1.write_all(&self.line)
     }
 }
 
-/// Writes `{"id": …, <record's fields>}` without copying the record.
-fn write_with_id(
-    out: &mut Vec<u8>,
-    id: &str,
-    record: &Map<String, Json>,
-) -> serde_json::Result<()> {
+/// `{"id": …, <members>}`: the members as the engine already wrote them.
+fn write_with_id(out: &mut Vec<u8>, id: &str, members: &[u8]) {
     out.extend_from_slice(b"{\"id\":");
-    serde_json::to_writer(&mut *out, id)?;
-    for (k, v) in record {
+    write_str(out, id);
+    if !members.is_empty() {
         out.push(b',');
-        serde_json::to_writer(&mut *out, k)?;
-        out.push(b':');
-        serde_json::to_writer(&mut *out, v)?;
+        out.extend_from_slice(members);
     }
     out.push(b'}');
-    Ok(())
 }
 
 impl Target for DirTarget {
-    fn create(
-        &mut self,
-        object: &Object,
-        id: &str,
-        record: &Map<String, Json>,
-    ) -> std::io::Result<()> {
+    fn create(&mut self, object: &Object, id: &str, record: &Fields) -> std::io::Result<()> {
         self.line.clear();
-        write_with_id(&mut self.line, id, record)?;
-        self.append(format!("{}.jsonl", object.api))
+        write_with_id(&mut self.line, id, record.json);
+        self.append(&object.api, ".jsonl")
     }
 
-    fn update(
-        &mut self,
-        object: &Object,
-        id: &str,
-        fields: &Map<String, Json>,
-    ) -> std::io::Result<()> {
-        let line = serde_json::json!({ "id": id, "fields": fields });
-        self.write(format!("{}.updates.jsonl", object.api), &line)
+    fn update(&mut self, object: &Object, id: &str, fields: &Fields) -> std::io::Result<()> {
+        self.line.clear();
+        self.line.extend_from_slice(b"{\"id\":");
+        write_str(&mut self.line, id);
+        self.line.extend_from_slice(b",\"fields\":{");
+        self.line.extend_from_slice(fields.json);
+        self.line.extend_from_slice(b"}}");
+        self.append(&object.api, ".updates.jsonl")
     }
 
     fn link(&mut self, link: &Object, record: &Map<String, Json>) -> std::io::Result<()> {
-        self.write(format!("{}.jsonl", link.api), &Json::Object(record.clone()))
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, record)?;
+        self.append(&link.api, ".jsonl")
     }
 
     fn finish(&mut self) -> std::io::Result<()> {
-        for f in self.files.values_mut() {
+        for (_, f) in &mut self.files {
             f.flush()?;
         }
         Ok(())

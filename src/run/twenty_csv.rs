@@ -4,6 +4,7 @@
 //! at most 10,000 rows a file, files numbered in load order. Link records (task and note targets)
 //! cannot be imported and are written beside them as JSON lines for the API.
 
+use super::shape::Fields;
 use super::target::{Record, RecordStore, Target};
 use crate::plan::Plan;
 use crate::semantic::schema::{Field, FieldType, Object, Schema};
@@ -138,26 +139,17 @@ fn handle(object: &Object, record: &Map<String, Json>) -> Option<String> {
 }
 
 impl Target for TwentyCsvTarget {
-    fn create(
-        &mut self,
-        object: &Object,
-        id: &str,
-        record: &Map<String, Json>,
-    ) -> std::io::Result<()> {
-        if let Some(h) = handle(object, record) {
+    fn create(&mut self, object: &Object, id: &str, record: &Fields) -> std::io::Result<()> {
+        let record = record.to_map();
+        if let Some(h) = handle(object, &record) {
             self.handles.insert(id.to_string(), h);
         }
-        self.records.create(&object.name, id, record);
+        self.records.create(&object.name, id, &record);
         Ok(())
     }
 
-    fn update(
-        &mut self,
-        object: &Object,
-        id: &str,
-        fields: &Map<String, Json>,
-    ) -> std::io::Result<()> {
-        self.records.update(&object.name, id, fields);
+    fn update(&mut self, object: &Object, id: &str, fields: &Fields) -> std::io::Result<()> {
+        self.records.update(&object.name, id, &fields.to_map());
         Ok(())
     }
 

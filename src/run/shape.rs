@@ -1,0 +1,348 @@
+//! A record's shape, decided once per step: which assignment lands in which (possibly nested)
+//! wire field, in order. A row's record is then its assignments' values in a slice, written as
+//! JSON straight from there — no map is built per row unless a target asks for one.
+
+use super::value::Value;
+use crate::semantic::schema::Object;
+use serde_json::{Map, Value as Json};
+
+#[derive(Debug)]
+enum Member {
+    Leaf { name: String, slot: usize },
+    Group { name: String, members: Vec<Member> },
+}
+
+impl Member {
+    fn name(&self) -> &str {
+        match self {
+            Member::Leaf { name, .. } | Member::Group { name, .. } => name,
+        }
+    }
+}
+
+/// Where each chosen assignment's value goes.
+#[derive(Debug, Default)]
+pub struct Shape {
+    members: Vec<Member>,
+    /// (slot, wire path) in assignment order, as given.
+    paths: Vec<(usize, Vec<String>)>,
+    /// False when one path is a prefix of another (a whole composite and one of its subfields):
+    /// then assignment order decides, and records are built the slow way, by path.
+    exact: bool,
+}
+
+impl Shape {
+    /// The shape of `(slot, dotted path)` assignments, top-level names mapped to wire names.
+    pub fn new<'a>(
+        object: &Object,
+        assignments: impl IntoIterator<Item = (usize, &'a str)>,
+    ) -> Shape {
+        let mut shape = Shape {
+            exact: true,
+            ..Shape::default()
+        };
+        for (slot, path) in assignments {
+            let mut parts: Vec<String> = path.split('.').map(str::to_string).collect();
+            if let Some(top) = parts.first_mut() {
+                if let Some(f) = object.field(top) {
+                    *top = f.api.clone();
+                }
+            }
+            shape.exact &= place(&mut shape.members, &parts, slot);
+            shape.paths.push((slot, parts));
+        }
+        shape
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+
+    /// The record's members as JSON (`"a":1,"b":{"c":2}`, no braces) into `out`.
+    pub fn write_members(&self, values: &[Value], out: &mut Vec<u8>) {
+        if self.exact {
+            write_members(&self.members, values, out);
+        } else {
+            let map = self.to_map(values);
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(out, k);
+                out.push(b':');
+                let _ = serde_json::to_writer(&mut *out, v);
+            }
+        }
+    }
+
+    /// The record as a JSON map, for targets that keep or reshape records.
+    pub fn to_map(&self, values: &[Value]) -> Map<String, Json> {
+        let mut map = Map::new();
+        for (slot, path) in &self.paths {
+            set(
+                &mut map,
+                path,
+                wire(values.get(*slot).unwrap_or(&Value::Null)),
+            );
+        }
+        map
+    }
+
+    /// The value at a dotted wire path (top-level part already the wire name), descending into
+    /// composite values assigned whole.
+    pub fn get(&self, values: &[Value], path: &[&str]) -> Option<Json> {
+        let (slot, parts) = self
+            .paths
+            .iter()
+            .rev()
+            .find(|(_, p)| p.len() <= path.len() && p.iter().zip(path).all(|(a, b)| a == b))?;
+        let mut node = wire(values.get(*slot)?);
+        for seg in &path[parts.len()..] {
+            node = node.get(seg)?.clone();
+        }
+        Some(node)
+    }
+}
+
+/// Places a path; false when it collides with a different-depth path already placed.
+fn place(members: &mut Vec<Member>, parts: &[String], slot: usize) -> bool {
+    let Some((first, rest)) = parts.split_first() else {
+        return true;
+    };
+    let existing = members.iter_mut().find(|m| m.name() == first);
+    match (existing, rest.is_empty()) {
+        (None, true) => {
+            members.push(Member::Leaf {
+                name: first.clone(),
+                slot,
+            });
+            true
+        }
+        (None, false) => {
+            let mut inner = Vec::new();
+            let ok = place(&mut inner, rest, slot);
+            members.push(Member::Group {
+                name: first.clone(),
+                members: inner,
+            });
+            ok
+        }
+        // The same field assigned twice: the later assignment wins, as it would by path.
+        (Some(Member::Leaf { slot: s, .. }), true) => {
+            *s = slot;
+            true
+        }
+        (Some(Member::Group { members, .. }), false) => place(members, rest, slot),
+        (Some(_), _) => false,
+    }
+}
+
+fn write_members(members: &[Member], values: &[Value], out: &mut Vec<u8>) {
+    for (i, m) in members.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, m.name());
+        out.push(b':');
+        match m {
+            Member::Leaf { slot, .. } => {
+                write_value(out, values.get(*slot).unwrap_or(&Value::Null))
+            }
+            Member::Group { members, .. } => {
+                out.push(b'{');
+                write_members(members, values, out);
+                out.push(b'}');
+            }
+        }
+    }
+}
+
+fn set(map: &mut Map<String, Json>, path: &[String], value: Json) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        map.insert(first.clone(), value);
+        return;
+    }
+    let node = map
+        .entry(first.clone())
+        .or_insert_with(|| Json::Object(Map::new()));
+    if !node.is_object() {
+        *node = Json::Object(Map::new());
+    }
+    if let Json::Object(inner) = node {
+        set(inner, rest, value);
+    }
+}
+
+/// A value as the target receives it: references become the referenced record's id.
+pub fn wire(v: &Value) -> Json {
+    match v {
+        Value::Ref { key, .. } => Json::String(key.clone()),
+        Value::List(items) => Json::Array(items.iter().map(wire).collect()),
+        Value::Record(fields) => {
+            Json::Object(fields.iter().map(|(k, v)| (k.clone(), wire(v))).collect())
+        }
+        other => other.to_json(),
+    }
+}
+
+/// Writes [`wire`]`(v)` as JSON without building it.
+pub fn write_value(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Text(s) => write_str(out, s),
+        Value::Ref { key, .. } => write_str(out, key),
+        Value::Int(i) => {
+            use std::io::Write;
+            let _ = write!(out, "{i}");
+        }
+        Value::Record(fields) => {
+            out.push(b'{');
+            for (i, (k, v)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(out, k);
+                out.push(b':');
+                write_value(out, v);
+            }
+            out.push(b'}');
+        }
+        Value::List(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(out, item);
+            }
+            out.push(b']');
+        }
+        other => {
+            // Numbers, dates and durations: rare enough to go through serde_json.
+            let _ = serde_json::to_writer(&mut *out, &wire(other));
+        }
+    }
+}
+
+/// A JSON string, escaping only what JSON requires.
+pub fn write_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            out.extend_from_slice(format!("\\u{b:04x}").as_bytes());
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// One row's record as a target receives it: its shape, its values, and its members already
+/// written as JSON (they were written once, to hash the content).
+pub struct Fields<'a> {
+    pub shape: &'a Shape,
+    pub values: &'a [Value],
+    pub json: &'a [u8],
+}
+
+impl Fields<'_> {
+    pub fn to_map(&self) -> Map<String, Json> {
+        self.shape.to_map(self.values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An object with no declared fields: paths keep their names.
+    fn person() -> Object {
+        Object {
+            name: "Person".into(),
+            api: "person".into(),
+            plural: "people".into(),
+            label: "Person".into(),
+            link: false,
+            readonly: false,
+            custom: false,
+            fields: Vec::new(),
+            span: Default::default(),
+        }
+    }
+
+    fn written(shape: &Shape, values: &[Value]) -> Json {
+        let mut out = b"{".to_vec();
+        shape.write_members(values, &mut out);
+        out.push(b'}');
+        serde_json::from_slice(&out).expect("valid JSON")
+    }
+
+    #[test]
+    fn members_nest_by_path_and_match_the_map_form() {
+        let shape = Shape::new(
+            &person(),
+            [(0, "name.firstName"), (1, "city"), (2, "name.lastName")],
+        );
+        let values = [
+            Value::text_value("Ana \"A\"\n"),
+            Value::Null,
+            Value::Record(vec![("x".into(), Value::Int(3))]),
+        ];
+        let json = written(&shape, &values);
+        assert_eq!(
+            json,
+            serde_json::json!({"name": {"firstName": "Ana \"A\"\n", "lastName": {"x": 3}}, "city": null})
+        );
+        assert_eq!(Json::Object(shape.to_map(&values)), json);
+        assert_eq!(
+            shape.get(&values, &["name", "lastName", "x"]),
+            Some(serde_json::json!(3))
+        );
+    }
+
+    #[test]
+    fn a_whole_composite_and_its_subfield_keep_assignment_order() {
+        let shape = Shape::new(&person(), [(0, "name.firstName"), (1, "name")]);
+        let values = [
+            Value::text_value("Ana"),
+            Value::Record(vec![("lastName".into(), Value::text_value("Kim"))]),
+        ];
+        assert_eq!(
+            written(&shape, &values),
+            serde_json::json!({"name": {"lastName": "Kim"}})
+        );
+        let later = Shape::new(&person(), [(1, "name"), (0, "name.firstName")]);
+        assert_eq!(
+            written(&later, &values),
+            serde_json::json!({"name": {"lastName": "Kim", "firstName": "Ana"}})
+        );
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let mut out = Vec::new();
+        write_str(&mut out, "a\u{1}b\\c\t");
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "\"a\\u0001b\\\\c\\t\""
+        );
+    }
+}
