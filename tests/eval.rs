@@ -26,10 +26,7 @@ impl Context for Row {
         let name = self.carriers.get(&k)?;
         match (source, column) {
             ("Carrier", Some(_)) => Some(Value::text_value(name.as_str())),
-            ("Carrier", None) => Some(Value::Ref {
-                object: "Company".into(),
-                key: k,
-            }),
+            ("Carrier", None) => Some(Value::reference("Company", k)),
             _ => None,
         }
     }

@@ -219,6 +219,10 @@ fn title(s: &str) -> String {
 
 fn slice(left: bool, s: &str, n: f64) -> Str {
     let n = n.max(0.0) as usize;
+    if s.is_ascii() {
+        let n = n.min(s.len());
+        return Str::from(if left { &s[..n] } else { &s[s.len() - n..] });
+    }
     let count = s.chars().count();
     if left {
         s.chars().take(n).collect()
@@ -261,7 +265,12 @@ fn split(s: &str, sep: &str) -> Value {
 
 /// The benchmark's rule: one `@`, no whitespace, a dot inside the domain (`^[^@\s]+@[^@\s]+\.[^@\s]+$`).
 pub fn email_ok(e: &str) -> bool {
-    if e.chars().any(char::is_whitespace) {
+    let whitespace = if e.is_ascii() {
+        e.bytes().any(|b| b.is_ascii_whitespace() || b == 0x0b)
+    } else {
+        e.chars().any(char::is_whitespace)
+    };
+    if whitespace {
         return false;
     }
     let mut parts = e.split('@');

@@ -2,7 +2,7 @@
 //! exactly one outcome per step, and recording each in the ledger when there is one.
 
 use super::eval::{truthy, Context, Evaluator};
-use super::index::{key_of, key_text, Index, LookupLoad, LookupMiss};
+use super::index::{key_cow, key_of, Index, LookupLoad, LookupMiss};
 use super::ledger::{Entry, Ledger};
 use super::node::Node;
 use super::report::{Exception, Outcome, Sink, StepCounts, StepReport};
@@ -54,7 +54,7 @@ impl Context for RowCx<'_> {
         key: &[Value],
         column: Option<&str>,
     ) -> Option<Value> {
-        let k = key_text(key);
+        let k = key_cow(key);
         match column {
             Some(c) => self.index.column(source, &k, c),
             None => self.index.reference(source, object, &k),
@@ -180,10 +180,9 @@ impl<'p> Engine<'p> {
             index.set_users(sources.users(users).map_err(RunError::Source)?);
         }
         let default_owner = model.migration.default_owner.as_ref().map(|email| {
-            index.owner(email).unwrap_or_else(|| Value::Ref {
-                object: index.users_object.clone(),
-                key: email.clone(),
-            })
+            index
+                .owner(email)
+                .unwrap_or_else(|| Value::reference(index.users_object.clone(), email.clone()))
         });
         Ok(Engine {
             plan,

@@ -122,8 +122,16 @@ impl<'m> Evaluator<'m> {
             Node::Col(i) => Ok(row.get(*i).cloned().unwrap_or(Value::Null)),
             Node::Named(name) => Ok(cx.column(name)),
             Node::Param(i) => Ok(params.get(*i).cloned().unwrap_or(Value::Null)),
-            Node::Call(b, args) => b.call(&self.all(args, row, cx, params)?),
-            Node::Table(t, arg) => self.table(*t, go(arg)?),
+            Node::Call(b, args) => match args.as_slice() {
+                // A column passed alone is lent, not copied.
+                [Node::Col(i)] => b.call(std::slice::from_ref(row.get(*i).unwrap_or(&Value::Null))),
+                [one] => b.call(std::slice::from_ref(&go(one)?)),
+                _ => b.call(&self.all(args, row, cx, params)?),
+            },
+            Node::Table(t, arg) => match arg.as_ref() {
+                Node::Col(i) => self.table(*t, row.get(*i).unwrap_or(&Value::Null)),
+                other => self.table(*t, &go(other)?),
+            },
             Node::Func(f, args) => {
                 let values = self.all(args, row, cx, params)?;
                 match self.functions.get(*f) {
@@ -215,7 +223,7 @@ impl<'m> Evaluator<'m> {
         })
     }
 
-    fn table(&self, t: usize, input: Value) -> Eval {
+    fn table(&self, t: usize, input: &Value) -> Eval {
         let Some(t) = self.tables.get(t) else {
             return Err(Stop::Reject("internal: a value table is missing".into()));
         };
@@ -232,10 +240,7 @@ impl<'m> Evaluator<'m> {
             TableElse::Reject(r) => Err(Stop::Reject(reason(r, &default, &key))),
             TableElse::Hold(r) => Err(Stop::Hold(reason(r, &default, &key))),
             TableElse::Skip => Err(Stop::Skip(format!("{default} {key:?}"))),
-            TableElse::Keep => {
-                drop(key);
-                Ok(input)
-            }
+            TableElse::Keep => Ok(input.clone()),
             TableElse::Output(v) => Ok(Value::from_json(v)),
         }
     }
@@ -314,10 +319,10 @@ fn resolve_miss(
         Some(MissAction::Reject(m)) => Err(Stop::Reject(m.clone().unwrap_or(what))),
         Some(MissAction::Hold(m)) => Err(Stop::Hold(m.clone().unwrap_or(what))),
         Some(MissAction::Skip) => Err(Stop::Skip(what)),
-        Some(MissAction::Placeholder(label)) => Ok(Value::Ref {
-            object: String::new(),
-            key: format!("placeholder:{}", label.clone().unwrap_or_default()),
-        }),
+        Some(MissAction::Placeholder(label)) => Ok(Value::reference(
+            String::new(),
+            format!("placeholder:{}", label.clone().unwrap_or_default()),
+        )),
         Some(MissAction::Default) => cx
             .default_owner()
             .ok_or_else(|| Stop::Hold(format!("{what}, and no default owner"))),

@@ -4,7 +4,7 @@
 use super::record::record_id;
 use super::source::{self, RawRow};
 use super::typing::type_row;
-use super::value::Value;
+use super::value::{Reference, Value};
 use crate::plan::ir::Expr;
 use crate::semantic::model::SourceInfo;
 use crate::semantic::Model;
@@ -12,11 +12,26 @@ use std::collections::{HashMap, HashSet};
 
 /// The text key of a row: key columns joined by the unit separator.
 pub fn key_text(values: &[Value]) -> String {
-    let parts: Vec<String> = values.iter().map(Value::to_text).collect();
-    parts.join("\u{1f}")
+    key_cow(values).into_owned()
+}
+
+/// [`key_text`], borrowed when the key is one text value (the usual case, once per row).
+pub fn key_cow(values: &[Value]) -> std::borrow::Cow<'_, str> {
+    match values {
+        [one] => one.text(),
+        _ => {
+            let parts: Vec<String> = values.iter().map(Value::to_text).collect();
+            std::borrow::Cow::Owned(parts.join("\u{1f}"))
+        }
+    }
 }
 
 pub fn key_of(source: &SourceInfo, row: &[Value]) -> String {
+    if let [only] = source.key.as_slice() {
+        if let Some(i) = source.columns.iter().position(|c| &c.name == only) {
+            return row.get(i).map(Value::to_text).unwrap_or_default();
+        }
+    }
     let values: Vec<Value> = source
         .key
         .iter()
@@ -230,9 +245,11 @@ impl Index {
             Some(o) => o,
             None => self.made.get(source)?.keys().next()?.as_str(),
         };
-        self.exists(source, object, key).then(|| Value::Ref {
-            key: record_id(object, source, key),
-            object: object.to_string(),
+        self.exists(source, object, key).then(|| {
+            Value::Ref(Box::new(Reference {
+                key: record_id(object, source, key),
+                object: object.to_string(),
+            }))
         })
     }
 
@@ -243,10 +260,10 @@ impl Index {
 
     pub fn owner(&self, email: &str) -> Option<Value> {
         let id = self.users.get(&email.trim().to_lowercase())?;
-        Some(Value::Ref {
+        Some(Value::Ref(Box::new(Reference {
             object: self.users_object.clone(),
             key: id.clone(),
-        })
+        })))
     }
 }
 

@@ -3,7 +3,7 @@
 //! tables and user functions to indices. Evaluating a node never looks a name up.
 
 use super::builtins::{self, Builtin};
-use super::value::Value;
+use super::value::{Str, Value};
 use crate::plan::ir::{Const, Expr};
 use crate::semantic::model::ColumnInfo;
 use crate::syntax::ast::{BinOp, MissAction};
@@ -30,7 +30,7 @@ pub enum Node {
     Reject(String),
     Hold(String),
     List(Vec<Node>),
-    Record(Vec<(String, Node)>),
+    Record(Vec<(Str, Node)>),
     Field(Box<Node>, String),
     /// A name the checker let through but the run cannot resolve: rejects the row, loudly.
     Unknown(String),
@@ -108,7 +108,7 @@ impl Names<'_> {
             Expr::Record { fields } => Node::Record(
                 fields
                     .iter()
-                    .map(|(k, v)| (k.clone(), self.compile(v)))
+                    .map(|(k, v)| (Str::from(k.as_str()), self.compile(v)))
                     .collect(),
             ),
             Expr::Field { arg, name } => Node::Field(self.boxed(arg), name.clone()),

@@ -20,7 +20,8 @@ type LinkRecord<'m> = (&'m Object, Map<String, Json>);
 impl Engine<'_> {
     /// Evaluates the assignments this step writes, in order; the others stay null.
     fn build(&self, sx: &StepCx, cx: &RowCx) -> Result<Vec<Value>, Stop> {
-        let mut values = vec![Value::Null; sx.values.len()];
+        let mut values = Vec::with_capacity(sx.values.len());
+        values.resize_with(sx.values.len(), || Value::Null);
         for &i in &sx.written {
             values[i] = self.eval.run(&sx.values[i], cx.row, cx, &[])?;
         }
@@ -172,11 +173,7 @@ impl Engine<'_> {
                 _ => Vec::new(),
             };
             for r in refs {
-                let Value::Ref {
-                    object: target,
-                    key: target_id,
-                } = r
-                else {
+                let Value::Ref(target) = r else {
                     continue;
                 };
                 let mut record = Map::new();
@@ -184,7 +181,7 @@ impl Engine<'_> {
                     link_field(link, &sx.object.name),
                     Json::String(own_id.to_string()),
                 );
-                record.insert(link_field(link, &target), Json::String(target_id));
+                record.insert(link_field(link, &target.object), Json::String(target.key));
                 out.push((link, record));
             }
         }

@@ -9,9 +9,13 @@ use serde_json::{Map, Value as Json};
 /// A version-8 UUID over a 128-bit xxh3 of the name: UUID-shaped (Twenty takes client ids as
 /// UUIDs), stable, and cheap enough to compute for every row.
 pub fn record_id(object: &str, source: &str, key: &str) -> String {
-    let name = format!("{object}\u{1f}{source}\u{1f}{key}");
-    let h = xxhash_rust::xxh3::xxh3_128(name.as_bytes()).to_be_bytes();
-    uuid::Builder::from_custom_bytes(h).into_uuid().to_string()
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for part in [object, "\u{1f}", source, "\u{1f}", key] {
+        h.update(part.as_bytes());
+    }
+    let uuid = uuid::Builder::from_custom_bytes(h.digest128().to_be_bytes()).into_uuid();
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    uuid.hyphenated().encode_lower(&mut buf).to_string()
 }
 
 /// A stable hash of a record's content, to tell "unchanged" from "updated" on a re-run. It walks

@@ -179,11 +179,14 @@ fn set(map: &mut Map<String, Json>, path: &[String], value: Json) {
 /// A value as the target receives it: references become the referenced record's id.
 pub fn wire(v: &Value) -> Json {
     match v {
-        Value::Ref { key, .. } => Json::String(key.clone()),
+        Value::Ref(r) => Json::String(r.key.clone()),
         Value::List(items) => Json::Array(items.iter().map(wire).collect()),
-        Value::Record(fields) => {
-            Json::Object(fields.iter().map(|(k, v)| (k.clone(), wire(v))).collect())
-        }
+        Value::Record(fields) => Json::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), wire(v)))
+                .collect(),
+        ),
         other => other.to_json(),
     }
 }
@@ -194,7 +197,7 @@ pub fn write_value(out: &mut Vec<u8>, v: &Value) {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
         Value::Text(s) => write_str(out, s),
-        Value::Ref { key, .. } => write_str(out, key),
+        Value::Ref(r) => write_str(out, &r.key),
         Value::Int(i) => {
             use std::io::Write;
             let _ = write!(out, "{i}");
@@ -228,10 +231,20 @@ pub fn write_value(out: &mut Vec<u8>, v: &Value) {
     }
 }
 
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
 /// A JSON string, escaping only what JSON requires.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
+    // Most values need no escape: one pass without branches finds that out.
+    if !bytes.iter().fold(false, |any, &b| any | needs_escape(b)) {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let escape: &[u8] = match b {

@@ -20,12 +20,17 @@ pub enum Value {
     DateTime(NaiveDateTime),
     Duration(f64, DurationUnit),
     List(Vec<Value>),
-    Record(Vec<(String, Value)>),
-    /// A reference to the record made from `source`'s row with this key.
-    Ref {
-        object: String,
-        key: String,
-    },
+    /// Field names are short: kept inline, like short text.
+    Record(Vec<(Str, Value)>),
+    /// A reference to a target record (boxed: rare, and it would double every value's size).
+    Ref(Box<Reference>),
+}
+
+/// The object a reference points into, and the referenced record's id (or a user's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub object: String,
+    pub key: String,
 }
 
 /// Why evaluation produced no value.
@@ -44,6 +49,13 @@ pub enum Stop {
 pub type Eval = Result<Value, Stop>;
 
 impl Value {
+    pub fn reference(object: impl Into<String>, key: impl Into<String>) -> Value {
+        Value::Ref(Box::new(Reference {
+            object: object.into(),
+            key: key.into(),
+        }))
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
@@ -52,7 +64,7 @@ impl Value {
     pub fn text(&self) -> Cow<'_, str> {
         match self {
             Value::Text(s) => Cow::Borrowed(s.as_str()),
-            Value::Ref { key, .. } => Cow::Borrowed(key.as_str()),
+            Value::Ref(r) => Cow::Borrowed(r.key.as_str()),
             Value::Null => Cow::Borrowed(""),
             other => Cow::Owned(other.to_text()),
         }
@@ -87,7 +99,7 @@ impl Value {
                 .collect::<Vec<_>>()
                 .join(", "),
             Value::Record(_) => self.to_json().to_string(),
-            Value::Ref { key, .. } => key.clone(),
+            Value::Ref(r) => r.key.clone(),
         }
     }
 
@@ -111,7 +123,7 @@ impl Value {
             Value::Record(fields) => {
                 let map: Map<String, Json> = fields
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .map(|(k, v)| (k.to_string(), v.to_json()))
                     .collect();
                 Json::Object(map)
             }
@@ -131,7 +143,7 @@ impl Value {
             Json::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
             Json::Object(map) => Value::Record(
                 map.iter()
-                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                    .map(|(k, v)| (k.as_str().into(), Value::from_json(v)))
                     .collect(),
             ),
         }

@@ -22,8 +22,7 @@ impl Chunk {
     }
 
     fn string(&mut self, s: &str) {
-        // Writing a str to a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut self.text, s);
+        crate::run::shape::write_str(&mut self.text, s);
     }
 
     /// `[source_key, target_id, hash]`, the hash as 16 hex digits.
@@ -32,8 +31,12 @@ impl Chunk {
         self.string(key);
         self.text.push(b',');
         self.string(id);
-        self.text
-            .extend_from_slice(format!(",\"{hash:016x}\"]").as_bytes());
+        self.text.extend_from_slice(b",\"");
+        for shift in (0..16).rev() {
+            self.text
+                .push(b"0123456789abcdef"[(hash >> (shift * 4)) as usize & 0xf]);
+        }
+        self.text.extend_from_slice(b"\"]");
     }
 
     /// `[source_key, outcome]`, with the reason third when there is one.
