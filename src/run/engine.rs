@@ -1,6 +1,7 @@
 //! Executes a plan's steps in order against [`Sources`] and a [`Target`], giving every source row
 //! exactly one outcome per step, and recording each in the ledger when there is one.
 
+use super::batch::{self, Pending};
 use super::eval::{truthy, Context, Evaluator};
 use super::index::{key_cow, key_of, Index, LookupLoad, LookupMiss};
 use super::ledger::{Entry, Ledger};
@@ -42,8 +43,8 @@ pub(super) fn write_err(e: std::io::Error) -> RunError {
 pub(super) struct RowCx<'a> {
     pub(super) row: &'a [Value],
     pub(super) index: &'a Index,
-    default_owner: Option<&'a Value>,
-    unmatched: &'a RefCell<BTreeMap<String, u64>>,
+    pub(super) default_owner: Option<&'a Value>,
+    pub(super) unmatched: &'a RefCell<BTreeMap<String, u64>>,
 }
 
 impl Context for RowCx<'_> {
@@ -110,6 +111,13 @@ impl Fate {
     }
 }
 
+/// Rows read and not yet worked out, with their original columns.
+#[derive(Default)]
+struct Batch {
+    rows: Vec<Pending>,
+    originals: Vec<Original<'static>>,
+}
+
 /// What one step works on.
 pub(super) struct StepCx<'a> {
     pub(super) phase: Phase,
@@ -135,7 +143,7 @@ pub struct Engine<'p> {
     pub(super) eval: Evaluator<'p>,
     // Each is touched at one point per row (lookups read the index while a row evaluates; the
     // row's record is then written and registered), so RefCell keeps the borrows simple.
-    index: RefCell<Index>,
+    pub(super) index: RefCell<Index>,
     sources: &'p dyn Sources,
     pub(super) target: RefCell<Box<dyn Target + 'p>>,
     exceptions: RefCell<Box<dyn Sink + 'p>>,
@@ -144,9 +152,9 @@ pub struct Engine<'p> {
     pub(super) scratch: RefCell<Vec<u8>>,
     /// The first error that must stop the run (a full disk under the ledger).
     failure: RefCell<Option<RunError>>,
-    default_owner: Option<Value>,
+    pub(super) default_owner: Option<Value>,
     /// Owner emails no target user has, with how many evaluations missed them.
-    unmatched: RefCell<BTreeMap<String, u64>>,
+    pub(super) unmatched: RefCell<BTreeMap<String, u64>>,
     progress: Option<Progress<'p>>,
     /// Sources read only by lookups: their load is their rows' outcome.
     lookups: Vec<LookupLoad>,
@@ -355,29 +363,43 @@ impl<'p> Engine<'p> {
         let sx = sx.with_written();
         let mut counts = StepCounts::default();
         let mut seen: HashSet<String> = HashSet::new();
+        let batched = batch::batchable(&sx);
+        let mut batch = Batch::default();
         let mut each = |row: Result<RawRow, SourceError>| -> Result<(), String> {
-            counts.rows_in += 1;
-            let (fate, line, key, original) = match row {
-                Err(SourceError::BadRow { line, message }) => (
-                    Fate::bad(Outcome::Rejected, "unreadable", message),
-                    line,
-                    String::new(),
-                    Original::Pairs(Vec::new()),
-                ),
+            match row {
+                Err(SourceError::BadRow { line, message }) => {
+                    self.flush(step, &sx, &mut batch, &mut counts, &mut seen);
+                    let fate = Fate::bad(Outcome::Rejected, "unreadable", message);
+                    self.tally(
+                        step,
+                        &sx,
+                        &mut counts,
+                        fate,
+                        line,
+                        "",
+                        Original::Pairs(Vec::new()),
+                    );
+                }
                 Err(other) => return Err(format!("{other:?}")),
+                Ok(RawRow {
+                    line,
+                    values,
+                    original,
+                }) if batched => {
+                    batch.rows.push(Pending { line, values });
+                    batch.originals.push(original.keep());
+                    if batch.rows.len() >= batch::BATCH {
+                        self.flush(step, &sx, &mut batch, &mut counts, &mut seen);
+                    }
+                }
                 Ok(RawRow {
                     line,
                     values,
                     original,
                 }) => {
                     let (fate, key) = self.row(&sx, values, &mut seen);
-                    (fate, line, key, original)
+                    self.tally(step, &sx, &mut counts, fate, line, &key, original);
                 }
-            };
-            counts.add(fate.outcome);
-            self.account(step, &sx, &fate, line, &key, original);
-            if let (Some(p), 0) = (&self.progress, counts.rows_in % 4096) {
-                p(step, counts.rows_in);
             }
             if self.failure.borrow().is_some() {
                 return Err("stopped".into());
@@ -385,6 +407,7 @@ impl<'p> Engine<'p> {
             Ok(())
         };
         let read = self.sources.read(src, &mut each);
+        self.flush(step, &sx, &mut batch, &mut counts, &mut seen);
         if let Some(p) = &self.progress {
             p(step, counts.rows_in);
         }
@@ -405,6 +428,45 @@ impl<'p> Engine<'p> {
             object: object.name.clone(),
             counts,
         })
+    }
+
+    /// Works out and settles the rows gathered for a batch.
+    fn flush(
+        &self,
+        step: &Step,
+        sx: &StepCx,
+        batch: &mut Batch,
+        counts: &mut StepCounts,
+        seen: &mut HashSet<String>,
+    ) {
+        if batch.rows.is_empty() {
+            return;
+        }
+        let rows = std::mem::take(&mut batch.rows);
+        let originals = std::mem::take(&mut batch.originals);
+        self.create_batch(sx, rows, originals, seen, |fate, line, key, original| {
+            self.tally(step, sx, counts, fate, line, key, original)
+        });
+    }
+
+    /// Counts a row's outcome, records it, and tells the progress bar every few thousand rows.
+    #[allow(clippy::too_many_arguments)]
+    fn tally(
+        &self,
+        step: &Step,
+        sx: &StepCx,
+        counts: &mut StepCounts,
+        fate: Fate,
+        line: u64,
+        key: &str,
+        original: Original,
+    ) {
+        counts.rows_in += 1;
+        counts.add(fate.outcome);
+        self.account(step, sx, &fate, line, key, original);
+        if let (Some(p), 0) = (&self.progress, counts.rows_in % 4096) {
+            p(step, counts.rows_in);
+        }
     }
 
     /// Writes the row's audit entry, and its exception line when it did not land.

@@ -1,6 +1,7 @@
 //! Stage 4 (in progress): executing a plan. The evaluator is pure; sources, targets and the
 //! ledger will sit behind traits at the edges.
 
+mod batch;
 pub mod builtins;
 pub mod engine;
 pub mod eval;

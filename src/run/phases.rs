@@ -2,6 +2,7 @@
 //! second-pass fields, or create its link records.
 
 use super::engine::{Engine, Fate, RowCx, StepCx};
+use super::eval::Evaluator;
 use super::index::key_text;
 use super::record::{content_hash, record_id};
 use super::report::Outcome;
@@ -17,15 +18,19 @@ use std::collections::HashSet;
 /// A link record to write, and the link object it belongs to.
 type LinkRecord<'m> = (&'m Object, Map<String, Json>);
 
+/// Evaluates the assignments this step writes, in order; the others stay null.
+pub(super) fn build(eval: &Evaluator, sx: &StepCx, cx: &RowCx) -> Result<Vec<Value>, Stop> {
+    let mut values = Vec::with_capacity(sx.values.len());
+    values.resize_with(sx.values.len(), || Value::Null);
+    for &i in &sx.written {
+        values[i] = eval.run(&sx.values[i], cx.row, cx, &[])?;
+    }
+    Ok(values)
+}
+
 impl Engine<'_> {
-    /// Evaluates the assignments this step writes, in order; the others stay null.
     fn build(&self, sx: &StepCx, cx: &RowCx) -> Result<Vec<Value>, Stop> {
-        let mut values = Vec::with_capacity(sx.values.len());
-        values.resize_with(sx.values.len(), || Value::Null);
-        for &i in &sx.written {
-            values[i] = self.eval.run(&sx.values[i], cx.row, cx, &[])?;
-        }
-        Ok(values)
+        build(&self.eval, sx, cx)
     }
 
     /// Writes the record's members once, hashes them, and settles the row with them.
@@ -212,7 +217,12 @@ fn link_field(link: &Object, object: &str) -> String {
 }
 
 /// The values of the map's dedupe fields, or None when any is null (null never collides).
-fn dedupe_key(map: &MapInfo, object: &Object, shape: &Shape, values: &[Value]) -> Option<String> {
+pub(super) fn dedupe_key(
+    map: &MapInfo,
+    object: &Object,
+    shape: &Shape,
+    values: &[Value],
+) -> Option<String> {
     if map.dedupe.is_empty() {
         return None;
     }

@@ -6,6 +6,15 @@ use crate::semantic::model::SourceInfo;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::rc::Rc;
+
+fn pairs(header: &[String], record: &csv::StringRecord) -> Vec<(String, String)> {
+    header
+        .iter()
+        .cloned()
+        .zip(record.iter().map(str::to_string))
+        .collect()
+}
 
 /// One row as read: where it was, its declared columns' raw values, and every column of the
 /// file (for reject reports, which keep the whole row).
@@ -21,20 +30,37 @@ pub struct RawRow<'r> {
 #[derive(Debug, Clone)]
 pub enum Original<'r> {
     Csv {
-        header: &'r [String],
+        header: &'r Rc<[String]>,
         record: &'r csv::StringRecord,
+    },
+    /// A CSV row kept past the reader's next row (rows worked out in batches).
+    Kept {
+        header: Rc<[String]>,
+        record: csv::StringRecord,
     },
     Pairs(Vec<(String, String)>),
 }
 
 impl Original<'_> {
+    /// The row, kept: the header is shared, the record copied.
+    pub fn keep(&self) -> Original<'static> {
+        match self {
+            Original::Csv { header, record } => Original::Kept {
+                header: Rc::clone(header),
+                record: (*record).clone(),
+            },
+            Original::Kept { header, record } => Original::Kept {
+                header: Rc::clone(header),
+                record: record.clone(),
+            },
+            Original::Pairs(p) => Original::Pairs(p.clone()),
+        }
+    }
+
     pub fn into_pairs(self) -> Vec<(String, String)> {
         match self {
-            Original::Csv { header, record } => header
-                .iter()
-                .cloned()
-                .zip(record.iter().map(str::to_string))
-                .collect(),
+            Original::Csv { header, record } => pairs(header, record),
+            Original::Kept { header, record } => pairs(&header, &record),
             Original::Pairs(p) => p,
         }
     }
@@ -141,6 +167,7 @@ fn read_csv(
             source.file, missing.0.name
         )));
     }
+    let header: Rc<[String]> = header.into();
     let mut record = csv::StringRecord::new();
     loop {
         let line = reader.position().line();

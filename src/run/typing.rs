@@ -29,10 +29,11 @@ pub struct TypeError {
 /// Types a row's values, moving their text rather than copying it.
 pub fn type_row(columns: &[ColumnInfo], raw: Vec<Raw>) -> Result<Vec<Value>, TypeError> {
     let mut raw = raw.into_iter();
-    columns
-        .iter()
-        .map(|c| type_value(c, raw.next().unwrap_or(Raw::Missing)))
-        .collect()
+    let mut out = Vec::with_capacity(columns.len());
+    for c in columns {
+        out.push(type_value(c, raw.next().unwrap_or(Raw::Missing))?);
+    }
+    Ok(out)
 }
 
 pub fn type_value(c: &ColumnInfo, raw: Raw) -> Result<Value, TypeError> {
