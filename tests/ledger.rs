@@ -92,6 +92,21 @@ fn a_rerun_is_all_unchanged_and_an_edit_is_the_only_update() {
         (Some(1), Some(295)),
         "{c}"
     );
+    // The views spell the chunks out: one id-map row per record, the edited one from run 3;
+    // one audit row per source row and run.
+    let db = rusqlite::Connection::open(dir.join("out/_ledger.sqlite")).expect("ledger");
+    let one = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).expect(sql) };
+    assert_eq!(one("SELECT count(*) FROM idmap"), 296);
+    assert_eq!(
+        one("SELECT run FROM idmap WHERE source_key = 'P0000005'"),
+        3
+    );
+    assert_eq!(one("SELECT count(*) FROM idmap WHERE run = 3"), 1);
+    assert_eq!(one("SELECT count(*) FROM audit"), 900);
+    assert_eq!(
+        one("SELECT count(*) FROM audit WHERE run = 3 AND outcome = 'updated' AND source_key = 'P0000005'"),
+        1
+    );
 }
 
 #[test]
@@ -132,5 +147,30 @@ fn a_killed_run_resumed_ends_with_the_uninterrupted_output() {
         landed + c["rejected"].as_u64().unwrap_or(0),
         rows as u64,
         "{c}"
+    );
+}
+
+/// A ledger in another layout (an older build's) is refused with a clear message, not misread.
+#[test]
+fn a_ledger_of_another_layout_is_refused() {
+    let dir = setup("layout", 3);
+    let path = dir.join("old.sqlite");
+    let db = rusqlite::Connection::open(&path).expect("db");
+    db.execute_batch("CREATE TABLE audit (run INTEGER, seq INTEGER)")
+        .expect("old table");
+    drop(db);
+    let err = mapc::run::ledger::Ledger::open(&path)
+        .err()
+        .expect("an old ledger must be refused");
+    assert!(err.contains("layout") && err.contains("--ledger"), "{err}");
+    let out = mapc(&dir, "out")
+        .args(["--ledger", "old.sqlite"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("layout"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
