@@ -62,30 +62,52 @@ struct Share {
 
 /// Whether a step may run in batches: a create step that looks nothing up in its own source
 /// (such a lookup must see the rows made just before it, so it runs a row at a time).
-pub(super) fn batchable(sx: &StepCx) -> bool {
+pub(super) fn batchable(eval: &Evaluator, sx: &StepCx) -> bool {
+    let own = Own {
+        eval,
+        source: &sx.src.name,
+    };
     sx.phase == crate::plan::Phase::Create
         && !sx
             .values
             .iter()
             .chain(&sx.when)
-            .any(|n| looks_up(n, &sx.src.name))
+            .any(|n| own.looked_up(n, 0))
 }
 
-fn looks_up(n: &Node, source: &str) -> bool {
+/// Finds lookups into one source, through user functions' bodies too.
+struct Own<'a> {
+    eval: &'a Evaluator<'a>,
+    source: &'a str,
+}
+
+impl Own<'_> {
+    fn looked_up(&self, n: &Node, depth: usize) -> bool {
+        // Functions cannot recurse (the checker refuses cycles); the depth is a backstop.
+        depth > 64 || looks_up(n, &|m| self.looked_up(m, depth + 1), self)
+    }
+}
+
+fn looks_up(n: &Node, inner: &dyn Fn(&Node) -> bool, own: &Own) -> bool {
+    let any = |ns: &[Node]| ns.iter().any(inner);
     match n {
-        Node::Lookup(l) => l.source == source || l.args.iter().any(|a| looks_up(a, source)),
-        Node::Call(_, args) | Node::Func(_, args) | Node::List(args) => {
-            args.iter().any(|a| looks_up(a, source))
-        }
+        Node::Lookup(l) => l.source == own.source || any(&l.args),
+        Node::Func(f, args) => any(args) || own.eval.function(*f).is_some_and(inner),
+        Node::Call(_, args) | Node::List(args) => any(args),
         Node::Table(_, a) | Node::Not(a) | Node::Neg(a) | Node::Field(a, _) | Node::Owner(a, _) => {
-            looks_up(a, source)
+            inner(a)
         }
-        Node::Binary(_, a, b) => looks_up(a, source) || looks_up(b, source),
-        Node::In(a, list) => looks_up(a, source) || list.iter().any(|x| looks_up(x, source)),
-        Node::If(a, b, c) => [a, b, c].iter().any(|x| looks_up(x, source)),
-        Node::Record(fields) => fields.iter().any(|(_, x)| looks_up(x, source)),
-        // Function bodies are compiled apart: assume the worst.
-        _ => false,
+        Node::Binary(_, a, b) => inner(a) || inner(b),
+        Node::In(a, list) => inner(a) || any(list),
+        Node::If(a, b, c) => inner(a) || inner(b) || inner(c),
+        Node::Record(fields) => fields.iter().any(|(_, x)| inner(x)),
+        Node::Const(_)
+        | Node::Col(_)
+        | Node::Named(_)
+        | Node::Param(_)
+        | Node::Reject(_)
+        | Node::Hold(_)
+        | Node::Unknown(_) => false,
     }
 }
 
@@ -121,6 +143,11 @@ impl Engine<'_> {
                 [mine, theirs]
             })
         };
+        debug_assert_eq!(
+            lines.len(),
+            shares.iter().map(|s| s.worked.len()).sum::<usize>()
+        );
+        // One result per row, in row order: the shares are the batch's two halves, in order.
         let mut rows = lines.into_iter().zip(originals);
         for share in shares {
             {

@@ -363,7 +363,7 @@ impl<'p> Engine<'p> {
         let sx = sx.with_written();
         let mut counts = StepCounts::default();
         let mut seen: HashSet<String> = HashSet::new();
-        let batched = batch::batchable(&sx);
+        let batched = batch::batchable(&self.eval, &sx);
         let mut batch = Batch::default();
         let mut each = |row: Result<RawRow, SourceError>| -> Result<(), String> {
             match row {

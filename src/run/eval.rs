@@ -104,6 +104,11 @@ impl<'m> Evaluator<'m> {
         }
     }
 
+    /// The compiled body of user function `i`.
+    pub fn function(&self, i: usize) -> Option<&Node> {
+        self.functions.get(i)
+    }
+
     /// Compiles an expression for rows with these columns (None: columns by name).
     pub fn compile(&self, e: &Expr, columns: Option<&[ColumnInfo]>) -> Node {
         self.names(columns).compile(e)
