@@ -157,9 +157,8 @@ impl Engine<'_> {
                 }
             }
             for w in share.worked {
-                let Some((line, original)) = rows.next() else {
-                    return;
-                };
+                // Never short (one result per row); were it so, the row still gets its outcome.
+                let (line, original) = rows.next().unwrap_or((0, Original::Pairs(Vec::new())));
                 let fate = match w.made {
                     Err(fate) => fate,
                     Ok(made) => self.settle_made(sx, &w.key, made, &share.json, seen),
