@@ -1,11 +1,11 @@
-//! Create steps in batches over both cores. A row's pure half — typing, `when`, evaluating its
+//! Create steps, in batches over both cores. A row's pure half — typing, `when`, evaluating its
 //! assignments, writing its record as JSON, hashing it, its id — needs nothing but the plan and
 //! the index as they stand before the step, so a batch's rows are worked out on two threads.
 //! The rest — dedupe, the ledger, the target, the audit and exception files — then runs in row
 //! order on the engine's thread, exactly as a row-at-a-time run would.
 
-use super::engine::{Engine, Fate, RowCx, StepCx};
-use super::eval::{truthy, Evaluator};
+use super::engine::{routed_here, Engine, Fate, RowCx, StepCx};
+use super::eval::Evaluator;
 use super::index::{key_of, Index};
 use super::node::Node;
 use super::record::record_id;
@@ -19,7 +19,10 @@ use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 /// Rows per batch: enough to make the second thread worth starting, few enough to bound memory.
-pub(super) const BATCH: usize = 2048;
+const BATCH: usize = 2048;
+
+/// Below this many rows a batch is worked out on the engine's thread alone.
+const SPLIT_FROM: usize = 256;
 
 /// The share of a batch the engine's own thread works out.
 const MINE_PERCENT: usize = 35;
@@ -60,19 +63,27 @@ struct Share {
     unmatched: BTreeMap<String, u64>,
 }
 
-/// Whether a step may run in batches: a create step that looks nothing up in its own source
-/// (such a lookup must see the rows made just before it, so it runs a row at a time).
-pub(super) fn batchable(eval: &Evaluator, sx: &StepCx) -> bool {
+/// How many rows of this step go in a batch: none for steps other than create (they run a row
+/// at a time), one for a create step that looks up its own source (such a lookup must see the
+/// rows made just before it), [`BATCH`] otherwise.
+pub(super) fn batch_size(eval: &Evaluator, sx: &StepCx) -> usize {
+    if sx.phase != crate::plan::Phase::Create {
+        return 0;
+    }
     let own = Own {
         eval,
         source: &sx.src.name,
     };
-    sx.phase == crate::plan::Phase::Create
-        && !sx
-            .values
-            .iter()
-            .chain(&sx.when)
-            .any(|n| own.looked_up(n, 0))
+    let looks_up_own = sx
+        .values
+        .iter()
+        .chain(&sx.when)
+        .any(|n| own.looked_up(n, 0));
+    if looks_up_own {
+        1
+    } else {
+        BATCH
+    }
 }
 
 /// Finds lookups into one source, through user functions' bodies too.
@@ -112,8 +123,8 @@ fn looks_up(n: &Node, inner: &dyn Fn(&Node) -> bool, own: &Own) -> bool {
 }
 
 impl Engine<'_> {
-    /// Works a batch out on two threads, then settles its rows in order. Returns each row's
-    /// outcome, with its line and key, for the caller's counts and audit.
+    /// Works a batch out (on two threads when it is big enough), then settles its rows in order,
+    /// handing each row's outcome, line and key to `each` for the counts and the audit.
     pub(super) fn create_batch(
         &self,
         sx: &StepCx,
@@ -132,16 +143,20 @@ impl Engine<'_> {
                 sx,
             };
             let mut rows = rows;
-            // The engine's thread also reads and settles every row: it takes the smaller share.
-            let second = rows.split_off(rows.len() * MINE_PERCENT / 100);
-            std::thread::scope(|s| {
-                let other = s.spawn(|| work(&pure, second));
-                let mine = work(&pure, rows);
-                let theirs = other
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
-                [mine, theirs]
-            })
+            if rows.len() < SPLIT_FROM {
+                vec![work(&pure, rows)]
+            } else {
+                // The engine's thread also reads and settles every row: it takes the smaller share.
+                let second = rows.split_off(rows.len() * MINE_PERCENT / 100);
+                std::thread::scope(|s| {
+                    let other = s.spawn(|| work(&pure, second));
+                    let mine = work(&pure, rows);
+                    let theirs = other
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                    vec![mine, theirs]
+                })
+            }
         };
         debug_assert_eq!(
             lines.len(),
@@ -246,13 +261,7 @@ fn prepare(
 
 fn made(pure: &Pure, cx: &RowCx, key: &str, json: &mut Vec<u8>) -> Result<Made, Fate> {
     let sx = pure.sx;
-    if let Some(when) = &sx.when {
-        match pure.eval.run(when, cx.row, cx, &[]) {
-            Ok(v) if truthy(&v) => {}
-            Ok(_) => return Err(Fate::bad(Outcome::Skipped, "when", "")),
-            Err(stop) => return Err(Fate::from_stop(stop)),
-        }
-    }
+    routed_here(pure.eval, sx, cx)?;
     let values = super::phases::build(pure.eval, sx, cx).map_err(Fate::from_stop)?;
     let dedupe = super::phases::dedupe_key(sx.map, sx.object, &sx.shape, &values);
     let start = json.len();

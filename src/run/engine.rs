@@ -125,9 +125,6 @@ pub(super) struct StepCx<'a> {
     pub(super) map: &'a MapInfo,
     pub(super) src: &'a SourceInfo,
     pub(super) object: &'a Object,
-    /// Per assignment: written when the record is created or merged (not deferred, not link
-    /// records). Decided once per step, not per row.
-    pub(super) first_pass: Vec<bool>,
     /// The map's expressions, compiled for this source's rows: `when`, each assignment's value
     /// (in assignment order) and the merge key.
     pub(super) when: Option<Node>,
@@ -345,11 +342,6 @@ impl<'p> Engine<'p> {
             map,
             src,
             object,
-            first_pass: map
-                .assignments
-                .iter()
-                .map(|a| !a.deferred && !crate::plan::is_link_field(model, &object.name, &a.path))
-                .collect(),
             when: map.when.as_ref().map(|w| self.compile(w, src)),
             values: map
                 .assignments
@@ -360,10 +352,10 @@ impl<'p> Engine<'p> {
             written: Vec::new(),
             shape: Shape::default(),
         };
-        let sx = sx.with_written();
+        let sx = sx.with_written(model);
         let mut counts = StepCounts::default();
         let mut seen: HashSet<String> = HashSet::new();
-        let batched = batch::batchable(&self.eval, &sx);
+        let batch_size = batch::batch_size(&self.eval, &sx);
         let mut batch = Batch::default();
         let mut each = |row: Result<RawRow, SourceError>| -> Result<(), String> {
             match row {
@@ -385,10 +377,10 @@ impl<'p> Engine<'p> {
                     line,
                     values,
                     original,
-                }) if batched => {
+                }) if batch_size > 0 => {
                     batch.rows.push(Pending { line, values });
                     batch.originals.push(original.keep());
-                    if batch.rows.len() >= batch::BATCH {
+                    if batch.rows.len() >= batch_size {
                         self.flush(step, &sx, &mut batch, &mut counts, &mut seen);
                     }
                 }
@@ -397,7 +389,7 @@ impl<'p> Engine<'p> {
                     values,
                     original,
                 }) => {
-                    let (fate, key) = self.row(&sx, values, &mut seen);
+                    let (fate, key) = self.row(&sx, values);
                     self.tally(step, &sx, &mut counts, fate, line, &key, original);
                 }
             }
@@ -523,12 +515,7 @@ impl<'p> Engine<'p> {
         self.eval.compile(e, Some(&src.columns))
     }
 
-    fn row(
-        &self,
-        sx: &StepCx,
-        values: Vec<super::typing::Raw>,
-        seen: &mut HashSet<String>,
-    ) -> (Fate, String) {
+    fn row(&self, sx: &StepCx, values: Vec<super::typing::Raw>) -> (Fate, String) {
         let typed = match type_row(&sx.src.columns, values) {
             Ok(t) => t,
             Err(e) => {
@@ -546,15 +533,12 @@ impl<'p> Engine<'p> {
             default_owner: self.default_owner.as_ref(),
             unmatched: &self.unmatched,
         };
-        if let Some(when) = &sx.when {
-            match self.eval.run(when, &typed, &cx, &[]) {
-                Ok(v) if truthy(&v) => {}
-                Ok(_) => return (Fate::bad(Outcome::Skipped, "when", ""), key),
-                Err(stop) => return (Fate::from_stop(stop), key),
-            }
+        if let Err(fate) = routed_here(&self.eval, sx, &cx) {
+            return (fate, key);
         }
         let fate = match sx.phase {
-            Phase::Create => self.create(sx, &cx, &key, seen),
+            // Create rows go through batches (`batch.rs`), never here.
+            Phase::Create => Fate::bad(Outcome::Skipped, "create", "created in batches"),
             Phase::Merge => self.merge(sx, &cx, &key),
             Phase::Deferred => self.later(sx, &cx, &key),
             Phase::Links => self.links(sx, &cx, &key),
@@ -563,16 +547,6 @@ impl<'p> Engine<'p> {
                 Fate::bad(Outcome::Skipped, "lookup", "read for lookups, not migrated")
             }
         };
-        drop(index);
-        let landed = matches!(
-            fate.outcome,
-            Outcome::Created | Outcome::Updated | Outcome::Unchanged
-        );
-        if landed && sx.phase == Phase::Create {
-            self.index
-                .borrow_mut()
-                .record_made(&sx.src.name, &sx.object.name, &key);
-        }
         (fate, key)
     }
 
@@ -652,19 +626,34 @@ fn redacted(
         .collect()
 }
 
+/// Whether the map's `when` takes this row: a skip (or the stop it raised) when it does not.
+pub(super) fn routed_here(eval: &Evaluator, sx: &StepCx, cx: &RowCx) -> Result<(), Fate> {
+    let Some(when) = &sx.when else {
+        return Ok(());
+    };
+    match eval.run(when, cx.row, cx, &[]) {
+        Ok(v) if truthy(&v) => Ok(()),
+        Ok(_) => Err(Fate::bad(Outcome::Skipped, "when", "")),
+        Err(stop) => Err(Fate::from_stop(stop)),
+    }
+}
+
 impl StepCx<'_> {
     /// Decides which assignments the phase writes: the first pass for creates and merges, the
     /// deferred ones for the second pass; link records are built apart.
-    fn with_written(mut self) -> Self {
+    fn with_written(mut self, model: &crate::semantic::Model) -> Self {
+        let first_pass = |a: &crate::semantic::model::Assignment| {
+            !a.deferred && !crate::plan::is_link_field(model, &self.object.name, &a.path)
+        };
         self.written = self
             .map
             .assignments
             .iter()
             .enumerate()
-            .filter(|(i, a)| match self.phase {
+            .filter(|(_, a)| match self.phase {
                 Phase::Deferred => a.deferred,
                 Phase::Links | Phase::Lookup => false,
-                _ => self.first_pass.get(*i).copied().unwrap_or(false),
+                Phase::Create | Phase::Merge => first_pass(a),
             })
             .map(|(i, _)| i)
             .collect();

@@ -13,7 +13,6 @@ use crate::semantic::model::MapInfo;
 use crate::semantic::schema::{FieldType, Object};
 use crate::syntax::ast::MissAction;
 use serde_json::{Map, Value as Json};
-use std::collections::HashSet;
 
 /// A link record to write, and the link object it belongs to.
 type LinkRecord<'m> = (&'m Object, Map<String, Json>);
@@ -53,28 +52,6 @@ impl Engine<'_> {
             json: &json,
         };
         self.settle(sx, key, id, hash, fresh, || write(&fields))
-    }
-
-    pub(super) fn create(
-        &self,
-        sx: &StepCx,
-        cx: &RowCx,
-        key: &str,
-        seen: &mut HashSet<String>,
-    ) -> Fate {
-        let values = match self.build(sx, cx) {
-            Ok(r) => r,
-            Err(stop) => return Fate::from_stop(stop),
-        };
-        if let Some(dedupe) = dedupe_key(sx.map, sx.object, &sx.shape, &values) {
-            if !seen.insert(dedupe) {
-                return Fate::bad(Outcome::Deduped, "deduped", "");
-            }
-        }
-        let id = record_id(&sx.object.name, &sx.src.name, key);
-        self.land(sx, key, &id, &values, Outcome::Created, |record| {
-            self.target.borrow_mut().create(sx.object, &id, record)
-        })
     }
 
     pub(super) fn merge(&self, sx: &StepCx, cx: &RowCx, key: &str) -> Fate {
