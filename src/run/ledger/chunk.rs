@@ -57,8 +57,9 @@ impl Chunk {
         self.text.push(b']');
         let text = std::mem::take(&mut self.text);
         self.count = 0;
-        // Only whole UTF-8 strs and ASCII were written.
-        String::from_utf8(text).unwrap_or_default()
+        // Only whole UTF-8 strs and ASCII were written; were it otherwise, keep what is there.
+        String::from_utf8(text)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 

@@ -151,24 +151,38 @@ impl Ledger {
             let known = self.load_previous(step_key)?;
             self.previous = Some((step_key.to_string(), known));
         }
-        let known = &self.previous.as_ref().expect("loaded above").1;
-        Ok(known.get(&key_hash(source_key)).copied())
+        match &self.previous {
+            // A step with no history (every first run) hashes no keys.
+            Some((_, known)) if !known.is_empty() => Ok(known.get(&key_hash(source_key)).copied()),
+            _ => Ok(None),
+        }
     }
 
     fn load_previous(&self, step_key: &str) -> Result<FxHashMap<u64, u64>, String> {
         let mut stmt = self
             .conn
-            .prepare("SELECT entries FROM idmap_chunks WHERE step_key = ?1 ORDER BY run, seq")
+            .prepare(
+                "SELECT run, seq, entries FROM idmap_chunks WHERE step_key = ?1 ORDER BY run, seq",
+            )
             .map_err(err)?;
         let mut rows = stmt.query([step_key]).map_err(err)?;
         let mut known = FxHashMap::default();
         while let Some(row) = rows.next().map_err(err)? {
-            let text: String = row.get(0).map_err(err)?;
-            let entries: Vec<(String, String, String)> = serde_json::from_str(&text)
-                .map_err(|e| format!("ledger: an id map chunk is unreadable: {e}"))?;
+            let (run, seq, text): (i64, i64, String) = (
+                row.get(0).map_err(err)?,
+                row.get(1).map_err(err)?,
+                row.get(2).map_err(err)?,
+            );
+            let unreadable = |what: &str, e: &dyn std::fmt::Display| {
+                format!(
+                    "ledger {}: {what} of step {step_key}, run {run}, chunk {seq} is unreadable: {e}",
+                    self.path.display()
+                )
+            };
+            let entries: Vec<(String, String, String)> =
+                serde_json::from_str(&text).map_err(|e| unreadable("the id map", &e))?;
             for (key, _, hash) in entries {
-                let hash = u64::from_str_radix(&hash, 16)
-                    .map_err(|e| format!("ledger: an id map hash is unreadable: {e}"))?;
+                let hash = u64::from_str_radix(&hash, 16).map_err(|e| unreadable("a hash", &e))?;
                 known.insert(key_hash(&key), hash);
             }
         }
