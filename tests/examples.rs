@@ -9,13 +9,8 @@ use mapc::run::target::DirTarget;
 use mapc::semantic::loader::DiskFs;
 use std::path::Path;
 
-const SPECS: &[&str] = &[
-    "rsoft-to-twenty",
-    "rsoft-to-freshsales",
-    "rsoft-to-nutshell",
-    "clinic-to-twenty",
-    "dentosoft-to-twenty",
-];
+mod common;
+use common::SEED_SPECS as SPECS;
 
 #[test]
 fn every_spec_runs_clean_on_its_example_exports() {

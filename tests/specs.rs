@@ -5,13 +5,8 @@ use mapc::diag::render;
 use mapc::semantic::loader::DiskFs;
 use std::path::Path;
 
-const SPECS: &[&str] = &[
-    "rsoft-to-twenty",
-    "rsoft-to-freshsales",
-    "rsoft-to-nutshell",
-    "clinic-to-twenty",
-    "dentosoft-to-twenty",
-];
+mod common;
+use common::SEED_SPECS as SPECS;
 
 fn model(name: &str) -> mapc::semantic::Model {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("specs/{name}.map"));
