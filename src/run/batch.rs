@@ -1,37 +1,34 @@
-//! Create steps, in batches over both cores. A row's pure half — typing, `when`, evaluating its
+//! Create steps, pipelined over both cores. The engine's thread reads the source in blocks
+//! (see [`Block`]) and hands each to a worker; a row's pure half — typing, `when`, evaluating its
 //! assignments, writing its record as JSON, hashing it, its id — needs nothing but the plan and
-//! the index as they stand before the step, so a batch's rows are worked out on two threads.
-//! The rest — dedupe, the ledger, the target, the audit and exception files — then runs in row
-//! order on the engine's thread, exactly as a row-at-a-time run would.
+//! the index as they stand before the step, so the workers take blocks as they come. The rest —
+//! dedupe, the ledger, the target, the audit and exception files — runs on the engine's thread,
+//! block after block in the order they were read, exactly as a row-at-a-time run would.
 
+use super::block::Block;
 use super::engine::{routed_here, Engine, Fate, RowCx, StepCx};
 use super::eval::Evaluator;
 use super::index::{key_of, Index};
 use super::node::Node;
 use super::record::record_id;
-use super::report::Outcome;
+use super::report::{Outcome, StepCounts};
 use super::shape::Fields;
-use super::source::Original;
-use super::typing::{type_row, Raw};
+use super::source::{Original, SourceError, BLOCK_ROWS};
+use super::typing::type_into;
 use super::value::Value;
+use crate::plan::Step;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
+use std::sync::mpsc::{channel, sync_channel};
+use std::sync::Mutex;
 
-/// Rows per batch: enough to make the second thread worth starting, few enough to bound memory.
-const BATCH: usize = 2048;
+/// Threads working blocks out beside the engine's thread, which reads and settles.
+const WORKERS: usize = 2;
 
-/// Below this many rows a batch is worked out on the engine's thread alone.
-const SPLIT_FROM: usize = 256;
-
-/// The share of a batch the engine's own thread works out.
-const MINE_PERCENT: usize = 35;
-
-/// A row read, waiting for its batch.
-pub(super) struct Pending {
-    pub(super) line: u64,
-    pub(super) values: Vec<Raw>,
-}
+/// Blocks read and waiting for a worker: enough to keep the workers fed, few enough to bound
+/// memory (a block is at most [`BLOCK_ROWS`] rows or about a megabyte of text).
+const AHEAD: usize = 4;
 
 /// A row's pure half, done.
 struct Worked {
@@ -42,13 +39,13 @@ struct Worked {
 struct Made {
     values: Vec<Value>,
     dedupe: Option<String>,
-    /// The record's members in the worker's JSON buffer.
+    /// The record's members in the block's JSON buffer.
     json: Range<usize>,
     hash: u64,
     id: String,
 }
 
-/// What the pure half reads: shared by both threads, never written during a batch.
+/// What the pure half reads: shared by every thread, never written during a step.
 struct Pure<'a> {
     eval: &'a Evaluator<'a>,
     index: &'a Index,
@@ -56,34 +53,41 @@ struct Pure<'a> {
     sx: &'a StepCx<'a>,
 }
 
-/// One thread's share of a batch: its rows' results, their JSON, the owner emails it missed.
-struct Share {
+/// A block worked out: its rows' results in order, their JSON, the owner emails it missed.
+struct Done {
+    block: Block,
     worked: Vec<Worked>,
     json: Vec<u8>,
     unmatched: BTreeMap<String, u64>,
 }
 
-/// How many rows of this step go in a batch: none for steps other than create (they run a row
-/// at a time), one for a create step that looks up its own source (such a lookup must see the
-/// rows made just before it), [`BATCH`] otherwise.
-pub(super) fn batch_size(eval: &Evaluator, sx: &StepCx) -> usize {
-    if sx.phase != crate::plan::Phase::Create {
-        return 0;
+/// Blocks come back from the workers in any order; they are settled in the order read.
+struct InOrder {
+    next: usize,
+    waiting: BTreeMap<usize, Done>,
+}
+
+impl InOrder {
+    fn arrive(&mut self, seq: usize, done: Done, mut settle: impl FnMut(Done)) {
+        self.waiting.insert(seq, done);
+        while let Some(done) = self.waiting.remove(&self.next) {
+            settle(done);
+            self.next += 1;
+        }
     }
+}
+
+/// Whether a create step looks up its own source: such a lookup must see the rows made just
+/// before it, so the step runs a row at a time.
+fn looks_up_own(eval: &Evaluator, sx: &StepCx) -> bool {
     let own = Own {
         eval,
         source: &sx.src.name,
     };
-    let looks_up_own = sx
-        .values
+    sx.values
         .iter()
         .chain(&sx.when)
-        .any(|n| own.looked_up(n, 0));
-    if looks_up_own {
-        1
-    } else {
-        BATCH
-    }
+        .any(|n| own.looked_up(n, 0))
 }
 
 /// Finds lookups into one source, through user functions' bodies too.
@@ -123,63 +127,136 @@ fn looks_up(n: &Node, inner: &dyn Fn(&Node) -> bool, own: &Own) -> bool {
 }
 
 impl Engine<'_> {
-    /// Works a batch out (on two threads when it is big enough), then settles its rows in order,
-    /// handing each row's outcome, line and key to `each` for the counts and the audit.
-    pub(super) fn create_batch(
+    /// Runs a create step over its source: pipelined, or a row at a time when the step looks up
+    /// its own source. Returns how the read ended.
+    pub(super) fn create_step(
         &self,
+        step: &Step,
         sx: &StepCx,
-        rows: Vec<Pending>,
-        originals: Vec<Original<'static>>,
-        seen: &mut HashSet<String>,
-        mut each: impl FnMut(Fate, u64, &str, Original<'static>),
-    ) {
-        let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
-        let shares = {
+        counts: &mut StepCounts,
+    ) -> Result<(), SourceError> {
+        let mut seen = HashSet::new();
+        if looks_up_own(&self.eval, sx) {
+            return self.sources.read_blocks(sx.src, 1, &mut |block| {
+                let done = work(&self.pure(sx, &self.index.borrow()), block);
+                self.settle_block(step, sx, done, counts, &mut seen, None);
+                self.stopped()
+            });
+        }
+        let mut made = Vec::new();
+        let read = {
             let index = self.index.borrow();
-            let pure = Pure {
-                eval: &self.eval,
-                index: &index,
-                default_owner: self.default_owner.as_ref(),
-                sx,
-            };
-            let mut rows = rows;
-            if rows.len() < SPLIT_FROM {
-                vec![work(&pure, rows)]
-            } else {
-                // The engine's thread also reads and settles every row: it takes the smaller share.
-                let second = rows.split_off(rows.len() * MINE_PERCENT / 100);
-                std::thread::scope(|s| {
-                    let other = s.spawn(|| work(&pure, second));
-                    let mine = work(&pure, rows);
-                    let theirs = other
-                        .join()
-                        .unwrap_or_else(|p| std::panic::resume_unwind(p));
-                    vec![mine, theirs]
-                })
-            }
+            let pure = self.pure(sx, &index);
+            let (work_tx, work_rx) = sync_channel::<(usize, Block)>(AHEAD);
+            let work_rx = Mutex::new(work_rx);
+            let (done_tx, done_rx) = channel::<(usize, Done)>();
+            std::thread::scope(|s| {
+                for _ in 0..WORKERS {
+                    let (work_rx, done_tx, pure) = (&work_rx, done_tx.clone(), &pure);
+                    s.spawn(move || loop {
+                        // The lock is held only to take the next block, not to work it.
+                        let next = work_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                        let Ok((seq, block)) = next else { break };
+                        if done_tx.send((seq, work(pure, block))).is_err() {
+                            break;
+                        }
+                    });
+                }
+                drop(done_tx);
+                let mut order = InOrder {
+                    next: 0,
+                    waiting: BTreeMap::new(),
+                };
+                let mut settle = |seq: usize, done: Done| {
+                    order.arrive(seq, done, |d| {
+                        self.settle_block(step, sx, d, counts, &mut seen, Some(&mut made))
+                    })
+                };
+                let mut sent = 0;
+                let read = self.sources.read_blocks(sx.src, BLOCK_ROWS, &mut |block| {
+                    work_tx
+                        .send((sent, block))
+                        .map_err(|_| "a worker stopped".to_string())?;
+                    sent += 1;
+                    while let Ok((seq, done)) = done_rx.try_recv() {
+                        settle(seq, done);
+                    }
+                    self.stopped()
+                });
+                drop(work_tx);
+                for (seq, done) in done_rx {
+                    settle(seq, done);
+                }
+                read
+            })
         };
-        debug_assert_eq!(
-            lines.len(),
-            shares.iter().map(|s| s.worked.len()).sum::<usize>()
-        );
-        // One result per row, in row order: the shares are the batch's two halves, in order.
-        let mut rows = lines.into_iter().zip(originals);
-        for share in shares {
-            {
-                let mut unmatched = self.unmatched.borrow_mut();
-                for (email, n) in share.unmatched {
-                    *unmatched.entry(email).or_default() += n;
+        // Workers read the index during the step; what it made is registered after.
+        let mut index = self.index.borrow_mut();
+        for key in made {
+            index.record_made(&sx.src.name, &sx.object.name, &key);
+        }
+        read
+    }
+
+    fn pure<'a>(&'a self, sx: &'a StepCx, index: &'a Index) -> Pure<'a> {
+        Pure {
+            eval: &self.eval,
+            index,
+            default_owner: self.default_owner.as_ref(),
+            sx,
+        }
+    }
+
+    /// Settles a worked block's rows in order; `made` gathers the keys of records made when the
+    /// index cannot be written during the step (None: registered at once).
+    fn settle_block(
+        &self,
+        step: &Step,
+        sx: &StepCx,
+        done: Done,
+        counts: &mut StepCounts,
+        seen: &mut HashSet<String>,
+        mut made: Option<&mut Vec<String>>,
+    ) {
+        {
+            let mut unmatched = self.unmatched.borrow_mut();
+            for (email, n) in done.unmatched {
+                *unmatched.entry(email).or_default() += n;
+            }
+        }
+        let tracked = self.index.borrow().tracks(&sx.src.name, &sx.object.name);
+        for (row, w) in done.worked.into_iter().enumerate() {
+            let fate = match w.made {
+                Err(fate) => fate,
+                Ok(m) => self.settle_made(sx, &w.key, m, &done.json, seen),
+            };
+            let landed = matches!(
+                fate.outcome,
+                Outcome::Created | Outcome::Updated | Outcome::Unchanged
+            );
+            if landed && tracked {
+                match made.as_deref_mut() {
+                    Some(later) => later.push(w.key.clone()),
+                    None => {
+                        self.index
+                            .borrow_mut()
+                            .record_made(&sx.src.name, &sx.object.name, &w.key)
+                    }
                 }
             }
-            for w in share.worked {
-                // Never short (one result per row); were it so, the row still gets its outcome.
-                let (line, original) = rows.next().unwrap_or((0, Original::Pairs(Vec::new())));
-                let fate = match w.made {
-                    Err(fate) => fate,
-                    Ok(made) => self.settle_made(sx, &w.key, made, &share.json, seen),
-                };
-                each(fate, line, &w.key, original);
-            }
+            let original = Original::Block {
+                block: &done.block,
+                row,
+            };
+            self.tally(
+                step,
+                sx,
+                counts,
+                fate,
+                done.block.line(row),
+                &w.key,
+                original,
+            );
         }
     }
 
@@ -201,31 +278,23 @@ impl Engine<'_> {
             values: &made.values,
             json: &json[made.json],
         };
-        let fate = self.settle(sx, key, &made.id, made.hash, Outcome::Created, || {
+        self.settle(sx, key, &made.id, made.hash, Outcome::Created, || {
             self.target
                 .borrow_mut()
                 .create(sx.object, &made.id, &fields)
-        });
-        if matches!(
-            fate.outcome,
-            Outcome::Created | Outcome::Updated | Outcome::Unchanged
-        ) {
-            self.index
-                .borrow_mut()
-                .record_made(&sx.src.name, &sx.object.name, key);
-        }
-        fate
+        })
     }
 }
 
-fn work(pure: &Pure, rows: Vec<Pending>) -> Share {
+fn work(pure: &Pure, block: Block) -> Done {
     let unmatched = RefCell::new(BTreeMap::new());
-    let mut json = Vec::with_capacity(rows.len() * 256);
-    let worked = rows
-        .into_iter()
-        .map(|r| prepare(pure, r.values, &mut json, &unmatched))
+    let mut json = Vec::with_capacity(block.bytes() * 3);
+    let mut typed = Vec::with_capacity(pure.sx.src.columns.len());
+    let worked = (0..block.len())
+        .map(|row| prepare(pure, &block, row, &mut typed, &mut json, &unmatched))
         .collect();
-    Share {
+    Done {
+        block,
         worked,
         json,
         unmatched: unmatched.into_inner(),
@@ -234,23 +303,26 @@ fn work(pure: &Pure, rows: Vec<Pending>) -> Share {
 
 fn prepare(
     pure: &Pure,
-    raw: Vec<Raw>,
+    block: &Block,
+    row: usize,
+    typed: &mut Vec<Value>,
     json: &mut Vec<u8>,
     unmatched: &RefCell<BTreeMap<String, u64>>,
 ) -> Worked {
     let sx = pure.sx;
-    let typed = match type_row(&sx.src.columns, raw) {
-        Ok(t) => t,
-        Err(e) => {
-            return Worked {
-                key: String::new(),
-                made: Err(Fate::bad(Outcome::Rejected, e.code, e.message)),
-            }
-        }
+    let failed = |made| Worked {
+        key: String::new(),
+        made: Err(made),
     };
-    let key = key_of(sx.src, &typed);
+    if let Some(why) = block.unreadable(row) {
+        return failed(Fate::bad(Outcome::Rejected, "unreadable", why));
+    }
+    if let Err(e) = type_into(&sx.src.columns, block.values(row), typed) {
+        return failed(Fate::bad(Outcome::Rejected, e.code, e.message));
+    }
+    let key = key_of(sx.src, typed);
     let cx = RowCx {
-        row: &typed,
+        row: typed,
         index: pure.index,
         default_owner: pure.default_owner,
         unmatched,

@@ -1,7 +1,6 @@
 //! Executes a plan's steps in order against [`Sources`] and a [`Target`], giving every source row
 //! exactly one outcome per step, and recording each in the ledger when there is one.
 
-use super::batch::{self, Pending};
 use super::eval::{truthy, Context, Evaluator};
 use super::index::{key_cow, key_of, Index, LookupLoad, LookupMiss};
 use super::ledger::{Entry, Ledger};
@@ -17,7 +16,7 @@ use crate::semantic::model::{MapInfo, SourceInfo};
 use crate::semantic::schema::Object;
 use serde_json::{Map, Value as Json};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 #[derive(Debug)]
 pub enum RunError {
@@ -111,13 +110,6 @@ impl Fate {
     }
 }
 
-/// Rows read and not yet worked out, with their original columns.
-#[derive(Default)]
-struct Batch {
-    rows: Vec<Pending>,
-    originals: Vec<Original<'static>>,
-}
-
 /// What one step works on.
 pub(super) struct StepCx<'a> {
     pub(super) phase: Phase,
@@ -141,7 +133,7 @@ pub struct Engine<'p> {
     // Each is touched at one point per row (lookups read the index while a row evaluates; the
     // row's record is then written and registered), so RefCell keeps the borrows simple.
     pub(super) index: RefCell<Index>,
-    sources: &'p dyn Sources,
+    pub(super) sources: &'p dyn Sources,
     pub(super) target: RefCell<Box<dyn Target + 'p>>,
     exceptions: RefCell<Box<dyn Sink + 'p>>,
     ledger: Option<RefCell<Ledger>>,
@@ -354,52 +346,29 @@ impl<'p> Engine<'p> {
         };
         let sx = sx.with_written(model);
         let mut counts = StepCounts::default();
-        let mut seen: HashSet<String> = HashSet::new();
-        let batch_size = batch::batch_size(&self.eval, &sx);
-        let mut batch = Batch::default();
-        let mut each = |row: Result<RawRow, SourceError>| -> Result<(), String> {
-            match row {
-                Err(SourceError::BadRow { line, message }) => {
-                    self.flush(step, &sx, &mut batch, &mut counts, &mut seen);
-                    let fate = Fate::bad(Outcome::Rejected, "unreadable", message);
-                    self.tally(
-                        step,
-                        &sx,
-                        &mut counts,
-                        fate,
+        let read = if sx.phase == Phase::Create {
+            self.create_step(step, &sx, &mut counts)
+        } else {
+            self.sources.read(src, &mut |row| {
+                match row {
+                    Err(SourceError::BadRow { line, message }) => {
+                        let fate = Fate::bad(Outcome::Rejected, "unreadable", message);
+                        let none = Original::Pairs(Vec::new());
+                        self.tally(step, &sx, &mut counts, fate, line, "", none);
+                    }
+                    Err(other) => return Err(format!("{other:?}")),
+                    Ok(RawRow {
                         line,
-                        "",
-                        Original::Pairs(Vec::new()),
-                    );
-                }
-                Err(other) => return Err(format!("{other:?}")),
-                Ok(RawRow {
-                    line,
-                    values,
-                    original,
-                }) if batch_size > 0 => {
-                    batch.rows.push(Pending { line, values });
-                    batch.originals.push(original.keep());
-                    if batch.rows.len() >= batch_size {
-                        self.flush(step, &sx, &mut batch, &mut counts, &mut seen);
+                        values,
+                        original,
+                    }) => {
+                        let (fate, key) = self.row(&sx, values);
+                        self.tally(step, &sx, &mut counts, fate, line, &key, original);
                     }
                 }
-                Ok(RawRow {
-                    line,
-                    values,
-                    original,
-                }) => {
-                    let (fate, key) = self.row(&sx, values);
-                    self.tally(step, &sx, &mut counts, fate, line, &key, original);
-                }
-            }
-            if self.failure.borrow().is_some() {
-                return Err("stopped".into());
-            }
-            Ok(())
+                self.stopped()
+            })
         };
-        let read = self.sources.read(src, &mut each);
-        self.flush(step, &sx, &mut batch, &mut counts, &mut seen);
         if let Some(p) = &self.progress {
             p(step, counts.rows_in);
         }
@@ -422,28 +391,17 @@ impl<'p> Engine<'p> {
         })
     }
 
-    /// Works out and settles the rows gathered for a batch.
-    fn flush(
-        &self,
-        step: &Step,
-        sx: &StepCx,
-        batch: &mut Batch,
-        counts: &mut StepCounts,
-        seen: &mut HashSet<String>,
-    ) {
-        if batch.rows.is_empty() {
-            return;
+    /// Err once something has failed that must stop the run: the reader stops there.
+    pub(super) fn stopped(&self) -> Result<(), String> {
+        match self.failure.borrow().is_some() {
+            true => Err("stopped".into()),
+            false => Ok(()),
         }
-        let rows = std::mem::take(&mut batch.rows);
-        let originals = std::mem::take(&mut batch.originals);
-        self.create_batch(sx, rows, originals, seen, |fate, line, key, original| {
-            self.tally(step, sx, counts, fate, line, key, original)
-        });
     }
 
     /// Counts a row's outcome, records it, and tells the progress bar every few thousand rows.
     #[allow(clippy::too_many_arguments)]
-    fn tally(
+    pub(super) fn tally(
         &self,
         step: &Step,
         sx: &StepCx,
@@ -537,8 +495,12 @@ impl<'p> Engine<'p> {
             return (fate, key);
         }
         let fate = match sx.phase {
-            // Create rows go through batches (`batch.rs`), never here.
-            Phase::Create => Fate::bad(Outcome::Skipped, "create", "created in batches"),
+            // Create steps read in blocks (`batch.rs`), never a row at a time here.
+            Phase::Create => Fate::bad(
+                Outcome::Rejected,
+                "internal",
+                "a create row outside its step",
+            ),
             Phase::Merge => self.merge(sx, &cx, &key),
             Phase::Deferred => self.later(sx, &cx, &key),
             Phase::Links => self.links(sx, &cx, &key),

@@ -227,6 +227,13 @@ impl Index {
             .collect();
     }
 
+    /// Whether anything looks up or merges into the records `source` makes of `object`.
+    pub fn tracks(&self, source: &str, object: &str) -> bool {
+        self.made
+            .get(source)
+            .is_some_and(|o| o.contains_key(object))
+    }
+
     pub fn record_made(&mut self, source: &str, object: &str, key: &str) {
         if let Some(set) = self.made.get_mut(source).and_then(|o| o.get_mut(object)) {
             set.insert(key.to_string());

@@ -2,6 +2,7 @@
 //! ledger will sit behind traits at the edges.
 
 mod batch;
+pub mod block;
 pub mod builtins;
 pub mod engine;
 pub mod eval;

@@ -1,12 +1,14 @@
 //! Streams a source export as raw rows with their line numbers: CSV (UTF-8, UTF-8 with BOM,
 //! Windows-1252; any delimiter; CRLF; quoted fields with newlines) and JSON lines.
 
+use super::block::Block;
 use super::typing::Raw;
 use crate::semantic::model::SourceInfo;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::Arc;
 
 fn pairs(header: &[String], record: &csv::StringRecord) -> Vec<(String, String)> {
     header
@@ -33,34 +35,19 @@ pub enum Original<'r> {
         header: &'r Rc<[String]>,
         record: &'r csv::StringRecord,
     },
-    /// A CSV row kept past the reader's next row (rows worked out in batches).
-    Kept {
-        header: Rc<[String]>,
-        record: csv::StringRecord,
+    /// A row of a block being settled.
+    Block {
+        block: &'r Block,
+        row: usize,
     },
     Pairs(Vec<(String, String)>),
 }
 
 impl Original<'_> {
-    /// The row, kept: the header is shared, the record copied.
-    pub fn keep(&self) -> Original<'static> {
-        match self {
-            Original::Csv { header, record } => Original::Kept {
-                header: Rc::clone(header),
-                record: (*record).clone(),
-            },
-            Original::Kept { header, record } => Original::Kept {
-                header: Rc::clone(header),
-                record: record.clone(),
-            },
-            Original::Pairs(p) => Original::Pairs(p.clone()),
-        }
-    }
-
     pub fn into_pairs(self) -> Vec<(String, String)> {
         match self {
             Original::Csv { header, record } => pairs(header, record),
-            Original::Kept { header, record } => pairs(&header, &record),
+            Original::Block { block, row } => block.original(row),
             Original::Pairs(p) => p,
         }
     }
@@ -136,11 +123,14 @@ pub fn read_rows(dir: &Path, source: &SourceInfo, each: &mut RowSink) -> Result<
     }
 }
 
-fn read_csv(
-    input: Box<dyn Read>,
-    source: &SourceInfo,
-    each: &mut RowSink,
-) -> Result<(), SourceError> {
+/// A CSV reader past its header, with the field each declared column comes from.
+struct CsvInput {
+    reader: csv::Reader<Box<dyn Read>>,
+    header: Rc<[String]>,
+    columns: Vec<usize>,
+}
+
+fn csv_input(input: Box<dyn Read>, source: &SourceInfo) -> Result<CsvInput, SourceError> {
     let delimiter = source.delimiter.bytes().next().unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -156,58 +146,176 @@ fn read_csv(
             )))
         }
     };
-    let index: Vec<Option<usize>> = source
-        .columns
-        .iter()
-        .map(|c| header.iter().position(|h| *h == c.name))
-        .collect();
-    if let Some(missing) = source.columns.iter().zip(&index).find(|(_, i)| i.is_none()) {
-        return Err(SourceError::MissingColumn(format!(
-            "{} has no column `{}`",
-            source.file, missing.0.name
-        )));
+    let mut columns = Vec::with_capacity(source.columns.len());
+    for c in &source.columns {
+        match header.iter().position(|h| *h == c.name) {
+            Some(i) => columns.push(i),
+            None => {
+                return Err(SourceError::MissingColumn(format!(
+                    "{} has no column `{}`",
+                    source.file, c.name
+                )))
+            }
+        }
     }
-    let header: Rc<[String]> = header.into();
+    Ok(CsvInput {
+        reader,
+        header: header.into(),
+        columns,
+    })
+}
+
+/// What a CSV reading error means: a stop (I/O, bad encoding) or one unreadable row.
+fn csv_error(e: csv::Error, line: u64, source: &SourceInfo) -> SourceError {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => not_utf8(line, source),
+        csv::ErrorKind::Io(_) => SourceError::Open(format!("{}: {e}", source.file)),
+        _ => SourceError::BadRow {
+            line,
+            message: e.to_string(),
+        },
+    }
+}
+
+fn not_utf8(line: u64, source: &SourceInfo) -> SourceError {
+    SourceError::Open(format!(
+        "{}: line {line} is not valid UTF-8; if the export is Windows-1252, declare `encoding \"windows-1252\"`",
+        source.file
+    ))
+}
+
+fn read_csv(
+    input: Box<dyn Read>,
+    source: &SourceInfo,
+    each: &mut RowSink,
+) -> Result<(), SourceError> {
+    let CsvInput {
+        mut reader,
+        header,
+        columns,
+    } = csv_input(input, source)?;
     let mut record = csv::StringRecord::new();
     loop {
         let line = reader.position().line();
-        match reader.read_record(&mut record) {
+        let row = match reader.read_record(&mut record) {
             Ok(false) => return Ok(()),
             Ok(true) => {
-                let values = index
+                let values = columns
                     .iter()
-                    .map(|i| {
-                        i.and_then(|i| record.get(i))
-                            .map_or(Raw::Missing, |v| Raw::Text(v.into()))
-                    })
+                    .map(|&i| record.get(i).map_or(Raw::Missing, |v| Raw::Text(v.into())))
                     .collect();
                 let original = Original::Csv {
                     header: &header,
                     record: &record,
                 };
-                each(Ok(RawRow {
+                Ok(RawRow {
                     line,
                     values,
                     original,
-                }))
-                .map_err(|m| SourceError::BadRow { line, message: m })?;
+                })
             }
-            Err(e) => {
-                let message = e.to_string();
-                if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-                    return Err(SourceError::Open(format!(
-                        "{}: line {line} is not valid UTF-8; if the export is Windows-1252, declare `encoding \"windows-1252\"`",
-                        source.file
-                    )));
+            Err(e) => match csv_error(e, line, source) {
+                bad @ SourceError::BadRow { .. } => Err(bad),
+                stop => return Err(stop),
+            },
+        };
+        each(row).map_err(|m| SourceError::BadRow { line, message: m })?;
+    }
+}
+
+/// Where a block reader hands each full block; an error it returns stops the read.
+pub type BlockSink<'a> = dyn FnMut(Block) -> Result<(), String> + 'a;
+
+/// A block is handed on at this many rows or this many bytes of text, whichever comes first.
+pub const BLOCK_ROWS: usize = 2048;
+const BLOCK_BYTES: usize = 1 << 20;
+
+fn full(block: &Block, rows: usize) -> bool {
+    block.len() >= rows || block.bytes() >= BLOCK_BYTES
+}
+
+/// Streams a CSV export in blocks of rows, with no allocation per row.
+fn read_csv_blocks(
+    input: Box<dyn Read>,
+    source: &SourceInfo,
+    rows: usize,
+    each: &mut BlockSink,
+) -> Result<(), SourceError> {
+    let CsvInput {
+        mut reader,
+        header,
+        columns,
+    } = csv_input(input, source)?;
+    let header: Arc<[String]> = header.iter().cloned().collect();
+    let mut block = Block::new(columns.len(), header);
+    let mut record = csv::ByteRecord::new();
+    let stopped = |m: String| SourceError::BadRow {
+        line: 0,
+        message: m,
+    };
+    loop {
+        let line = reader.position().line();
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                if block.push_csv(line, &record, &columns).is_err() {
+                    // The rows before it are worked out and settled; the run stops here.
+                    if !block.is_empty() {
+                        each(block).map_err(stopped)?;
+                    }
+                    return Err(not_utf8(line, source));
                 }
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return Err(SourceError::Open(format!("{}: {message}", source.file)));
-                }
-                each(Err(SourceError::BadRow { line, message }))
-                    .map_err(|m| SourceError::BadRow { line, message: m })?;
             }
+            Err(e) => match csv_error(e, line, source) {
+                SourceError::BadRow { message, .. } => block.push_unreadable(line, message),
+                stop => {
+                    if !block.is_empty() {
+                        each(block).map_err(stopped)?;
+                    }
+                    return Err(stop);
+                }
+            },
+        }
+        if full(&block, rows) {
+            let next = block.fresh();
+            each(std::mem::replace(&mut block, next)).map_err(stopped)?;
         }
     }
+    if !block.is_empty() {
+        each(block).map_err(stopped)?;
+    }
+    Ok(())
+}
+
+/// Gathers rows read one at a time into blocks (JSON lines, rows in memory).
+pub fn blocks_from_rows(
+    sources: &(impl Sources + ?Sized),
+    source: &SourceInfo,
+    rows: usize,
+    each: &mut BlockSink,
+) -> Result<(), SourceError> {
+    let width = source.columns.len();
+    let mut block = Block::new(width, Arc::from(Vec::new()));
+    let mut gather = |row: Result<RawRow, SourceError>| -> Result<(), String> {
+        match row {
+            Ok(row) => block.push_row(row),
+            Err(SourceError::BadRow { line, message }) => block.push_unreadable(line, message),
+            Err(other) => return Err(format!("{other:?}")),
+        }
+        if full(&block, rows) {
+            let next = block.fresh();
+            each(std::mem::replace(&mut block, next))?;
+        }
+        Ok(())
+    };
+    let read = sources.read(source, &mut gather);
+    if !block.is_empty() {
+        each(block).map_err(|m| SourceError::BadRow {
+            line: 0,
+            message: m,
+        })?;
+    }
+    read
 }
 
 fn read_jsonl(
@@ -271,6 +379,16 @@ fn json_row(
 pub trait Sources {
     fn read(&self, source: &SourceInfo, each: &mut RowSink) -> Result<(), SourceError>;
 
+    /// The same rows in blocks of up to `rows` (fewer when their text is large).
+    fn read_blocks(
+        &self,
+        source: &SourceInfo,
+        rows: usize,
+        each: &mut BlockSink,
+    ) -> Result<(), SourceError> {
+        blocks_from_rows(self, source, rows, each)
+    }
+
     /// `(email, id)` of each target user, from the migration's users file.
     fn users(&self, file: &str) -> Result<Vec<(String, String)>, String>;
 }
@@ -283,6 +401,18 @@ pub struct FileSources {
 impl Sources for FileSources {
     fn read(&self, source: &SourceInfo, each: &mut RowSink) -> Result<(), SourceError> {
         read_rows(&self.dir, source, each)
+    }
+
+    fn read_blocks(
+        &self,
+        source: &SourceInfo,
+        rows: usize,
+        each: &mut BlockSink,
+    ) -> Result<(), SourceError> {
+        if source.format == "jsonl" {
+            return blocks_from_rows(self, source, rows, each);
+        }
+        read_csv_blocks(open(&self.dir, source)?, source, rows, each)
     }
 
     fn users(&self, file: &str) -> Result<Vec<(String, String)>, String> {

@@ -26,34 +26,58 @@ pub struct TypeError {
     pub message: String,
 }
 
-/// Types a row's values, moving their text rather than copying it.
-pub fn type_row(columns: &[ColumnInfo], raw: Vec<Raw>) -> Result<Vec<Value>, TypeError> {
-    let mut raw = raw.into_iter();
-    let mut out = Vec::with_capacity(columns.len());
-    for c in columns {
-        out.push(type_value(c, raw.next().unwrap_or(Raw::Missing))?);
+/// A value as read, borrowed from where it was read (a block of rows).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RawRef<'a> {
+    Missing,
+    Null,
+    Text(&'a str),
+}
+
+impl Raw {
+    pub fn as_ref(&self) -> RawRef<'_> {
+        match self {
+            Raw::Missing => RawRef::Missing,
+            Raw::Null => RawRef::Null,
+            Raw::Text(t) => RawRef::Text(t),
+        }
     }
+}
+
+/// Types a row's values.
+pub fn type_row(columns: &[ColumnInfo], raw: Vec<Raw>) -> Result<Vec<Value>, TypeError> {
+    let mut out = Vec::with_capacity(columns.len());
+    type_into(columns, raw.iter().map(Raw::as_ref), &mut out)?;
     Ok(out)
 }
 
-pub fn type_value(c: &ColumnInfo, raw: Raw) -> Result<Value, TypeError> {
-    let text = match &raw {
-        Raw::Missing => return by_state(c, ValueState::Missing, ""),
-        Raw::Null => return by_state(c, ValueState::Null, ""),
-        Raw::Text(t) if c.nulls.iter().any(|n| n == t.trim()) => {
+/// Types a row's values into `out` (cleared first), so a buffer can serve row after row.
+pub fn type_into<'a>(
+    columns: &[ColumnInfo],
+    raw: impl Iterator<Item = RawRef<'a>>,
+    out: &mut Vec<Value>,
+) -> Result<(), TypeError> {
+    out.clear();
+    let mut raw = raw.fuse();
+    for c in columns {
+        out.push(type_value(c, raw.next().unwrap_or(RawRef::Missing))?);
+    }
+    Ok(())
+}
+
+pub fn type_value(c: &ColumnInfo, raw: RawRef) -> Result<Value, TypeError> {
+    let text = match raw {
+        RawRef::Missing => return by_state(c, ValueState::Missing, ""),
+        RawRef::Null => return by_state(c, ValueState::Null, ""),
+        RawRef::Text(t) if !c.nulls.is_empty() && c.nulls.iter().any(|n| n == t.trim()) => {
             return by_state(c, ValueState::Null, t)
         }
-        Raw::Text(t) if t.trim().is_empty() && c.ty != "text" => {
+        RawRef::Text(t) if t.is_empty() => return by_state(c, ValueState::Empty, t),
+        RawRef::Text(t) if c.ty != "text" && t.trim().is_empty() => {
             return by_state(c, ValueState::Empty, t)
         }
-        Raw::Text(t) if t.is_empty() => return by_state(c, ValueState::Empty, t),
-        Raw::Text(t) => t,
+        RawRef::Text(t) => t,
     };
-    if c.ty == "text" {
-        if let Raw::Text(t) = raw {
-            return Ok(Value::Text(t));
-        }
-    }
     match parse(c, text) {
         Ok(v) => Ok(v),
         Err(why) => by_state(c, ValueState::Invalid, text).map_err(|mut e| {
@@ -151,7 +175,7 @@ mod tests {
     fn optional_columns_turn_absent_values_into_null() {
         let c = col("text", true, vec![]);
         for raw in [Raw::Missing, Raw::Null, text(""), text("N/A")] {
-            assert_eq!(type_value(&c, raw.clone()), Ok(Value::Null), "{raw:?}");
+            assert_eq!(type_value(&c, raw.as_ref()), Ok(Value::Null), "{raw:?}");
         }
     }
 
@@ -159,17 +183,23 @@ mod tests {
     fn required_columns_reject_absent_values_naming_the_state() {
         let c = col("text", false, vec![]);
         assert_eq!(
-            type_value(&c, Raw::Missing).map_err(|e| e.code),
+            type_value(&c, RawRef::Missing).map_err(|e| e.code),
             Err("missing")
         );
-        assert_eq!(type_value(&c, text("")).map_err(|e| e.code), Err("empty"));
-        assert_eq!(type_value(&c, text("N/A")).map_err(|e| e.code), Err("null"));
+        assert_eq!(
+            type_value(&c, RawRef::Text("")).map_err(|e| e.code),
+            Err("empty")
+        );
+        assert_eq!(
+            type_value(&c, RawRef::Text("N/A")).map_err(|e| e.code),
+            Err("null")
+        );
     }
 
     #[test]
     fn invalid_values_reject_unless_a_policy_says_otherwise() {
         let c = col("date", true, vec![]);
-        let e = type_value(&c, text("13/45/2020")).expect_err("invalid date");
+        let e = type_value(&c, RawRef::Text("13/45/2020")).expect_err("invalid date");
         assert_eq!(e.code, "invalid");
         assert!(e.message.contains("13/45/2020"), "{}", e.message);
         let lenient = col(
@@ -177,8 +207,11 @@ mod tests {
             true,
             vec![(ValueState::Invalid, PolicyAction::Null)],
         );
-        assert_eq!(type_value(&lenient, text("13/45/2020")), Ok(Value::Null));
-        let parsed = type_value(&c, text("03/14/1985")).expect("a date");
+        assert_eq!(
+            type_value(&lenient, RawRef::Text("13/45/2020")),
+            Ok(Value::Null)
+        );
+        let parsed = type_value(&c, RawRef::Text("03/14/1985")).expect("a date");
         assert_eq!(parsed.to_text(), "1985-03-14");
     }
 
@@ -195,8 +228,11 @@ mod tests {
                 (ValueState::Invalid, PolicyAction::Keep),
             ],
         );
-        assert_eq!(type_value(&c, text("")), Ok(Value::Int(0)));
-        assert_eq!(type_value(&c, text("12x")), Ok(Value::Text("12x".into())));
-        assert_eq!(type_value(&c, text(" 42 ")), Ok(Value::Int(42)));
+        assert_eq!(type_value(&c, RawRef::Text("")), Ok(Value::Int(0)));
+        assert_eq!(
+            type_value(&c, RawRef::Text("12x")),
+            Ok(Value::Text("12x".into()))
+        );
+        assert_eq!(type_value(&c, RawRef::Text(" 42 ")), Ok(Value::Int(42)));
     }
 }
