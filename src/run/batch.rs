@@ -8,9 +8,9 @@
 use super::block::Block;
 use super::engine::{routed_here, Engine, Fate, RowCx, StepCx};
 use super::eval::Evaluator;
-use super::index::{key_of, Index};
+use super::index::{push_key, Index};
 use super::node::Node;
-use super::record::record_id;
+use super::record::RecordId;
 use super::report::{Outcome, StepCounts};
 use super::shape::Fields;
 use super::source::{Original, SourceError, BLOCK_ROWS};
@@ -32,17 +32,17 @@ const AHEAD: usize = 4;
 
 /// A row's pure half, done.
 struct Worked {
-    key: String,
+    /// The row's key, in its block's `text`.
+    key: Range<usize>,
     made: Result<Made, Fate>,
 }
 
 struct Made {
-    values: Vec<Value>,
     dedupe: Option<String>,
-    /// The record's members in the block's JSON buffer.
+    /// The record's members, in its block's `json`.
     json: Range<usize>,
     hash: u64,
-    id: String,
+    id: RecordId,
 }
 
 /// What the pure half reads: shared by every thread, never written during a step.
@@ -53,12 +53,20 @@ struct Pure<'a> {
     sx: &'a StepCx<'a>,
 }
 
-/// A block worked out: its rows' results in order, their JSON, the owner emails it missed.
-struct Done {
-    block: Block,
+/// What working a block out gives: its rows' results in order, their keys and JSON, the owner
+/// emails it missed. Its buffers are reused from block to block.
+#[derive(Default)]
+struct Out {
     worked: Vec<Worked>,
+    text: String,
     json: Vec<u8>,
     unmatched: BTreeMap<String, u64>,
+}
+
+/// A block worked out.
+struct Done {
+    block: Block,
+    out: Out,
 }
 
 /// Blocks come back from the workers in any order; they are settled in the order read.
@@ -137,13 +145,22 @@ impl Engine<'_> {
     ) -> Result<(), SourceError> {
         let mut seen = HashSet::new();
         if looks_up_own(&self.eval, sx) {
+            let mut out = Out::default();
             return self.sources.read_blocks(sx.src, 1, &mut |block| {
-                let done = work(&self.pure(sx, &self.index.borrow()), block);
-                self.settle_block(step, sx, done, counts, &mut seen, None);
-                self.stopped()
+                work(&self.pure(sx, &self.index.borrow()), &block, &mut out);
+                let done = Done {
+                    block,
+                    out: std::mem::take(&mut out),
+                };
+                let done = self.settle_block(step, sx, done, counts, &mut seen, None);
+                out = done.out;
+                self.stopped().map(|()| done.block)
             });
         }
         let mut made = Vec::new();
+        // Blocks and their buffers go round: read, worked, settled, read into again.
+        let blocks = RefCell::new(Vec::new());
+        let outs = Mutex::new(Vec::new());
         let read = {
             let index = self.index.borrow();
             let pure = self.pure(sx, &index);
@@ -152,12 +169,14 @@ impl Engine<'_> {
             let (done_tx, done_rx) = channel::<(usize, Done)>();
             std::thread::scope(|s| {
                 for _ in 0..WORKERS {
-                    let (work_rx, done_tx, pure) = (&work_rx, done_tx.clone(), &pure);
+                    let (work_rx, done_tx, pure, outs) = (&work_rx, done_tx.clone(), &pure, &outs);
                     s.spawn(move || loop {
                         // The lock is held only to take the next block, not to work it.
                         let next = work_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
                         let Ok((seq, block)) = next else { break };
-                        if done_tx.send((seq, work(pure, block))).is_err() {
+                        let mut out = lock(outs).pop().unwrap_or_default();
+                        work(pure, &block, &mut out);
+                        if done_tx.send((seq, Done { block, out })).is_err() {
                             break;
                         }
                     });
@@ -169,11 +188,16 @@ impl Engine<'_> {
                 };
                 let mut settle = |seq: usize, done: Done| {
                     order.arrive(seq, done, |d| {
-                        self.settle_block(step, sx, d, counts, &mut seen, Some(&mut made))
+                        let Done { mut block, out } =
+                            self.settle_block(step, sx, d, counts, &mut seen, Some(&mut made));
+                        block.clear();
+                        blocks.borrow_mut().push(block);
+                        lock(&outs).push(out);
                     })
                 };
                 let mut sent = 0;
                 let read = self.sources.read_blocks(sx.src, BLOCK_ROWS, &mut |block| {
+                    let next = blocks.borrow_mut().pop().unwrap_or_else(|| block.fresh());
                     work_tx
                         .send((sent, block))
                         .map_err(|_| "a worker stopped".to_string())?;
@@ -181,7 +205,7 @@ impl Engine<'_> {
                     while let Ok((seq, done)) = done_rx.try_recv() {
                         settle(seq, done);
                     }
-                    self.stopped()
+                    self.stopped().map(|()| next)
                 });
                 drop(work_tx);
                 for (seq, done) in done_rx {
@@ -208,7 +232,8 @@ impl Engine<'_> {
     }
 
     /// Settles a worked block's rows in order; `made` gathers the keys of records made when the
-    /// index cannot be written during the step (None: registered at once).
+    /// index cannot be written during the step (None: registered at once). Hands the block
+    /// and its buffers back, emptied, for the next.
     fn settle_block(
         &self,
         step: &Step,
@@ -217,18 +242,20 @@ impl Engine<'_> {
         counts: &mut StepCounts,
         seen: &mut HashSet<String>,
         mut made: Option<&mut Vec<String>>,
-    ) {
+    ) -> Done {
+        let Done { block, mut out } = done;
         {
             let mut unmatched = self.unmatched.borrow_mut();
-            for (email, n) in done.unmatched {
+            for (email, n) in std::mem::take(&mut out.unmatched) {
                 *unmatched.entry(email).or_default() += n;
             }
         }
         let tracked = self.index.borrow().tracks(&sx.src.name, &sx.object.name);
-        for (row, w) in done.worked.into_iter().enumerate() {
+        for (row, w) in out.worked.drain(..).enumerate() {
+            let key = &out.text[w.key.clone()];
             let fate = match w.made {
                 Err(fate) => fate,
-                Ok(m) => self.settle_made(sx, &w.key, m, &done.json, seen),
+                Ok(m) => self.settle_made(sx, key, m, &out.json, seen),
             };
             let landed = matches!(
                 fate.outcome,
@@ -236,28 +263,19 @@ impl Engine<'_> {
             );
             if landed && tracked {
                 match made.as_deref_mut() {
-                    Some(later) => later.push(w.key.clone()),
-                    None => {
-                        self.index
-                            .borrow_mut()
-                            .record_made(&sx.src.name, &sx.object.name, &w.key)
-                    }
+                    Some(later) => later.push(key.to_string()),
+                    None => self
+                        .index
+                        .borrow_mut()
+                        .record_made(&sx.src.name, &sx.object.name, key),
                 }
             }
-            let original = Original::Block {
-                block: &done.block,
-                row,
-            };
-            self.tally(
-                step,
-                sx,
-                counts,
-                fate,
-                done.block.line(row),
-                &w.key,
-                original,
-            );
+            let original = Original::Block { block: &block, row };
+            self.tally(step, sx, counts, fate, block.line(row), key, original);
         }
+        out.text.clear();
+        out.json.clear();
+        Done { block, out }
     }
 
     fn settle_made(
@@ -274,76 +292,69 @@ impl Engine<'_> {
             }
         }
         let fields = Fields {
-            shape: &sx.shape,
-            values: &made.values,
             json: &json[made.json],
         };
-        self.settle(sx, key, &made.id, made.hash, Outcome::Created, || {
-            self.target
-                .borrow_mut()
-                .create(sx.object, &made.id, &fields)
+        let id = made.id.as_str();
+        self.settle(sx, key, id, made.hash, Outcome::Created, || {
+            self.target.borrow_mut().create(sx.object, id, &fields)
         })
     }
 }
 
-fn work(pure: &Pure, block: Block) -> Done {
-    let unmatched = RefCell::new(BTreeMap::new());
-    let mut json = Vec::with_capacity(block.bytes() * 3);
-    let mut typed = Vec::with_capacity(pure.sx.src.columns.len());
-    let worked = (0..block.len())
-        .map(|row| prepare(pure, &block, row, &mut typed, &mut json, &unmatched))
-        .collect();
-    Done {
-        block,
-        worked,
-        json,
-        unmatched: unmatched.into_inner(),
-    }
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+fn work(pure: &Pure, block: &Block, out: &mut Out) {
+    let unmatched = RefCell::new(std::mem::take(&mut out.unmatched));
+    let mut typed = Vec::with_capacity(pure.sx.src.columns.len());
+    let mut values = Vec::with_capacity(pure.sx.values.len());
+    for row in 0..block.len() {
+        let start = out.text.len();
+        let made = prepare(pure, block, row, &mut typed, &mut values, out, &unmatched);
+        out.worked.push(Worked {
+            key: start..out.text.len(),
+            made,
+        });
+    }
+    out.unmatched = unmatched.into_inner();
+}
+
+/// Works one row out, its key appended to `out.text` and its record to `out.json`.
 fn prepare(
     pure: &Pure,
     block: &Block,
     row: usize,
     typed: &mut Vec<Value>,
-    json: &mut Vec<u8>,
+    values: &mut Vec<Value>,
+    out: &mut Out,
     unmatched: &RefCell<BTreeMap<String, u64>>,
-) -> Worked {
+) -> Result<Made, Fate> {
     let sx = pure.sx;
-    let failed = |made| Worked {
-        key: String::new(),
-        made: Err(made),
-    };
     if let Some(why) = block.unreadable(row) {
-        return failed(Fate::bad(Outcome::Rejected, "unreadable", why));
+        return Err(Fate::bad(Outcome::Rejected, "unreadable", why));
     }
     if let Err(e) = type_into(&sx.src.columns, block.values(row), typed) {
-        return failed(Fate::bad(Outcome::Rejected, e.code, e.message));
+        return Err(Fate::bad(Outcome::Rejected, e.code, e.message));
     }
-    let key = key_of(sx.src, typed);
+    let start = out.text.len();
+    push_key(sx.src, typed, &mut out.text);
     let cx = RowCx {
         row: typed,
         index: pure.index,
         default_owner: pure.default_owner,
         unmatched,
     };
-    let made = made(pure, &cx, &key, json);
-    Worked { key, made }
-}
-
-fn made(pure: &Pure, cx: &RowCx, key: &str, json: &mut Vec<u8>) -> Result<Made, Fate> {
-    let sx = pure.sx;
-    routed_here(pure.eval, sx, cx)?;
-    let values = super::phases::build(pure.eval, sx, cx).map_err(Fate::from_stop)?;
-    let dedupe = super::phases::dedupe_key(sx.map, sx.object, &sx.shape, &values);
-    let start = json.len();
-    sx.shape.write_members(&values, json);
-    let hash = xxhash_rust::xxh3::xxh3_64(&json[start..]);
+    routed_here(pure.eval, sx, &cx)?;
+    super::phases::build_into(pure.eval, sx, &cx, values).map_err(Fate::from_stop)?;
+    let dedupe = super::phases::dedupe_key(sx.map, sx.object, &sx.shape, values);
+    let at = out.json.len();
+    sx.shape.write_members(values, &mut out.json);
+    let key = &out.text[start..];
     Ok(Made {
-        id: record_id(&sx.object.name, &sx.src.name, key),
-        values,
+        id: RecordId::new(&sx.object.name, &sx.src.name, key),
         dedupe,
-        json: start..json.len(),
-        hash,
+        hash: xxhash_rust::xxh3::xxh3_64(&out.json[at..]),
+        json: at..out.json.len(),
     })
 }

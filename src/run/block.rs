@@ -73,6 +73,14 @@ impl Block {
         b
     }
 
+    /// Empties the block, keeping its room, to be read into again.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.cells.clear();
+        self.fields.clear();
+        self.rows.clear();
+    }
+
     pub fn len(&self) -> usize {
         self.rows.len()
     }

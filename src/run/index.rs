@@ -8,7 +8,7 @@ use super::value::{Reference, Value};
 use crate::plan::ir::Expr;
 use crate::semantic::model::SourceInfo;
 use crate::semantic::Model;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// The text key of a row: key columns joined by the unit separator.
 pub fn key_text(values: &[Value]) -> String {
@@ -24,6 +24,22 @@ pub fn key_cow(values: &[Value]) -> std::borrow::Cow<'_, str> {
             std::borrow::Cow::Owned(parts.join("\u{1f}"))
         }
     }
+}
+
+/// [`key_of`], appended to `out`.
+pub fn push_key(source: &SourceInfo, row: &[Value], out: &mut String) {
+    if let [only] = source.key.as_slice() {
+        if let Some(v) = source
+            .columns
+            .iter()
+            .position(|c| &c.name == only)
+            .and_then(|i| row.get(i))
+        {
+            out.push_str(&v.text());
+            return;
+        }
+    }
+    out.push_str(&key_of(source, row));
 }
 
 pub fn key_of(source: &SourceInfo, row: &[Value]) -> String {
@@ -78,8 +94,8 @@ pub struct Index {
 
 /// The (source, object) pairs and column-read sources the model's expressions need.
 fn needs(model: &Model) -> (HashSet<(String, String)>, HashSet<String>) {
-    let mut pairs = HashSet::new();
-    let mut by_column = HashSet::new();
+    let mut pairs = HashSet::default();
+    let mut by_column = HashSet::default();
     for m in &model.maps {
         if let Some(merge) = &m.merge {
             pairs.insert((merge.source.clone(), m.object.clone()));
@@ -148,7 +164,7 @@ impl Index {
             let Some(src) = model.sources.iter().find(|s| s.name == name) else {
                 continue;
             };
-            let mut rows: HashMap<String, Vec<Value>> = HashMap::new();
+            let mut rows: HashMap<String, Vec<Value>> = HashMap::default();
             let mut load = LookupLoad {
                 source: name.clone(),
                 rows_in: 0,
@@ -275,11 +291,11 @@ impl Index {
 }
 
 fn nest(pairs: HashSet<(String, String)>) -> HashMap<String, HashMap<String, HashSet<String>>> {
-    let mut out: HashMap<String, HashMap<String, HashSet<String>>> = HashMap::new();
+    let mut out: HashMap<String, HashMap<String, HashSet<String>>> = HashMap::default();
     for (source, object) in pairs {
         out.entry(source)
             .or_default()
-            .insert(object, HashSet::new());
+            .insert(object, HashSet::default());
     }
     out
 }

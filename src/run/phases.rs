@@ -20,11 +20,23 @@ type LinkRecord<'m> = (&'m Object, Map<String, Json>);
 /// Evaluates the assignments this step writes, in order; the others stay null.
 pub(super) fn build(eval: &Evaluator, sx: &StepCx, cx: &RowCx) -> Result<Vec<Value>, Stop> {
     let mut values = Vec::with_capacity(sx.values.len());
+    build_into(eval, sx, cx, &mut values)?;
+    Ok(values)
+}
+
+/// [`build`] into a buffer reused from row to row.
+pub(super) fn build_into(
+    eval: &Evaluator,
+    sx: &StepCx,
+    cx: &RowCx,
+    values: &mut Vec<Value>,
+) -> Result<(), Stop> {
+    values.clear();
     values.resize_with(sx.values.len(), || Value::Null);
     for &i in &sx.written {
         values[i] = eval.run(&sx.values[i], cx.row, cx, &[])?;
     }
-    Ok(values)
+    Ok(())
 }
 
 impl Engine<'_> {
@@ -46,11 +58,7 @@ impl Engine<'_> {
         json.clear();
         sx.shape.write_members(values, &mut json);
         let hash = xxhash_rust::xxh3::xxh3_64(&json);
-        let fields = Fields {
-            shape: &sx.shape,
-            values,
-            json: &json,
-        };
+        let fields = Fields { json: &json };
         self.settle(sx, key, id, hash, fresh, || write(&fields))
     }
 

@@ -9,13 +9,29 @@ use serde_json::{Map, Value as Json};
 /// A version-8 UUID over a 128-bit xxh3 of the name: UUID-shaped (Twenty takes client ids as
 /// UUIDs), stable, and cheap enough to compute for every row.
 pub fn record_id(object: &str, source: &str, key: &str) -> String {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    for part in [object, "\u{1f}", source, "\u{1f}", key] {
-        h.update(part.as_bytes());
+    RecordId::new(object, source, key).as_str().to_string()
+}
+
+/// A [`record_id`] held inline: made for every row, so it costs no allocation.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordId([u8; uuid::fmt::Hyphenated::LENGTH]);
+
+impl RecordId {
+    pub fn new(object: &str, source: &str, key: &str) -> RecordId {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for part in [object, "\u{1f}", source, "\u{1f}", key] {
+            h.update(part.as_bytes());
+        }
+        let uuid = uuid::Builder::from_custom_bytes(h.digest128().to_be_bytes()).into_uuid();
+        let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        uuid.hyphenated().encode_lower(&mut buf);
+        RecordId(buf)
     }
-    let uuid = uuid::Builder::from_custom_bytes(h.digest128().to_be_bytes()).into_uuid();
-    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
-    uuid.hyphenated().encode_lower(&mut buf).to_string()
+
+    pub fn as_str(&self) -> &str {
+        // Hyphenated lower-case hex: always ASCII.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 /// A stable hash of a record's content, to tell "unchanged" from "updated" on a re-run. It walks

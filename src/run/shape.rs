@@ -271,14 +271,18 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
 /// One row's record as a target receives it: its shape, its values, and its members already
 /// written as JSON (they were written once, to hash the content).
 pub struct Fields<'a> {
-    pub shape: &'a Shape,
-    pub values: &'a [Value],
     pub json: &'a [u8],
 }
 
 impl Fields<'_> {
+    /// The record as a map, read back from its JSON: only targets that reshape records (the
+    /// import files, the in-memory store) pay for it.
     pub fn to_map(&self) -> Map<String, Json> {
-        self.shape.to_map(self.values)
+        let mut text = Vec::with_capacity(self.json.len() + 2);
+        text.push(b'{');
+        text.extend_from_slice(self.json);
+        text.push(b'}');
+        serde_json::from_slice(&text).unwrap_or_default()
     }
 }
 

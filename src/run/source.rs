@@ -223,8 +223,9 @@ fn read_csv(
     }
 }
 
-/// Where a block reader hands each full block; an error it returns stops the read.
-pub type BlockSink<'a> = dyn FnMut(Block) -> Result<(), String> + 'a;
+/// Where a block reader hands each full block, getting back an empty one to read into; an
+/// error it returns stops the read.
+pub type BlockSink<'a> = dyn FnMut(Block) -> Result<Block, String> + 'a;
 
 /// A block is handed on at this many rows or this many bytes of text, whichever comes first.
 pub const BLOCK_ROWS: usize = 2048;
@@ -277,8 +278,7 @@ fn read_csv_blocks(
             },
         }
         if full(&block, rows) {
-            let next = block.fresh();
-            each(std::mem::replace(&mut block, next)).map_err(stopped)?;
+            block = each(block).map_err(stopped)?;
         }
     }
     if !block.is_empty() {
@@ -304,7 +304,7 @@ pub fn blocks_from_rows(
         }
         if full(&block, rows) {
             let next = block.fresh();
-            each(std::mem::replace(&mut block, next))?;
+            block = each(std::mem::replace(&mut block, next))?;
         }
         Ok(())
     };
