@@ -314,3 +314,52 @@ fn rows_spanning_many_batches_keep_their_order_and_outcomes() {
     assert_eq!(counts["rejected"], 7);
     assert_eq!(counts["deduped"], 1);
 }
+
+/// Rows with large notes (several blocks' worth of text, cut by size) land in order, and a
+/// rejected one is written whole, quotes and newlines included.
+#[test]
+fn large_rows_with_quoted_newlines_land_in_order_and_rejects_keep_the_whole_row() {
+    let dir = temp("large");
+    let mut csv = String::from("id,name,email,status,notes\n");
+    let rows = 400;
+    for i in 0..rows {
+        let status = if i == 300 { "X" } else { "A" };
+        let notes = format!("\"{} \"\"quoted\"\"\nline two\"", "n".repeat(8_000));
+        csv.push_str(&format!("P{i},Name {i},u{i}@x.com,{status},{notes}\n"));
+    }
+    std::fs::write(dir.join("data/p.csv"), csv).expect("csv");
+    let r = run(&dir, &spec("\"p.csv\""));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let ids: Vec<String> = lines(&r.out.join("person.jsonl"))
+        .iter()
+        .map(|p| p["sourceSystemId"].as_str().unwrap_or("").to_string())
+        .collect();
+    let expected: Vec<String> = (0..rows)
+        .filter(|i| *i != 300)
+        .map(|i| format!("P{i}"))
+        .collect();
+    assert_eq!(ids, expected);
+    let rejected = lines(&r.out.join("_rejected.jsonl"));
+    assert_eq!(rejected.len(), 1);
+    // Every row before it spans two lines (the quoted newline): row 300 starts at line 602.
+    assert_eq!(rejected[0]["line"], 602);
+    let notes = rejected[0]["row"]["notes"].as_str().unwrap_or("");
+    assert!(notes.ends_with(" \"quoted\"\nline two"), "{notes:?}");
+    assert_eq!(notes.len(), 8_000 + " \"quoted\"\nline two".len());
+}
+
+/// Invalid UTF-8 several blocks into a file stops the run at that row, naming its line.
+#[test]
+fn invalid_utf8_deep_in_a_file_names_its_line() {
+    let dir = temp("utf8-deep");
+    let mut csv = b"id,name,email,status\n".to_vec();
+    for i in 0..5_000 {
+        csv.extend_from_slice(format!("P{i},Name {i},u{i}@x.com,A\n").as_bytes());
+    }
+    csv.extend_from_slice(b"P5000,Z\xebe,z@x.com,A\n");
+    std::fs::write(dir.join("data/p.csv"), csv).expect("csv");
+    let r = run(&dir, &spec("\"p.csv\""));
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("line 5002"), "{}", r.stderr);
+    assert!(r.stderr.contains("windows-1252"), "{}", r.stderr);
+}

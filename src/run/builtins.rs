@@ -303,19 +303,30 @@ fn phone(s: &str) -> Eval {
 }
 
 /// Ten digits after dropping a leading 1 of eleven.
-pub fn us_digits(s: &str) -> Option<String> {
-    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-    let ten = match digits.strip_prefix('1') {
-        Some(rest) if digits.len() == 11 => rest.to_string(),
-        _ => digits,
+/// The ten digits of a US phone number (a leading 1 of eleven dropped), without allocating.
+fn us_ten(s: &str) -> Option<Str> {
+    let mut digits = [0u8; 11];
+    let mut n = 0;
+    for b in s.bytes().filter(u8::is_ascii_digit) {
+        if n == digits.len() {
+            return None;
+        }
+        digits[n] = b;
+        n += 1;
+    }
+    let ten = match &digits[..n] {
+        [b'1', rest @ ..] if n == 11 => rest,
+        all if n == 10 => all,
+        _ => return None,
     };
-    (ten.len() == 10).then_some(ten)
+    // ASCII digits only.
+    std::str::from_utf8(ten).ok().map(Str::from)
 }
 
 fn us_phone(s: &str) -> Eval {
-    match us_digits(s) {
+    match us_ten(s) {
         Some(d) => Ok(Value::Record(vec![
-            ("primaryPhoneNumber".into(), Value::text_value(d)),
+            ("primaryPhoneNumber".into(), Value::Text(d)),
             ("primaryPhoneCallingCode".into(), Value::text_value("+1")),
         ])),
         None => fail(format!("not a 10-digit US phone number: {s:?}")),

@@ -198,6 +198,8 @@ impl<'m> Evaluator<'m> {
         }
     }
 
+    // Kept out of `run`, so its frame (paid on every node) stays small.
+    #[inline(never)]
     fn all(
         &self,
         nodes: &[Node],
@@ -212,6 +214,8 @@ impl<'m> Evaluator<'m> {
         Ok(out)
     }
 
+    // Kept out of `run`, so its frame (paid on every node) stays small.
+    #[inline(never)]
     fn lookup(&self, l: &LookupNode, row: &[Value], cx: &dyn Context, params: &[Value]) -> Eval {
         let key = self.all(&l.args, row, cx, params)?;
         // An empty key is no reference at all, not a dangling one: null, whatever the policy.
@@ -228,6 +232,8 @@ impl<'m> Evaluator<'m> {
         })
     }
 
+    // Kept out of `run`, so its frame (paid on every node) stays small.
+    #[inline(never)]
     fn table(&self, t: usize, input: &Value) -> Eval {
         let Some(t) = self.tables.get(t) else {
             return Err(Stop::Reject("internal: a value table is missing".into()));
@@ -250,6 +256,8 @@ impl<'m> Evaluator<'m> {
         }
     }
 
+    // Kept out of `run`, so its frame (paid on every node) stays small.
+    #[inline(never)]
     fn binary(
         &self,
         op: BinOp,

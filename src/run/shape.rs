@@ -8,12 +8,31 @@ use serde_json::{Map, Value as Json};
 
 #[derive(Debug)]
 enum Member {
-    Leaf { name: String, slot: usize },
-    Group { name: String, members: Vec<Member> },
+    Leaf { name: Name, slot: usize },
+    Group { name: Name, members: Vec<Member> },
+}
+
+/// A member's name, with its JSON form (`"name":`) written once, not once per record.
+#[derive(Debug)]
+struct Name {
+    text: String,
+    json: Vec<u8>,
+}
+
+impl Name {
+    fn new(text: &str) -> Name {
+        let mut json = Vec::with_capacity(text.len() + 3);
+        write_str(&mut json, text);
+        json.push(b':');
+        Name {
+            text: text.to_string(),
+            json,
+        }
+    }
 }
 
 impl Member {
-    fn name(&self) -> &str {
+    fn name(&self) -> &Name {
         match self {
             Member::Leaf { name, .. } | Member::Group { name, .. } => name,
         }
@@ -109,11 +128,11 @@ fn place(members: &mut Vec<Member>, parts: &[String], slot: usize) -> bool {
     let Some((first, rest)) = parts.split_first() else {
         return true;
     };
-    let existing = members.iter_mut().find(|m| m.name() == first);
+    let existing = members.iter_mut().find(|m| m.name().text == *first);
     match (existing, rest.is_empty()) {
         (None, true) => {
             members.push(Member::Leaf {
-                name: first.clone(),
+                name: Name::new(first),
                 slot,
             });
             true
@@ -122,7 +141,7 @@ fn place(members: &mut Vec<Member>, parts: &[String], slot: usize) -> bool {
             let mut inner = Vec::new();
             let ok = place(&mut inner, rest, slot);
             members.push(Member::Group {
-                name: first.clone(),
+                name: Name::new(first),
                 members: inner,
             });
             ok
@@ -142,8 +161,7 @@ fn write_members(members: &[Member], values: &[Value], out: &mut Vec<u8>) {
         if i > 0 {
             out.push(b',');
         }
-        write_str(out, m.name());
-        out.push(b':');
+        out.extend_from_slice(&m.name().json);
         match m {
             Member::Leaf { slot, .. } => {
                 write_value(out, values.get(*slot).unwrap_or(&Value::Null))
@@ -237,14 +255,16 @@ fn needs_escape(b: u8) -> bool {
 
 /// A JSON string, escaping only what JSON requires.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
     let bytes = s.as_bytes();
     // Most values need no escape: one pass without branches finds that out.
     if !bytes.iter().fold(false, |any, &b| any | needs_escape(b)) {
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
         out.extend_from_slice(bytes);
         out.push(b'"');
         return;
     }
+    out.push(b'"');
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let escape: &[u8] = match b {

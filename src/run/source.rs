@@ -467,3 +467,65 @@ impl Sources for MemorySources {
         Ok(self.users.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::semantic::model::ColumnInfo;
+
+    fn source() -> SourceInfo {
+        let column = |name: &str| ColumnInfo {
+            name: name.into(),
+            ty: "text".into(),
+            optional: true,
+            format: None,
+            tz: None,
+            nulls: Vec::new(),
+            sensitive: false,
+            policies: Vec::new(),
+        };
+        SourceInfo {
+            name: "P".into(),
+            file: "p.csv".into(),
+            format: "csv".into(),
+            delimiter: ",".into(),
+            encoding: "utf-8".into(),
+            key: vec!["id".into()],
+            watermark: None,
+            sensitive: false,
+            columns: vec![column("id"), column("notes")],
+        }
+    }
+
+    /// (rows, text bytes) of each block read from `csv`.
+    fn blocks(csv: String, rows: usize) -> Vec<(usize, usize)> {
+        let mut seen = Vec::new();
+        let input: Box<dyn Read> = Box::new(std::io::Cursor::new(csv.into_bytes()));
+        read_csv_blocks(input, &source(), rows, &mut |b: Block| {
+            seen.push((b.len(), b.bytes()));
+            Ok(b.fresh())
+        })
+        .expect("read");
+        seen
+    }
+
+    #[test]
+    fn blocks_are_cut_by_rows_and_by_size() {
+        let small: String = std::iter::once("id,notes\n".to_string())
+            .chain((0..5_000).map(|i| format!("P{i},n\n")))
+            .collect();
+        let cut = blocks(small, BLOCK_ROWS);
+        assert_eq!(
+            cut.iter().map(|b| b.0).collect::<Vec<_>>(),
+            [2048, 2048, 904]
+        );
+        let big: String = std::iter::once("id,notes\n".to_string())
+            .chain((0..300).map(|i| format!("P{i},{}\n", "n".repeat(10_000))))
+            .collect();
+        let cut = blocks(big, BLOCK_ROWS);
+        assert_eq!(cut.iter().map(|b| b.0).sum::<usize>(), 300);
+        assert!(cut.len() >= 3, "{cut:?}");
+        // A block closes on the row that takes it past the bound.
+        assert!(cut.iter().all(|b| b.1 < BLOCK_BYTES + 10_010), "{cut:?}");
+    }
+}
