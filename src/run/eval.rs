@@ -131,6 +131,9 @@ impl<'m> Evaluator<'m> {
                 // A column passed alone is lent, not copied.
                 [Node::Col(i)] => b.call(std::slice::from_ref(row.get(*i).unwrap_or(&Value::Null))),
                 [one] => b.call(std::slice::from_ref(&go(one)?)),
+                // Two or three arguments sit in an array on the stack: no vector is moved about.
+                [x, y] => b.call(&[go(x)?, go(y)?]),
+                [x, y, z] => b.call(&[go(x)?, go(y)?, go(z)?]),
                 _ => b.call(&self.all(args, row, cx, params)?),
             },
             Node::Table(t, arg) => match arg.as_ref() {
@@ -138,14 +141,17 @@ impl<'m> Evaluator<'m> {
                 other => self.table(*t, &go(other)?),
             },
             Node::Func(f, args) => {
-                let values = self.all(args, row, cx, params)?;
-                match self.functions.get(*f) {
-                    // A function's body sees its parameters, not the caller's row.
-                    Some(body) => self.run(body, &[], cx, &values),
-                    None => Err(Stop::Reject("internal: a function is missing".into())),
+                let Some(body) = self.functions.get(*f) else {
+                    return Err(Stop::Reject("internal: a function is missing".into()));
+                };
+                // A function's body sees its parameters, not the caller's row.
+                match args.as_slice() {
+                    [one] => self.run(body, &[], cx, &[go(one)?]),
+                    _ => self.run(body, &[], cx, &self.all(args, row, cx, params)?),
                 }
             }
             Node::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, row, cx, params),
+            Node::Concat(parts) => self.concat(parts, row, cx, params),
             Node::Not(arg) => Ok(Value::Bool(!truthy(&go(arg)?))),
             Node::Neg(arg) => match go(arg)? {
                 Value::Int(i) => Ok(Value::Int(-i)),
@@ -196,6 +202,22 @@ impl<'m> Evaluator<'m> {
             },
             Node::Unknown(what) => Err(Stop::Reject(format!("internal: no {what}"))),
         }
+    }
+
+    /// Appends each part's text (null is empty) to one string; constants and columns are read
+    /// where they are, not copied first.
+    #[inline(never)]
+    fn concat(&self, parts: &[Node], row: &[Value], cx: &dyn Context, params: &[Value]) -> Eval {
+        let mut s = Str::default();
+        for p in parts {
+            match p {
+                Node::Const(v) => s.push_str(&v.text()),
+                Node::Col(i) => s.push_str(&row.get(*i).map(Value::text).unwrap_or_default()),
+                Node::Param(i) => s.push_str(&params.get(*i).map(Value::text).unwrap_or_default()),
+                other => s.push_str(&self.run(other, row, cx, params)?.text()),
+            }
+        }
+        Ok(Value::Text(s))
     }
 
     // Kept out of `run`, so its frame (paid on every node) stays small.

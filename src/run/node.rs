@@ -21,6 +21,8 @@ pub enum Node {
     Table(usize, Box<Node>),
     Func(usize, Vec<Node>),
     Binary(BinOp, Box<Node>, Box<Node>),
+    /// `a ++ b ++ c`, flattened: the parts' text appended into one string, left to right.
+    Concat(Vec<Node>),
     Not(Box<Node>),
     Neg(Box<Node>),
     In(Box<Node>, Vec<Node>),
@@ -77,6 +79,14 @@ impl Names<'_> {
                 Some(&i) => Node::Func(i, self.all(args)),
                 None => Node::Unknown(format!("function `{name}`")),
             },
+            Expr::Binary {
+                operator: BinOp::Concat,
+                ..
+            } => {
+                let mut parts = Vec::new();
+                self.concat_parts(e, &mut parts);
+                Node::Concat(parts)
+            }
             Expr::Binary { operator, lhs, rhs } => {
                 Node::Binary(*operator, self.boxed(lhs), self.boxed(rhs))
             }
@@ -112,6 +122,21 @@ impl Names<'_> {
                     .collect(),
             ),
             Expr::Field { arg, name } => Node::Field(self.boxed(arg), name.clone()),
+        }
+    }
+
+    /// The operands of a chain of `++`, in order (the chain nests either way).
+    fn concat_parts(&self, e: &Expr, out: &mut Vec<Node>) {
+        match e {
+            Expr::Binary {
+                operator: BinOp::Concat,
+                lhs,
+                rhs,
+            } => {
+                self.concat_parts(lhs, out);
+                self.concat_parts(rhs, out);
+            }
+            other => out.push(self.compile(other)),
         }
     }
 
