@@ -7,7 +7,6 @@ use crate::semantic::model::SourceInfo;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::rc::Rc;
 use std::sync::Arc;
 
 fn pairs(header: &[String], record: &csv::StringRecord) -> Vec<(String, String)> {
@@ -32,7 +31,7 @@ pub struct RawRow<'r> {
 #[derive(Debug, Clone)]
 pub enum Original<'r> {
     Csv {
-        header: &'r Rc<[String]>,
+        header: &'r Arc<[String]>,
         record: &'r csv::StringRecord,
     },
     /// A row of a block being settled.
@@ -126,7 +125,7 @@ pub fn read_rows(dir: &Path, source: &SourceInfo, each: &mut RowSink) -> Result<
 /// A CSV reader past its header, with the field each declared column comes from.
 struct CsvInput {
     reader: csv::Reader<Box<dyn Read>>,
-    header: Rc<[String]>,
+    header: Arc<[String]>,
     columns: Vec<usize>,
 }
 
@@ -247,7 +246,6 @@ fn read_csv_blocks(
         header,
         columns,
     } = csv_input(input, source)?;
-    let header: Arc<[String]> = header.iter().cloned().collect();
     let mut block = Block::new(columns.len(), header);
     let mut record = csv::ByteRecord::new();
     let stopped = |m: String| SourceError::BadRow {
