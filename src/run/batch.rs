@@ -338,7 +338,7 @@ fn prepare(
         return Err(Fate::bad(Outcome::Rejected, e.code, e.message));
     }
     let start = out.text.len();
-    push_key(sx.src, typed, &mut out.text);
+    push_key(&sx.key_columns, typed, &mut out.text);
     let cx = RowCx {
         row: typed,
         index: pure.index,

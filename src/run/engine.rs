@@ -116,6 +116,8 @@ pub(super) struct StepCx<'a> {
     pub(super) key_name: String,
     pub(super) map: &'a MapInfo,
     pub(super) src: &'a SourceInfo,
+    /// Where the source's key columns sit in a typed row.
+    pub(super) key_columns: Vec<usize>,
     pub(super) object: &'a Object,
     /// The map's expressions, compiled for this source's rows: `when`, each assignment's value
     /// (in assignment order) and the merge key.
@@ -333,6 +335,7 @@ impl<'p> Engine<'p> {
             key_name: format!("{}#{:?}", map.name, step.phase).to_lowercase(),
             map,
             src,
+            key_columns: super::index::key_columns(src),
             object,
             when: map.when.as_ref().map(|w| self.compile(w, src)),
             values: map

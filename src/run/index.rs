@@ -26,20 +26,23 @@ pub fn key_cow(values: &[Value]) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// [`key_of`], appended to `out`.
-pub fn push_key(source: &SourceInfo, row: &[Value], out: &mut String) {
-    if let [only] = source.key.as_slice() {
-        if let Some(v) = source
-            .columns
-            .iter()
-            .position(|c| &c.name == only)
-            .and_then(|i| row.get(i))
-        {
-            out.push_str(&v.text());
-            return;
+/// Where a source's key columns sit in its typed rows, found once per step.
+pub fn key_columns(source: &SourceInfo) -> Vec<usize> {
+    source
+        .key
+        .iter()
+        .filter_map(|k| source.columns.iter().position(|c| &c.name == k))
+        .collect()
+}
+
+/// [`key_of`] for key columns already found, appended to `out`.
+pub fn push_key(key_columns: &[usize], row: &[Value], out: &mut String) {
+    for (n, &i) in key_columns.iter().enumerate() {
+        if n > 0 {
+            out.push('\u{1f}');
         }
+        out.push_str(&row.get(i).map(Value::text).unwrap_or_default());
     }
-    out.push_str(&key_of(source, row));
 }
 
 pub fn key_of(source: &SourceInfo, row: &[Value]) -> String {

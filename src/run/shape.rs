@@ -296,13 +296,18 @@ pub struct Fields<'a> {
 
 impl Fields<'_> {
     /// The record as a map, read back from its JSON: only targets that reshape records (the
-    /// import files, the in-memory store) pay for it.
-    pub fn to_map(&self) -> Map<String, Json> {
+    /// import files, the in-memory store) pay for it. JSON the engine wrote always reads back;
+    /// were it not to, the row is rejected with the reason rather than landing empty.
+    pub fn to_map(&self) -> std::io::Result<Map<String, Json>> {
         let mut text = Vec::with_capacity(self.json.len() + 2);
         text.push(b'{');
         text.extend_from_slice(self.json);
         text.push(b'}');
-        serde_json::from_slice(&text).unwrap_or_default()
+        serde_json::from_slice(&text).map_err(|e| {
+            std::io::Error::other(format!(
+                "internal: the record's JSON does not read back: {e}"
+            ))
+        })
     }
 }
 

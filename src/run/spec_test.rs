@@ -35,14 +35,14 @@ impl Target for MemoryTarget {
     fn create(&mut self, object: &Object, id: &str, record: &Fields) -> std::io::Result<()> {
         self.0
             .borrow_mut()
-            .create(&object.name, id, &record.to_map());
+            .create(&object.name, id, &record.to_map()?);
         Ok(())
     }
 
     fn update(&mut self, object: &Object, id: &str, fields: &Fields) -> std::io::Result<()> {
         self.0
             .borrow_mut()
-            .update(&object.name, id, &fields.to_map());
+            .update(&object.name, id, &fields.to_map()?);
         Ok(())
     }
 

@@ -140,7 +140,7 @@ fn handle(object: &Object, record: &Map<String, Json>) -> Option<String> {
 
 impl Target for TwentyCsvTarget {
     fn create(&mut self, object: &Object, id: &str, record: &Fields) -> std::io::Result<()> {
-        let record = record.to_map();
+        let record = record.to_map()?;
         if let Some(h) = handle(object, &record) {
             self.handles.insert(id.to_string(), h);
         }
@@ -149,7 +149,7 @@ impl Target for TwentyCsvTarget {
     }
 
     fn update(&mut self, object: &Object, id: &str, fields: &Fields) -> std::io::Result<()> {
-        self.records.update(&object.name, id, &fields.to_map());
+        self.records.update(&object.name, id, &fields.to_map()?);
         Ok(())
     }
 
