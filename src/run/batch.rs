@@ -9,6 +9,7 @@ use super::block::Block;
 use super::engine::{routed_here, Engine, Fate, RowCx, StepCx};
 use super::eval::Evaluator;
 use super::index::{push_key, Index};
+use super::lend::{self, Got, Lender, Scratch};
 use super::node::Node;
 use super::record::RecordId;
 use super::report::{Outcome, StepCounts};
@@ -51,6 +52,8 @@ struct Pure<'a> {
     index: &'a Index,
     default_owner: Option<&'a Value>,
     sx: &'a StepCx<'a>,
+    /// Evaluate by lending (see `run::lend`), or the owned way.
+    lend: bool,
 }
 
 /// What working a block out gives: its rows' results in order, their keys and JSON, the owner
@@ -61,6 +64,7 @@ struct Out {
     text: String,
     json: Vec<u8>,
     unmatched: BTreeMap<String, u64>,
+    scratch: Scratch,
 }
 
 /// A block worked out.
@@ -228,6 +232,7 @@ impl Engine<'_> {
             index,
             default_owner: self.default_owner.as_ref(),
             sx,
+            lend: self.lend,
         }
     }
 
@@ -307,17 +312,124 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 fn work(pure: &Pure, block: &Block, out: &mut Out) {
     let unmatched = RefCell::new(std::mem::take(&mut out.unmatched));
-    let mut typed = Vec::with_capacity(pure.sx.src.columns.len());
-    let mut values = Vec::with_capacity(pure.sx.values.len());
+    if pure.lend {
+        work_lent(pure, block, out, &unmatched);
+    } else {
+        let mut typed = Vec::with_capacity(pure.sx.src.columns.len());
+        let mut values = Vec::with_capacity(pure.sx.values.len());
+        for row in 0..block.len() {
+            let start = out.text.len();
+            let made = prepare(pure, block, row, &mut typed, &mut values, out, &unmatched);
+            out.worked.push(Worked {
+                key: start..out.text.len(),
+                made,
+            });
+        }
+    }
+    out.unmatched = unmatched.into_inner();
+}
+
+/// A row's cells and results while it is lent, the buffers kept from row to row.
+struct Lending<'a> {
+    cells: Vec<Got<'a>>,
+    got: Vec<Got<'a>>,
+    /// The results made whole, for dedupe keys and shapes written by path.
+    values: Vec<Value>,
+    scratch: Scratch,
+}
+
+fn work_lent(
+    pure: &Pure,
+    block: &Block,
+    out: &mut Out,
+    unmatched: &RefCell<BTreeMap<String, u64>>,
+) {
+    let cx = RowCx {
+        row: &[],
+        index: pure.index,
+        default_owner: pure.default_owner,
+        unmatched,
+    };
+    let lender = Lender {
+        eval: pure.eval,
+        index: pure.index,
+        cx: &cx,
+    };
+    let mut lending = Lending {
+        cells: Vec::with_capacity(pure.sx.src.columns.len()),
+        got: Vec::with_capacity(pure.sx.values.len()),
+        values: Vec::new(),
+        scratch: std::mem::take(&mut out.scratch),
+    };
     for row in 0..block.len() {
         let start = out.text.len();
-        let made = prepare(pure, block, row, &mut typed, &mut values, out, &unmatched);
+        let made = prepare_lent(pure, &lender, block, row, &mut lending, out);
         out.worked.push(Worked {
             key: start..out.text.len(),
             made,
         });
     }
-    out.unmatched = unmatched.into_inner();
+    out.scratch = lending.scratch;
+}
+
+/// [`prepare`], lending.
+fn prepare_lent<'a>(
+    pure: &Pure<'a>,
+    lender: &Lender<'a>,
+    block: &'a Block,
+    row: usize,
+    l: &mut Lending<'a>,
+    out: &mut Out,
+) -> Result<Made, Fate> {
+    let sx = pure.sx;
+    if let Some(why) = block.unreadable(row) {
+        return Err(Fate::bad(Outcome::Rejected, "unreadable", why));
+    }
+    let s = &mut l.scratch;
+    s.clear();
+    if let Err(e) = lend::cells(&sx.src.columns, block.values(row), s, &mut l.cells) {
+        return Err(Fate::bad(Outcome::Rejected, e.code, e.message));
+    }
+    let start = out.text.len();
+    let cells = &l.cells;
+    super::index::push_key_with(
+        &sx.key_columns,
+        |i| s.text_of(cells.get(i).copied().unwrap_or(Got::Null)),
+        &mut out.text,
+    );
+    if let Some(when) = &sx.when {
+        match lender.get(when, cells, s) {
+            Ok(g) if s.truthy(g) => {}
+            Ok(_) => return Err(Fate::bad(Outcome::Skipped, "when", "")),
+            Err(stop) => return Err(Fate::from_stop(stop)),
+        }
+    }
+    l.got.clear();
+    l.got.resize(sx.values.len(), Got::Null);
+    for &i in &sx.written {
+        l.got[i] = lender
+            .get(&sx.values[i], cells, s)
+            .map_err(Fate::from_stop)?;
+    }
+    let at = out.json.len();
+    let dedupe = if sx.map.dedupe.is_empty() && sx.shape.is_exact() {
+        let got = &l.got;
+        sx.shape
+            .write_leaves(&mut out.json, &mut |slot, json| s.write(json, got[slot]));
+        None
+    } else {
+        l.values.clear();
+        l.values.extend(l.got.iter().map(|g| s.value(*g)));
+        sx.shape.write_members(&l.values, &mut out.json);
+        super::phases::dedupe_key(sx.map, sx.object, &sx.shape, &l.values)
+    };
+    let key = &out.text[start..];
+    Ok(Made {
+        id: RecordId::new(&sx.object.name, &sx.src.name, key),
+        dedupe,
+        hash: xxhash_rust::xxh3::xxh3_64(&out.json[at..]),
+        json: at..out.json.len(),
+    })
 }
 
 /// Works one row out, its key appended to `out.text` and its record to `out.json`.

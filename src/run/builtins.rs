@@ -35,6 +35,25 @@ pub struct Builtin {
     pub name: &'static str,
     pub null_in: bool,
     pub f: fn(&[Value]) -> Eval,
+    /// The same behaviour on lent text, for the evaluator that lends (see `run::lend`).
+    pub lend: Option<Lend>,
+}
+
+/// Built-ins whose result on text is a part of that text, the text itself, or a small new
+/// value: the lending evaluator does them in place, without copying their argument. Each
+/// means exactly what the built-in's `f` does (tests/stdlib.rs and `lend`'s tests hold both to
+/// the same examples).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lend {
+    Trim,
+    Lower,
+    Upper,
+    Left,
+    Right,
+    Before,
+    After,
+    Email,
+    UsPhone,
 }
 
 impl std::fmt::Debug for Builtin {
@@ -57,6 +76,16 @@ const fn b(name: &'static str, f: fn(&[Value]) -> Eval) -> Builtin {
         name,
         null_in: true,
         f,
+        lend: None,
+    }
+}
+
+impl Builtin {
+    const fn lends(self, lend: Lend) -> Builtin {
+        Builtin {
+            lend: Some(lend),
+            ..self
+        }
     }
 }
 
@@ -66,13 +95,14 @@ const fn takes_null(name: &'static str, f: fn(&[Value]) -> Eval) -> Builtin {
         name,
         null_in: false,
         f,
+        lend: None,
     }
 }
 
 pub static BUILTINS: &[Builtin] = &[
-    b("trim", |a| txt(text(&a[0]).trim())),
-    b("lower", |a| txt(lower(&text(&a[0])))),
-    b("upper", |a| txt(text(&a[0]).to_uppercase())),
+    b("trim", |a| txt(text(&a[0]).trim())).lends(Lend::Trim),
+    b("lower", |a| txt(lower(&text(&a[0])))).lends(Lend::Lower),
+    b("upper", |a| txt(upper(&text(&a[0])))).lends(Lend::Upper),
     b("title", |a| txt(title(&text(&a[0])))),
     takes_null("nonempty", |a| {
         Ok(match text(arg(a, 0)).trim() {
@@ -91,16 +121,20 @@ pub static BUILTINS: &[Builtin] = &[
     }),
     b("left", |a| {
         txt(slice(true, &text(&a[0]), num(arg(a, 1)).unwrap_or(0.0)))
-    }),
+    })
+    .lends(Lend::Left),
     b("right", |a| {
         txt(slice(false, &text(&a[0]), num(arg(a, 1)).unwrap_or(0.0)))
-    }),
+    })
+    .lends(Lend::Right),
     b("before", |a| {
         Ok(split_once(&text(&a[0]), &text(arg(a, 1)), true))
-    }),
+    })
+    .lends(Lend::Before),
     b("after", |a| {
         Ok(split_once(&text(&a[0]), &text(arg(a, 1)), false))
-    }),
+    })
+    .lends(Lend::After),
     takes_null("concat", |a| {
         txt(a.iter().filter(|v| !v.is_null()).map(text).collect::<Str>())
     }),
@@ -118,9 +152,9 @@ pub static BUILTINS: &[Builtin] = &[
     b("ends_with", |a| {
         Ok(Value::Bool(text(&a[0]).ends_with(&*text(arg(a, 1)))))
     }),
-    b("email", |a| email(&a[0])),
+    b("email", |a| email(&a[0])).lends(Lend::Email),
     b("phone", |a| phone(&text(&a[0]))),
-    b("us_phone", |a| us_phone(&text(&a[0]))),
+    b("us_phone", |a| us_phone(&text(&a[0]))).lends(Lend::UsPhone),
     b("url", |a| url(&text(&a[0])).map(Value::text_value)),
     b("link", |a| {
         url(&text(&a[0]))
@@ -193,9 +227,18 @@ fn duration(a: &[Value], unit: DurationUnit) -> Value {
 }
 
 /// Lower-cases without allocating when there is nothing to lower (most emails).
-fn lower(s: &str) -> Cow<'_, str> {
+pub fn lower(s: &str) -> Cow<'_, str> {
     if s.bytes().any(|c| c.is_ascii_uppercase() || !c.is_ascii()) {
         Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Upper-cases without allocating when there is nothing to raise.
+pub fn upper(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|c| c.is_ascii_lowercase() || !c.is_ascii()) {
+        Cow::Owned(s.to_uppercase())
     } else {
         Cow::Borrowed(s)
     }
@@ -218,24 +261,38 @@ fn title(s: &str) -> String {
 }
 
 fn slice(left: bool, s: &str, n: f64) -> Str {
+    Str::from(slice_of(left, s, n))
+}
+
+/// The first (`left`) or last `n` characters of `s`, as a part of it.
+pub fn slice_of(left: bool, s: &str, n: f64) -> &str {
     let n = n.max(0.0) as usize;
     if s.is_ascii() {
         let n = n.min(s.len());
-        return Str::from(if left { &s[..n] } else { &s[s.len() - n..] });
+        return if left { &s[..n] } else { &s[s.len() - n..] };
     }
     let count = s.chars().count();
+    let cut = if left { n } else { count.saturating_sub(n) };
+    let at = s.char_indices().nth(cut).map_or(s.len(), |(i, _)| i);
     if left {
-        s.chars().take(n).collect()
+        &s[..at]
     } else {
-        s.chars().skip(count.saturating_sub(n)).collect()
+        &s[at..]
     }
 }
 
 fn split_once(s: &str, sep: &str, before: bool) -> Value {
-    match s.split_once(sep) {
-        Some((a, b)) => Value::text_value(if before { a } else { b }),
-        None => Value::Null,
-    }
+    split_of(s, sep, before).map_or(Value::Null, Value::text_value)
+}
+
+/// The part of `s` before (or after) the first `sep`, if `sep` is there.
+pub fn split_of<'s>(s: &'s str, sep: &str, before: bool) -> Option<&'s str> {
+    // One-byte separators (`/`, `@`, `,`) are found with memchr, not the two-way searcher.
+    let (a, b) = match sep.as_bytes() {
+        [one] if one.is_ascii() => s.split_once(*one as char)?,
+        _ => s.split_once(sep)?,
+    };
+    Some(if before { a } else { b })
 }
 
 fn join(list: &Value, sep: &str) -> Value {
@@ -289,8 +346,12 @@ fn email(v: &Value) -> Eval {
     if email_ok(&s) {
         Ok(v.clone())
     } else {
-        fail(format!("not an email address: {s:?}"))
+        Err(not_email(&s))
     }
+}
+
+pub fn not_email(s: &str) -> Stop {
+    Stop::Fail(format!("not an email address: {s:?}"))
 }
 
 fn phone(s: &str) -> Eval {
@@ -304,7 +365,7 @@ fn phone(s: &str) -> Eval {
 
 /// Ten digits after dropping a leading 1 of eleven.
 /// The ten digits of a US phone number (a leading 1 of eleven dropped), without allocating.
-fn us_ten(s: &str) -> Option<Str> {
+pub fn us_ten(s: &str) -> Option<Str> {
     let mut digits = [0u8; 11];
     let mut n = 0;
     for b in s.bytes().filter(u8::is_ascii_digit) {
@@ -324,13 +385,21 @@ fn us_ten(s: &str) -> Option<Str> {
 }
 
 fn us_phone(s: &str) -> Eval {
-    match us_ten(s) {
-        Some(d) => Ok(Value::Record(vec![
-            ("primaryPhoneNumber".into(), Value::Text(d)),
-            ("primaryPhoneCallingCode".into(), Value::text_value("+1")),
-        ])),
-        None => fail(format!("not a 10-digit US phone number: {s:?}")),
-    }
+    us_ten(s)
+        .map(us_phone_record)
+        .ok_or_else(|| not_us_phone(s))
+}
+
+/// A US number's ten digits as the target's phone composite.
+pub fn us_phone_record(digits: Str) -> Value {
+    Value::Record(vec![
+        ("primaryPhoneNumber".into(), Value::Text(digits)),
+        ("primaryPhoneCallingCode".into(), Value::text_value("+1")),
+    ])
+}
+
+pub fn not_us_phone(s: &str) -> Stop {
+    Stop::Fail(format!("not a 10-digit US phone number: {s:?}"))
 }
 
 fn url(s: &str) -> Result<String, Stop> {

@@ -149,6 +149,8 @@ pub struct Engine<'p> {
     progress: Option<Progress<'p>>,
     /// Sources read only by lookups: their load is their rows' outcome.
     lookups: Vec<LookupLoad>,
+    /// Whether create steps evaluate by lending (see `run::lend`).
+    pub(super) lend: bool,
 }
 
 /// Told the step and its rows so far.
@@ -197,12 +199,20 @@ impl<'p> Engine<'p> {
             unmatched: RefCell::new(BTreeMap::new()),
             progress: None,
             lookups,
+            lend: true,
         })
     }
 
     /// Calls `f` with the step and its rows so far, every few thousand rows and at its end.
     pub fn on_progress(mut self, f: impl Fn(&Step, u64) + 'p) -> Engine<'p> {
         self.progress = Some(Box::new(f));
+        self
+    }
+
+    /// Whether create steps evaluate by lending text instead of copying it (the default), or
+    /// the owned way, which the lending evaluator must agree with: tests compare the two.
+    pub fn lending(mut self, on: bool) -> Engine<'p> {
+        self.lend = on;
         self
     }
 

@@ -240,38 +240,46 @@ impl<'m> Evaluator<'m> {
     #[inline(never)]
     fn lookup(&self, l: &LookupNode, row: &[Value], cx: &dyn Context, params: &[Value]) -> Eval {
         let key = self.all(&l.args, row, cx, params)?;
-        // An empty key is no reference at all, not a dangling one: null, whatever the policy.
-        if key
-            .iter()
-            .all(|k| k.is_null() || k.text().trim().is_empty())
-        {
+        if no_key(&key) {
             return Ok(Value::Null);
         }
-        let found = cx.lookup(&l.source, l.object.as_deref(), &key, l.column.as_deref());
-        resolve_miss(found, l.miss.as_ref(), cx, || {
-            let key: Vec<String> = key.iter().map(Value::to_text).collect();
-            format!("no {} with key {}", l.source, key.join(", "))
-        })
+        match cx.lookup(&l.source, l.object.as_deref(), &key, l.column.as_deref()) {
+            Some(found) => Ok(found),
+            None => missed(l, &key, cx),
+        }
     }
 
     // Kept out of `run`, so its frame (paid on every node) stays small.
     #[inline(never)]
     fn table(&self, t: usize, input: &Value) -> Eval {
-        let Some(t) = self.tables.get(t) else {
-            return Err(Stop::Reject("internal: a value table is missing".into()));
-        };
         if input.is_null() {
             return Ok(Value::Null);
         }
         let key = input.text();
-        if let Some(v) = t.entries.get(fold(t.info.ignore_case, &key).as_ref()) {
-            return Ok(v.clone());
+        match self.table_entry(t, &key)? {
+            Some(v) => Ok(v.clone()),
+            None => self.table_else(t, &key, input),
         }
+    }
+
+    /// The entry of value table `t` for a (non-null) input's text, if it has one.
+    pub(super) fn table_entry(&self, t: usize, key: &str) -> Result<Option<&Value>, Stop> {
+        let Some(t) = self.tables.get(t) else {
+            return Err(Stop::Reject("internal: a value table is missing".into()));
+        };
+        Ok(t.entries.get(fold(t.info.ignore_case, key).as_ref()))
+    }
+
+    /// What value table `t` says for an input it has no entry for.
+    pub(super) fn table_else(&self, t: usize, key: &str, input: &Value) -> Eval {
+        let Some(t) = self.tables.get(t) else {
+            return Err(Stop::Reject("internal: a value table is missing".into()));
+        };
         let default = format!("no entry in {} for", t.name);
         match &t.info.otherwise {
             TableElse::Fail => Err(Stop::Fail(format!("{default} {key:?}"))),
-            TableElse::Reject(r) => Err(Stop::Reject(reason(r, &default, &key))),
-            TableElse::Hold(r) => Err(Stop::Hold(reason(r, &default, &key))),
+            TableElse::Reject(r) => Err(Stop::Reject(reason(r, &default, key))),
+            TableElse::Hold(r) => Err(Stop::Hold(reason(r, &default, key))),
             TableElse::Skip => Err(Stop::Skip(format!("{default} {key:?}"))),
             TableElse::Keep => Ok(input.clone()),
             TableElse::Output(v) => Ok(Value::from_json(v)),
@@ -304,28 +312,48 @@ impl<'m> Evaluator<'m> {
             return Ok(Value::Bool(true));
         }
         let b = go(rhs)?;
-        Ok(match op {
-            BinOp::And | BinOp::Or => Value::Bool(truthy(&b)),
-            BinOp::Concat => {
-                let mut s = Str::from(a.text());
-                s.push_str(&b.text());
-                Value::Text(s)
-            }
-            BinOp::Eq => Value::Bool(equal(&a, &b)),
-            BinOp::Ne => Value::Bool(!equal(&a, &b)),
-            BinOp::Lt => Value::Bool(compare(&a, &b) == Some(Ordering::Less)),
-            BinOp::Le => Value::Bool(matches!(
-                compare(&a, &b),
-                Some(Ordering::Less | Ordering::Equal)
-            )),
-            BinOp::Gt => Value::Bool(compare(&a, &b) == Some(Ordering::Greater)),
-            BinOp::Ge => Value::Bool(matches!(
-                compare(&a, &b),
-                Some(Ordering::Greater | Ordering::Equal)
-            )),
-            _ => arithmetic(op, &a, &b)?,
-        })
+        apply(op, &a, &b)
     }
+}
+
+/// A binary operator on two values (`??`, `and` and `or` decide before their right side is
+/// evaluated, so they are the caller's).
+pub(super) fn apply(op: BinOp, a: &Value, b: &Value) -> Eval {
+    Ok(match op {
+        BinOp::And | BinOp::Or => Value::Bool(truthy(b)),
+        BinOp::Concat => {
+            let mut s = Str::from(a.text());
+            s.push_str(&b.text());
+            Value::Text(s)
+        }
+        BinOp::Eq => Value::Bool(equal(a, b)),
+        BinOp::Ne => Value::Bool(!equal(a, b)),
+        BinOp::Lt => Value::Bool(compare(a, b) == Some(Ordering::Less)),
+        BinOp::Le => Value::Bool(matches!(
+            compare(a, b),
+            Some(Ordering::Less | Ordering::Equal)
+        )),
+        BinOp::Gt => Value::Bool(compare(a, b) == Some(Ordering::Greater)),
+        BinOp::Ge => Value::Bool(matches!(
+            compare(a, b),
+            Some(Ordering::Greater | Ordering::Equal)
+        )),
+        _ => arithmetic(op, a, b)?,
+    })
+}
+
+/// An empty key is no reference at all, not a dangling one: null, whatever the policy.
+pub(super) fn no_key(key: &[Value]) -> bool {
+    key.iter()
+        .all(|k| k.is_null() || k.text().trim().is_empty())
+}
+
+/// What a lookup whose key matched nothing gives, by its miss policy.
+pub(super) fn missed(l: &LookupNode, key: &[Value], cx: &dyn Context) -> Eval {
+    resolve_miss(None, l.miss.as_ref(), cx, || {
+        let key: Vec<String> = key.iter().map(Value::to_text).collect();
+        format!("no {} with key {}", l.source, key.join(", "))
+    })
 }
 
 fn fold(ignore_case: bool, s: &str) -> std::borrow::Cow<'_, str> {

@@ -37,11 +37,24 @@ pub fn key_columns(source: &SourceInfo) -> Vec<usize> {
 
 /// [`key_of`] for key columns already found, appended to `out`.
 pub fn push_key(key_columns: &[usize], row: &[Value], out: &mut String) {
+    push_key_with(
+        key_columns,
+        |i| row.get(i).map(Value::text).unwrap_or_default(),
+        out,
+    );
+}
+
+/// [`push_key`], the text of column `i` given by `text`.
+pub fn push_key_with<'v>(
+    key_columns: &[usize],
+    text: impl Fn(usize) -> std::borrow::Cow<'v, str>,
+    out: &mut String,
+) {
     for (n, &i) in key_columns.iter().enumerate() {
         if n > 0 {
             out.push('\u{1f}');
         }
-        out.push_str(&row.get(i).map(Value::text).unwrap_or_default());
+        out.push_str(&text(i));
     }
 }
 
@@ -280,8 +293,13 @@ impl Index {
     }
 
     pub fn column(&self, source: &str, key: &str, column: &str) -> Option<Value> {
+        self.column_ref(source, key, column).cloned()
+    }
+
+    /// [`Index::column`], lent.
+    pub fn column_ref(&self, source: &str, key: &str, column: &str) -> Option<&Value> {
         let i = *self.columns.get(source)?.get(column)?;
-        self.rows.get(source)?.get(key)?.get(i).cloned()
+        self.rows.get(source)?.get(key)?.get(i)
     }
 
     pub fn owner(&self, email: &str) -> Option<Value> {

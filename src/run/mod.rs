@@ -8,6 +8,7 @@ pub mod engine;
 pub mod eval;
 pub mod index;
 pub mod ledger;
+mod lend;
 pub mod node;
 mod phases;
 pub mod record;

@@ -80,7 +80,10 @@ impl Shape {
     /// The record's members as JSON (`"a":1,"b":{"c":2}`, no braces) into `out`.
     pub fn write_members(&self, values: &[Value], out: &mut Vec<u8>) {
         if self.exact {
-            write_members(&self.members, values, out);
+            let mut leaf = |slot: usize, out: &mut Vec<u8>| {
+                write_value(out, values.get(slot).unwrap_or(&Value::Null))
+            };
+            write_members(&self.members, &mut leaf, out);
         } else {
             let map = self.to_map(values);
             for (i, (k, v)) in map.iter().enumerate() {
@@ -92,6 +95,17 @@ impl Shape {
                 let _ = serde_json::to_writer(&mut *out, v);
             }
         }
+    }
+
+    /// Whether every assignment has a place of its own (no whole composite beside one of its
+    /// subfields), so [`Shape::write_leaves`] can write the record.
+    pub fn is_exact(&self) -> bool {
+        self.exact
+    }
+
+    /// [`Shape::write_members`] of an exact shape, `leaf` writing the value in a slot.
+    pub fn write_leaves(&self, out: &mut Vec<u8>, leaf: &mut impl FnMut(usize, &mut Vec<u8>)) {
+        write_members(&self.members, leaf, out);
     }
 
     /// The record as a JSON map, for targets that keep or reshape records.
@@ -156,19 +170,21 @@ fn place(members: &mut Vec<Member>, parts: &[String], slot: usize) -> bool {
     }
 }
 
-fn write_members(members: &[Member], values: &[Value], out: &mut Vec<u8>) {
+fn write_members(
+    members: &[Member],
+    leaf: &mut impl FnMut(usize, &mut Vec<u8>),
+    out: &mut Vec<u8>,
+) {
     for (i, m) in members.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
         out.extend_from_slice(&m.name().json);
         match m {
-            Member::Leaf { slot, .. } => {
-                write_value(out, values.get(*slot).unwrap_or(&Value::Null))
-            }
+            Member::Leaf { slot, .. } => leaf(*slot, out),
             Member::Group { members, .. } => {
                 out.push(b'{');
-                write_members(members, values, out);
+                write_members(members, leaf, out);
                 out.push(b'}');
             }
         }

@@ -65,6 +65,12 @@ pub fn type_into<'a>(
     Ok(())
 }
 
+/// Whether typing gives this text back as it is (a text column's value, not empty and not one
+/// of its null markers): what [`type_value`] returns as `Value::Text(t)`.
+pub fn lends_as_is(c: &ColumnInfo, t: &str) -> bool {
+    c.ty == "text" && !t.is_empty() && !c.nulls.iter().any(|n| n == t.trim())
+}
+
 pub fn type_value(c: &ColumnInfo, raw: RawRef) -> Result<Value, TypeError> {
     let text = match raw {
         RawRef::Missing => return by_state(c, ValueState::Missing, ""),
