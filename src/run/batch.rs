@@ -121,6 +121,7 @@ fn looks_up(n: &Node, inner: &dyn Fn(&Node) -> bool, own: &Own) -> bool {
         Node::Lookup(l) => l.source == own.source || any(&l.args),
         Node::Func(f, args) => any(args) || own.eval.function(*f).is_some_and(inner),
         Node::Call(_, args) | Node::List(args) | Node::Concat(args) => any(args),
+        Node::Lent(c) => any(&c.args),
         Node::Table(_, a) | Node::Not(a) | Node::Neg(a) | Node::Field(a, _) | Node::Owner(a, _) => {
             inner(a)
         }

@@ -1,6 +1,6 @@
 //! Evaluates compiled [`Node`]s for one row. Pure: lookups and owners come through [`Context`].
 
-use super::builtins::add_duration;
+use super::builtins::{add_duration, Builtin};
 use super::node::{LookupNode, Names, Node};
 use super::value::{Eval, Stop, Str, Value};
 use crate::plan::ir::Expr;
@@ -127,15 +127,8 @@ impl<'m> Evaluator<'m> {
             Node::Col(i) => Ok(row.get(*i).cloned().unwrap_or(Value::Null)),
             Node::Named(name) => Ok(cx.column(name)),
             Node::Param(i) => Ok(params.get(*i).cloned().unwrap_or(Value::Null)),
-            Node::Call(b, args) => match args.as_slice() {
-                // A column passed alone is lent, not copied.
-                [Node::Col(i)] => b.call(std::slice::from_ref(row.get(*i).unwrap_or(&Value::Null))),
-                [one] => b.call(std::slice::from_ref(&go(one)?)),
-                // Two or three arguments sit in an array on the stack: no vector is moved about.
-                [x, y] => b.call(&[go(x)?, go(y)?]),
-                [x, y, z] => b.call(&[go(x)?, go(y)?, go(z)?]),
-                _ => b.call(&self.all(args, row, cx, params)?),
-            },
+            Node::Call(b, args) => self.call(b, args, row, cx, params),
+            Node::Lent(c) => self.call(c.builtin, &c.args, row, cx, params),
             Node::Table(t, arg) => match arg.as_ref() {
                 Node::Col(i) => self.table(*t, row.get(*i).unwrap_or(&Value::Null)),
                 other => self.table(*t, &go(other)?),
@@ -201,6 +194,26 @@ impl<'m> Evaluator<'m> {
                 _ => Ok(Value::Null),
             },
             Node::Unknown(what) => Err(Stop::Reject(format!("internal: no {what}"))),
+        }
+    }
+
+    fn call(
+        &self,
+        b: &Builtin,
+        args: &[Node],
+        row: &[Value],
+        cx: &dyn Context,
+        params: &[Value],
+    ) -> Eval {
+        let go = |n: &Node| self.run(n, row, cx, params);
+        match args {
+            // A column passed alone is lent, not copied.
+            [Node::Col(i)] => b.call(std::slice::from_ref(row.get(*i).unwrap_or(&Value::Null))),
+            [one] => b.call(std::slice::from_ref(&go(one)?)),
+            // Two or three arguments sit in an array on the stack: no vector is moved about.
+            [x, y] => b.call(&[go(x)?, go(y)?]),
+            [x, y, z] => b.call(&[go(x)?, go(y)?, go(z)?]),
+            _ => b.call(&self.all(args, row, cx, params)?),
         }
     }
 

@@ -16,7 +16,7 @@ use super::builtins::{self, Builtin, Lend};
 use super::engine::RowCx;
 use super::eval::{self, Evaluator};
 use super::index::Index;
-use super::node::{LookupNode, Node};
+use super::node::{LendOp, LentCall, LookupNode, Node};
 use super::shape::{write_str, write_value};
 use super::typing::{lends_as_is, type_value, RawRef, TypeError};
 use super::value::{Stop, Value};
@@ -282,6 +282,7 @@ impl<'a> Lender<'a> {
             Node::Col(i) => Ok(f.cells.get(*i).copied().unwrap_or(Got::Null)),
             Node::Param(i) => Ok(f.params.get(*i).copied().unwrap_or(Got::Null)),
             Node::Call(b, args) => self.call(b, args, f, s),
+            Node::Lent(c) => self.lent_call(c, f, s),
             Node::Table(t, arg) => self.table(*t, arg, f, s),
             Node::Func(i, args) => self.func(*i, args, f, s),
             Node::Binary(op, a, b) => self.binary(*op, a, b, f, s),
@@ -359,6 +360,36 @@ impl<'a> Lender<'a> {
         }
         let values: SmallVec<[Value; 3]> = got.iter().map(|g| s.value(*g)).collect();
         let v = (b.f)(&values)?;
+        Ok(s.own(v))
+    }
+
+    /// A lending call decided at compile time: its first argument, then its op.
+    fn lent_call(
+        &self,
+        c: &'a LentCall,
+        f: &Frame<'_, 'a>,
+        s: &mut Scratch,
+    ) -> Result<Got<'a>, Stop> {
+        let Some(first) = c.args.first() else {
+            return Ok(Got::Null);
+        };
+        let x = self.arg(first, f, s)?;
+        if x == Got::Null {
+            return Ok(Got::Null);
+        }
+        if let Some(done) = Op::of(&c.op).on(x, s)? {
+            return Ok(done);
+        }
+        // Not text: the built-in's own function, on the value made whole.
+        let mut values: SmallVec<[Value; 3]> = SmallVec::new();
+        values.push(s.value(x));
+        for n in &c.args[1..] {
+            values.push(match n {
+                Node::Const(v) => v.clone(),
+                _ => Value::Null,
+            });
+        }
+        let v = (c.builtin.f)(&values)?;
         Ok(s.own(v))
     }
 
@@ -496,42 +527,79 @@ impl<'a> Lender<'a> {
     }
 }
 
-/// A lending built-in on results already evaluated (the first one not null); None when its
-/// argument is not text, for the built-in's own function to do.
+/// What a lending built-in does to its text, its other arguments read.
+#[derive(Clone, Copy)]
+enum Op<'s> {
+    Part(Part<'s>),
+    Remake(fn(&str) -> Cow<'_, str>),
+    Email,
+    UsPhone,
+}
+
+impl<'s> Op<'s> {
+    fn of(op: &'s LendOp) -> Op<'s> {
+        match op {
+            LendOp::Trim => Op::Part(Part::Trim),
+            LendOp::Slice { left, n } => Op::Part(Part::Slice { left: *left, n: *n }),
+            LendOp::Split { sep, before } => Op::Part(Part::Split {
+                sep,
+                before: *before,
+            }),
+            LendOp::Lower => Op::Remake(builtins::lower),
+            LendOp::Upper => Op::Remake(builtins::upper),
+            LendOp::Email => Op::Email,
+            LendOp::UsPhone => Op::UsPhone,
+        }
+    }
+
+    /// The op on a (non-null) result; None when it is not text, for the built-in's own
+    /// function to do.
+    fn on<'a>(self, x: Got<'a>, s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
+        match self {
+            Op::Part(part) => Ok(s.narrow(x, part)),
+            Op::Remake(f) => Ok(s.remake(x, f)),
+            Op::Email => {
+                let Some(t) = s.str(x) else { return Ok(None) };
+                if builtins::email_ok(t) {
+                    return Ok(Some(x));
+                }
+                Err(s.fail(|| builtins::not_email(t)))
+            }
+            Op::UsPhone => {
+                let Some(t) = s.str(x) else { return Ok(None) };
+                match builtins::us_ten(t) {
+                    Some(digits) => Ok(Some(s.own(builtins::us_phone_record(digits)))),
+                    None => Err(s.fail(|| builtins::not_us_phone(t))),
+                }
+            }
+        }
+    }
+}
+
+/// A lending built-in on results already evaluated (the first one not null), its other
+/// arguments not known until the row; None when it cannot lend them.
 fn lend_call<'a>(lend: Lend, got: &[Got<'a>], s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
     let x = got.first().copied().unwrap_or(Got::Null);
     let second = got.get(1).copied().unwrap_or(Got::Null);
-    let part = match lend {
-        Lend::Trim => Part::Trim,
-        Lend::Left | Lend::Right => Part::Slice {
+    let op = match lend {
+        Lend::Trim => Op::Part(Part::Trim),
+        Lend::Left | Lend::Right => Op::Part(Part::Slice {
             left: lend == Lend::Left,
             n: s.number(second).unwrap_or(0.0),
-        },
+        }),
         Lend::Before | Lend::After => match second {
-            Got::Str(sep) => Part::Split {
+            Got::Str(sep) => Op::Part(Part::Split {
                 sep,
                 before: lend == Lend::Before,
-            },
+            }),
             _ => return Ok(None),
         },
-        Lend::Lower => return Ok(s.remake(x, builtins::lower)),
-        Lend::Upper => return Ok(s.remake(x, builtins::upper)),
-        Lend::Email => {
-            let Some(t) = s.str(x) else { return Ok(None) };
-            if builtins::email_ok(t) {
-                return Ok(Some(x));
-            }
-            return Err(s.fail(|| builtins::not_email(t)));
-        }
-        Lend::UsPhone => {
-            let Some(t) = s.str(x) else { return Ok(None) };
-            return match builtins::us_ten(t) {
-                Some(digits) => Ok(Some(s.own(builtins::us_phone_record(digits)))),
-                None => Err(s.fail(|| builtins::not_us_phone(t))),
-            };
-        }
+        Lend::Lower => Op::Remake(builtins::lower),
+        Lend::Upper => Op::Remake(builtins::upper),
+        Lend::Email => Op::Email,
+        Lend::UsPhone => Op::UsPhone,
     };
-    Ok(s.narrow(x, part))
+    op.on(x, s)
 }
 
 #[cfg(test)]
@@ -630,6 +698,10 @@ mod tests {
             "lower(trim(v)) == \"ana\"",
             "if len(v) > 3 then upper(v) else lower(v)",
             "not (v == \"x@y.co\")",
+            // Arguments known only on the row: the built-in lends what it can, per row.
+            "left(v, len(v) - 2)",
+            "after(v, left(v, 1))",
+            "before(v, lower(right(v, 1)))",
         ];
         for expr in exprs {
             for input in inputs {

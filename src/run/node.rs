@@ -2,7 +2,7 @@
 //! row — columns to their position in the typed row, built-ins to function pointers, value
 //! tables and user functions to indices. Evaluating a node never looks a name up.
 
-use super::builtins::{self, Builtin};
+use super::builtins::{self, Builtin, Lend};
 use super::value::{Str, Value};
 use crate::plan::ir::{Const, Expr};
 use crate::semantic::model::ColumnInfo;
@@ -18,6 +18,9 @@ pub enum Node {
     Named(String),
     Param(usize),
     Call(&'static Builtin, Vec<Node>),
+    /// A call of a lending built-in (`trim`, `left(x, 2)`, `after(x, "/")`) whose arguments
+    /// after the first are constants, decided once: evaluated by lending, it is one step.
+    Lent(Box<LentCall>),
     Table(usize, Box<Node>),
     Func(usize, Vec<Node>),
     Binary(BinOp, Box<Node>, Box<Node>),
@@ -36,6 +39,56 @@ pub enum Node {
     Field(Box<Node>, String),
     /// A name the checker let through but the run cannot resolve: rejects the row, loudly.
     Unknown(String),
+}
+
+#[derive(Debug)]
+pub struct LentCall {
+    pub builtin: &'static Builtin,
+    /// The call's arguments, as [`Node::Call`] has them: the first, then constants.
+    pub args: Vec<Node>,
+    pub op: LendOp,
+}
+
+/// What a lending built-in does, its constant arguments resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LendOp {
+    Trim,
+    Lower,
+    Upper,
+    Email,
+    UsPhone,
+    Slice { left: bool, n: f64 },
+    Split { sep: String, before: bool },
+}
+
+/// The lending form of a call, when its built-in lends and its later arguments are constants.
+fn lend_op(b: &Builtin, args: &[Node]) -> Option<LendOp> {
+    let lend = b.lend?;
+    // Lending built-ins give null for a null first argument before anything else.
+    if !b.null_in {
+        return None;
+    }
+    let second = match args {
+        [_] => None,
+        [_, Node::Const(v)] => Some(v),
+        _ => return None,
+    };
+    Some(match (lend, second) {
+        (Lend::Trim, None) => LendOp::Trim,
+        (Lend::Lower, None) => LendOp::Lower,
+        (Lend::Upper, None) => LendOp::Upper,
+        (Lend::Email, None) => LendOp::Email,
+        (Lend::UsPhone, None) => LendOp::UsPhone,
+        (Lend::Left | Lend::Right, Some(n)) => LendOp::Slice {
+            left: lend == Lend::Left,
+            n: n.as_f64().unwrap_or(0.0),
+        },
+        (Lend::Before | Lend::After, Some(sep)) => LendOp::Split {
+            sep: sep.to_text(),
+            before: lend == Lend::Before,
+        },
+        _ => return None,
+    })
 }
 
 #[derive(Debug)]
@@ -68,7 +121,17 @@ impl Names<'_> {
             },
             Expr::Param { index } => Node::Param(*index),
             Expr::Builtin { name, args } => match builtins::resolve(name) {
-                Some(b) => Node::Call(b, self.all(args)),
+                Some(b) => {
+                    let args = self.all(args);
+                    match lend_op(b, &args) {
+                        Some(op) => Node::Lent(Box::new(LentCall {
+                            builtin: b,
+                            args,
+                            op,
+                        })),
+                        None => Node::Call(b, args),
+                    }
+                }
                 None => Node::Unknown(format!("built-in `{name}`")),
             },
             Expr::Table { table, arg } => match self.tables.get(table) {
