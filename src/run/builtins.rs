@@ -289,7 +289,11 @@ fn split_once(s: &str, sep: &str, before: bool) -> Value {
 pub fn split_of<'s>(s: &'s str, sep: &str, before: bool) -> Option<&'s str> {
     // One-byte separators (`/`, `@`, `,`) are found with memchr, not the two-way searcher.
     let (a, b) = match sep.as_bytes() {
-        [one] if one.is_ascii() => s.split_once(*one as char)?,
+        // Short text: a plain scan beats setting a searcher up.
+        [one] => {
+            let at = s.bytes().position(|b| b == *one)?;
+            (&s[..at], &s[at + 1..])
+        }
         _ => s.split_once(sep)?,
     };
     Some(if before { a } else { b })
@@ -322,12 +326,10 @@ fn split(s: &str, sep: &str) -> Value {
 
 /// The benchmark's rule: one `@`, no whitespace, a dot inside the domain (`^[^@\s]+@[^@\s]+\.[^@\s]+$`).
 pub fn email_ok(e: &str) -> bool {
-    let whitespace = if e.is_ascii() {
-        e.bytes().any(|b| b.is_ascii_whitespace() || b == 0x0b)
-    } else {
-        e.chars().any(char::is_whitespace)
-    };
-    if whitespace {
+    if e.is_ascii() {
+        return ascii_email_ok(e.as_bytes());
+    }
+    if e.chars().any(char::is_whitespace) {
         return false;
     }
     let mut parts = e.split('@');
@@ -363,7 +365,26 @@ fn phone(s: &str) -> Eval {
     }
 }
 
-/// Ten digits after dropping a leading 1 of eleven.
+/// [`email_ok`] for ASCII text, in one pass.
+fn ascii_email_ok(e: &[u8]) -> bool {
+    let mut at = None;
+    for (i, &b) in e.iter().enumerate() {
+        if b.is_ascii_whitespace() || b == 0x0b || (b == b'@' && at.is_some()) {
+            return false;
+        }
+        if b == b'@' {
+            at = Some(i);
+        }
+    }
+    let Some(at) = at else { return false };
+    let domain = &e[at + 1..];
+    at > 0
+        && domain
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| b == b'.' && i > 0 && i + 1 < domain.len())
+}
+
 /// The ten digits of a US phone number (a leading 1 of eleven dropped), without allocating.
 pub fn us_ten(s: &str) -> Option<Str> {
     let mut digits = [0u8; 11];
@@ -555,5 +576,47 @@ fn add_months(d: NaiveDate, n: i64) -> Option<NaiveDate> {
         d.checked_add_months(chrono::Months::new(u32::try_from(n).ok()?))
     } else {
         d.checked_sub_months(chrono::Months::new(u32::try_from(-n).ok()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `^[^@\s]+@[^@\s]+\.[^@\s]+$`, ASCII and not.
+    #[test]
+    fn email_rule_holds_for_ascii_and_other_text() {
+        let good = ["a@b.c", "x.y@z.co", "ünï@çödé.de", "a@b.c.d", "a+b@c-d.ef"];
+        let bad = [
+            "",
+            "@x.com",
+            "a@.com",
+            "a@b.",
+            "a@bc",
+            "a b@c.de",
+            "a@b@c.de",
+            "a\u{b}@c.de",
+            "a@c.de\n",
+            "ünï@çöd é.de",
+            "ünï@çödé.",
+            "a@b\u{a0}.c",
+        ];
+        for e in good {
+            assert!(email_ok(e), "{e:?} is an email address");
+        }
+        for e in bad {
+            assert!(!email_ok(e), "{e:?} is not an email address");
+        }
+    }
+
+    #[test]
+    fn text_splits_at_one_byte_and_longer_separators() {
+        assert_eq!(split_of("03/14/1985", "/", false), Some("14/1985"));
+        assert_eq!(split_of("03/14/1985", "/", true), Some("03"));
+        assert_eq!(split_of("a--b--c", "--", false), Some("b--c"));
+        assert_eq!(split_of("ab", "/", false), None);
+        assert_eq!(split_of("ab", "", false), Some("ab"));
+        assert_eq!(slice_of(false, "dürer", 3.0), "rer");
+        assert_eq!(slice_of(true, "dürer", 2.0), "dü");
     }
 }

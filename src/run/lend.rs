@@ -179,6 +179,31 @@ impl Scratch {
         Some(self.made(&changed))
     }
 
+    /// A text result changed by `f`, ASCII text changed in place by `ascii` when `f` would only
+    /// change its ASCII letters (no allocation for the usual case).
+    fn recase<'a>(
+        &mut self,
+        g: Got<'a>,
+        f: fn(&str) -> Cow<'_, str>,
+        ascii: fn(&mut str),
+    ) -> Option<Got<'a>> {
+        let t = self.str(g)?;
+        if matches!(f(t), Cow::Borrowed(_)) {
+            return Some(g);
+        }
+        if !t.is_ascii() {
+            return self.remake(g, f);
+        }
+        let at = self.text.len();
+        match g {
+            Got::Str(t) => self.text.push_str(t),
+            Got::Made(a, b) => self.text.extend_from_within(a..b),
+            _ => return None,
+        }
+        ascii(&mut self.text[at..]);
+        Some(Got::Made(at, self.text.len()))
+    }
+
     fn push_text(&self, g: Got, out: &mut String) {
         out.push_str(&self.text_of(g));
     }
@@ -531,7 +556,8 @@ impl<'a> Lender<'a> {
 #[derive(Clone, Copy)]
 enum Op<'s> {
     Part(Part<'s>),
-    Remake(fn(&str) -> Cow<'_, str>),
+    Lower,
+    Upper,
     Email,
     UsPhone,
 }
@@ -545,8 +571,8 @@ impl<'s> Op<'s> {
                 sep,
                 before: *before,
             }),
-            LendOp::Lower => Op::Remake(builtins::lower),
-            LendOp::Upper => Op::Remake(builtins::upper),
+            LendOp::Lower => Op::Lower,
+            LendOp::Upper => Op::Upper,
             LendOp::Email => Op::Email,
             LendOp::UsPhone => Op::UsPhone,
         }
@@ -557,7 +583,8 @@ impl<'s> Op<'s> {
     fn on<'a>(self, x: Got<'a>, s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
         match self {
             Op::Part(part) => Ok(s.narrow(x, part)),
-            Op::Remake(f) => Ok(s.remake(x, f)),
+            Op::Lower => Ok(s.recase(x, builtins::lower, str::make_ascii_lowercase)),
+            Op::Upper => Ok(s.recase(x, builtins::upper, str::make_ascii_uppercase)),
             Op::Email => {
                 let Some(t) = s.str(x) else { return Ok(None) };
                 if builtins::email_ok(t) {
@@ -594,8 +621,8 @@ fn lend_call<'a>(lend: Lend, got: &[Got<'a>], s: &mut Scratch) -> Result<Option<
             }),
             _ => return Ok(None),
         },
-        Lend::Lower => Op::Remake(builtins::lower),
-        Lend::Upper => Op::Remake(builtins::upper),
+        Lend::Lower => Op::Lower,
+        Lend::Upper => Op::Upper,
         Lend::Email => Op::Email,
         Lend::UsPhone => Op::UsPhone,
     };
@@ -674,6 +701,12 @@ mod tests {
             "two@@x.com",
             "ünï@çödé.de",
             "tab\there",
+            "@x.com",
+            "a@.com",
+            "a@b.",
+            "a@b.c",
+            "a b@c.de",
+            "Ünï@X.DE",
         ];
         let exprs = [
             "v",
