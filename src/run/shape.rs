@@ -48,6 +48,11 @@ pub struct Shape {
     /// False when one path is a prefix of another (a whole composite and one of its subfields):
     /// then assignment order decides, and records are built the slow way, by path.
     exact: bool,
+    /// An exact shape's JSON as pieces: the text before each leaf (names, commas, braces) and
+    /// the leaf's slot, then the text after the last leaf. Writing a record is then a walk down
+    /// one list, not a tree.
+    pieces: Vec<(Vec<u8>, usize)>,
+    tail: Vec<u8>,
 }
 
 impl Shape {
@@ -70,6 +75,9 @@ impl Shape {
             shape.exact &= place(&mut shape.members, &parts, slot);
             shape.paths.push((slot, parts));
         }
+        let mut text = Vec::new();
+        flatten(&shape.members, &mut text, &mut shape.pieces);
+        shape.tail = text;
         shape
     }
 
@@ -80,10 +88,9 @@ impl Shape {
     /// The record's members as JSON (`"a":1,"b":{"c":2}`, no braces) into `out`.
     pub fn write_members(&self, values: &[Value], out: &mut Vec<u8>) {
         if self.exact {
-            let mut leaf = |slot: usize, out: &mut Vec<u8>| {
+            self.write_leaves(out, &mut |slot, out| {
                 write_value(out, values.get(slot).unwrap_or(&Value::Null))
-            };
-            write_members(&self.members, &mut leaf, out);
+            });
         } else {
             let map = self.to_map(values);
             for (i, (k, v)) in map.iter().enumerate() {
@@ -105,7 +112,11 @@ impl Shape {
 
     /// [`Shape::write_members`] of an exact shape, `leaf` writing the value in a slot.
     pub fn write_leaves(&self, out: &mut Vec<u8>, leaf: &mut impl FnMut(usize, &mut Vec<u8>)) {
-        write_members(&self.members, leaf, out);
+        for (text, slot) in &self.pieces {
+            out.extend_from_slice(text);
+            leaf(*slot, out);
+        }
+        out.extend_from_slice(&self.tail);
     }
 
     /// The record as a JSON map, for targets that keep or reshape records.
@@ -170,22 +181,19 @@ fn place(members: &mut Vec<Member>, parts: &[String], slot: usize) -> bool {
     }
 }
 
-fn write_members(
-    members: &[Member],
-    leaf: &mut impl FnMut(usize, &mut Vec<u8>),
-    out: &mut Vec<u8>,
-) {
+/// Lays members out as pieces: `text` gathers what comes before the next leaf.
+fn flatten(members: &[Member], text: &mut Vec<u8>, pieces: &mut Vec<(Vec<u8>, usize)>) {
     for (i, m) in members.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            text.push(b',');
         }
-        out.extend_from_slice(&m.name().json);
+        text.extend_from_slice(&m.name().json);
         match m {
-            Member::Leaf { slot, .. } => leaf(*slot, out),
+            Member::Leaf { slot, .. } => pieces.push((std::mem::take(text), *slot)),
             Member::Group { members, .. } => {
-                out.push(b'{');
-                write_members(members, leaf, out);
-                out.push(b'}');
+                text.push(b'{');
+                flatten(members, text, pieces);
+                text.push(b'}');
             }
         }
     }
