@@ -89,10 +89,16 @@ fn lending_and_owned_evaluation_write_the_same_files() {
         for f in &files {
             let a = std::fs::read(owned.join(f)).expect("owned file");
             let b = std::fs::read(lent.join(f)).unwrap_or_else(|_| panic!("{name}: no lent {f:?}"));
-            assert!(
-                a == b,
-                "{name}: {f:?} differs between lending and owned evaluation"
-            );
+            if a != b {
+                let (a, b) = (String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+                let at = a.lines().zip(b.lines()).take_while(|(x, y)| x == y).count();
+                panic!(
+                    "{name}: {f:?} differs between lending and owned evaluation at line {}:\n owned: {}\n lent:  {}",
+                    at + 1,
+                    a.lines().nth(at).unwrap_or("(end)"),
+                    b.lines().nth(at).unwrap_or("(end)")
+                );
+            }
         }
         let lent_files = std::fs::read_dir(&lent).expect("lent output").count();
         assert_eq!(lent_files, files.len(), "{name}: different files written");

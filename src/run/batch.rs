@@ -16,7 +16,9 @@ use super::report::{Outcome, StepCounts};
 use super::shape::Fields;
 use super::source::{Original, SourceError, BLOCK_ROWS};
 use super::typing::type_into;
+use super::value::Stop;
 use super::value::Value;
+use super::vector::{Env, Vector, R};
 use crate::plan::Step;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
@@ -357,80 +359,156 @@ fn work_lent(
         cx: &cx,
     };
     let mut lending = Lending {
-        cells: Vec::with_capacity(pure.sx.src.columns.len()),
+        cells: Vec::with_capacity(block.len() * pure.sx.src.columns.len()),
         got: Vec::with_capacity(pure.sx.values.len()),
         values: Vec::new(),
         scratch: std::mem::take(&mut out.scratch),
     };
-    for row in 0..block.len() {
-        let start = out.text.len();
-        let made = prepare_lent(pure, &lender, block, row, &mut lending, out);
-        out.worked.push(Worked {
-            key: start..out.text.len(),
-            made,
-        });
-    }
+    work_block(pure, &Vector { lender: &lender }, block, &mut lending, out);
     out.scratch = lending.scratch;
 }
 
-/// [`prepare`], lending.
-fn prepare_lent<'a>(
+/// Works a block out a node at a time for all its rows (see `run::vector`): its rows' fates,
+/// keys and records exactly as [`prepare`] gives them row by row.
+fn work_block<'a>(
     pure: &Pure<'a>,
-    lender: &Lender<'a>,
+    vector: &Vector<'_, 'a>,
     block: &'a Block,
-    row: usize,
     l: &mut Lending<'a>,
     out: &mut Out,
-) -> Result<Made, Fate> {
+) {
     let sx = pure.sx;
-    if let Some(why) = block.unreadable(row) {
-        return Err(Fate::bad(Outcome::Rejected, "unreadable", why));
-    }
+    let (rows, width) = (block.len(), sx.src.columns.len());
     let s = &mut l.scratch;
     s.clear();
-    if let Err(e) = lend::cells(&sx.src.columns, block.values(row), s, &mut l.cells) {
-        return Err(Fate::bad(Outcome::Rejected, e.code, e.message));
+    let mut fates: Vec<Option<Fate>> = (0..rows).map(|_| None).collect();
+    let mut keys = Vec::with_capacity(rows);
+    let mut row_cells = Vec::with_capacity(width);
+    l.cells.clear();
+    for (r, fate) in fates.iter_mut().enumerate() {
+        let start = out.text.len();
+        let typed = match block.unreadable(r) {
+            Some(why) => Err(Fate::bad(Outcome::Rejected, "unreadable", why)),
+            None => lend::cells(&sx.src.columns, block.values(r), s, &mut row_cells)
+                .map_err(|e| Fate::bad(Outcome::Rejected, e.code, e.message)),
+        };
+        match typed {
+            Ok(()) => {
+                l.cells.extend_from_slice(&row_cells);
+                super::index::push_key_with(
+                    &sx.key_columns,
+                    |i| s.text_of(row_cells.get(i).copied().unwrap_or(Got::Null)),
+                    &mut out.text,
+                );
+            }
+            Err(f) => {
+                l.cells.resize(l.cells.len() + width, Got::Null);
+                *fate = Some(f);
+            }
+        }
+        keys.push(start..out.text.len());
     }
-    let start = out.text.len();
-    let cells = &l.cells;
-    super::index::push_key_with(
-        &sx.key_columns,
-        |i| s.text_of(cells.get(i).copied().unwrap_or(Got::Null)),
-        &mut out.text,
-    );
-    if let Some(when) = &sx.when {
-        match lender.get(when, cells, s) {
-            Ok(g) if s.truthy(g) => {}
-            Ok(_) => return Err(Fate::bad(Outcome::Skipped, "when", "")),
-            Err(stop) => return Err(Fate::from_stop(stop)),
+    for base in (0..rows).step_by(EVAL_ROWS) {
+        let len = EVAL_ROWS.min(rows - base);
+        let env = Env {
+            rows: len,
+            width,
+            cells: &l.cells[base * width..(base + len) * width],
+            params: &[],
+            top: true,
+        };
+        let fates = &mut fates[base..base + len];
+        let results = evaluate(sx, vector, &env, fates, s);
+        for (r, fate) in fates.iter_mut().enumerate() {
+            let key = keys[base + r].clone();
+            let made = match fate.take() {
+                Some(f) => Err(f),
+                None => {
+                    l.got.clear();
+                    l.got
+                        .extend(results.iter().map(|x| match x.as_ref().map(|x| &x[r]) {
+                            Some(Ok(g)) => *g,
+                            _ => Got::Null,
+                        }));
+                    Ok(record(sx, &l.got, s, &mut l.values, key.clone(), out))
+                }
+            };
+            out.worked.push(Worked { key, made });
         }
     }
-    l.got.clear();
-    l.got.resize(sx.values.len(), Got::Null);
-    for &i in &sx.written {
-        l.got[i] = lender
-            .get(&sx.values[i], cells, s)
-            .map_err(Fate::from_stop)?;
+}
+
+/// Rows evaluated together: few enough that each node's results for them stay in the cache.
+const EVAL_ROWS: usize = 256;
+
+/// Routes and evaluates the written assignments for the rows of `env` not already settled in
+/// `fates`; a row that does not get through gets its fate. Returns each assignment's results.
+fn evaluate<'a>(
+    sx: &'a StepCx,
+    vector: &Vector<'_, 'a>,
+    env: &Env<'_, 'a>,
+    fates: &mut [Option<Fate>],
+    s: &mut Scratch,
+) -> Vec<Option<Vec<R<'a>>>> {
+    let mut live: Vec<u32> = (0..env.rows as u32)
+        .filter(|&r| fates[r as usize].is_none())
+        .collect();
+    if let Some(when) = &sx.when {
+        let routed = vector.eval(when, &live, env, s);
+        live.retain(|&r| {
+            let fate = match &routed[r as usize] {
+                Ok(g) if s.truthy(*g) => return true,
+                Ok(_) => Fate::bad(Outcome::Skipped, "when", ""),
+                Err(stop) => Fate::from_stop(stop.clone()),
+            };
+            fates[r as usize] = Some(fate);
+            false
+        });
     }
+    let mut results: Vec<Option<Vec<R>>> = (0..sx.values.len()).map(|_| None).collect();
+    for &i in &sx.written {
+        let mut x = vector.eval(&sx.values[i], &live, env, s);
+        live.retain(|&r| match &mut x[r as usize] {
+            Ok(_) => true,
+            Err(stop) => {
+                let stop = std::mem::replace(stop, Stop::Fail(String::new()));
+                fates[r as usize] = Some(Fate::from_stop(stop));
+                false
+            }
+        });
+        results[i] = Some(x);
+    }
+    results
+}
+
+/// A row's record from its results: its JSON appended to `out.json`, its hash, id and dedupe
+/// key (its key already in `out.text`, at `key`).
+fn record(
+    sx: &StepCx,
+    got: &[Got],
+    s: &Scratch,
+    values: &mut Vec<Value>,
+    key: Range<usize>,
+    out: &mut Out,
+) -> Made {
     let at = out.json.len();
     let dedupe = if sx.map.dedupe.is_empty() && sx.shape.is_exact() {
-        let got = &l.got;
         sx.shape
             .write_leaves(&mut out.json, &mut |slot, json| s.write(json, got[slot]));
         None
     } else {
-        l.values.clear();
-        l.values.extend(l.got.iter().map(|g| s.value(*g)));
-        sx.shape.write_members(&l.values, &mut out.json);
-        super::phases::dedupe_key(sx.map, sx.object, &sx.shape, &l.values)
+        values.clear();
+        values.extend(got.iter().map(|g| s.value(*g)));
+        sx.shape.write_members(values, &mut out.json);
+        super::phases::dedupe_key(sx.map, sx.object, &sx.shape, values)
     };
-    let key = &out.text[start..];
-    Ok(Made {
+    let key = &out.text[key];
+    Made {
         id: RecordId::new(&sx.object.name, &sx.src.name, key),
         dedupe,
         hash: xxhash_rust::xxh3::xxh3_64(&out.json[at..]),
         json: at..out.json.len(),
-    })
+    }
 }
 
 /// Works one row out, its key appended to `out.text` and its record to `out.json`.

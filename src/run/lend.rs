@@ -42,7 +42,7 @@ pub enum Got<'a> {
 static TRUE: Value = Value::Bool(true);
 static FALSE: Value = Value::Bool(false);
 
-fn boolean<'a>(b: bool) -> Got<'a> {
+pub(super) fn boolean<'a>(b: bool) -> Got<'a> {
     Got::Val(if b { &TRUE } else { &FALSE })
 }
 
@@ -75,6 +75,24 @@ impl Scratch {
         self.text.clear();
         self.values.clear();
         self.row_made = false;
+    }
+
+    /// A new row begins while what earlier rows made is kept (block-at-a-time evaluation).
+    pub(super) fn next_row(&mut self) {
+        self.row_made = false;
+    }
+
+    /// Evaluates with failures' messages left out (inside the left side of a `??`) or not.
+    pub(super) fn catch(&mut self, on: bool) {
+        if on {
+            self.catching += 1;
+        } else {
+            self.catching -= 1;
+        }
+    }
+
+    pub(super) fn made_text<'a>(&mut self, t: &str) -> Got<'a> {
+        self.made(t)
     }
 
     /// Keeps a value made for this row.
@@ -181,18 +199,13 @@ impl Scratch {
 
     /// A text result changed by `f`, ASCII text changed in place by `ascii` when `f` would only
     /// change its ASCII letters (no allocation for the usual case).
-    fn recase<'a>(
-        &mut self,
-        g: Got<'a>,
-        f: fn(&str) -> Cow<'_, str>,
-        ascii: fn(&mut str),
-    ) -> Option<Got<'a>> {
+    fn recase<'a>(&mut self, g: Got<'a>, case: Case) -> Option<Got<'a>> {
         let t = self.str(g)?;
-        if matches!(f(t), Cow::Borrowed(_)) {
-            return Some(g);
-        }
         if !t.is_ascii() {
-            return self.remake(g, f);
+            return self.remake(g, case.f);
+        }
+        if !t.bytes().any(case.changes) {
+            return Some(g);
         }
         let at = self.text.len();
         match g {
@@ -200,11 +213,11 @@ impl Scratch {
             Got::Made(a, b) => self.text.extend_from_within(a..b),
             _ => return None,
         }
-        ascii(&mut self.text[at..]);
+        (case.ascii)(&mut self.text[at..]);
         Some(Got::Made(at, self.text.len()))
     }
 
-    fn push_text(&self, g: Got, out: &mut String) {
+    pub(super) fn push_text(&self, g: Got, out: &mut String) {
         out.push_str(&self.text_of(g));
     }
 
@@ -218,9 +231,29 @@ impl Scratch {
     }
 }
 
+/// `lower` or `upper`: the built-in, which ASCII bytes it changes, and how, in place.
+#[derive(Clone, Copy)]
+pub(super) struct Case {
+    f: fn(&str) -> Cow<'_, str>,
+    changes: fn(u8) -> bool,
+    ascii: fn(&mut str),
+}
+
+const LOWER: Case = Case {
+    f: builtins::lower,
+    changes: |b| b.is_ascii_uppercase(),
+    ascii: str::make_ascii_lowercase,
+};
+
+const UPPER: Case = Case {
+    f: builtins::upper,
+    changes: |b| b.is_ascii_lowercase(),
+    ascii: str::make_ascii_uppercase,
+};
+
 /// What a narrowing built-in keeps of its text.
 #[derive(Clone, Copy)]
-enum Part<'s> {
+pub(super) enum Part<'s> {
     Trim,
     Slice { left: bool, n: f64 },
     Split { sep: &'s str, before: bool },
@@ -292,13 +325,22 @@ pub struct Lender<'a> {
 
 impl<'a> Lender<'a> {
     /// Evaluates a node against a row's cells.
+    #[cfg(test)]
     pub fn get(&self, n: &'a Node, cells: &[Got<'a>], s: &mut Scratch) -> Result<Got<'a>, Stop> {
-        let top = Frame {
-            cells,
-            params: &[],
-            top: true,
-        };
-        self.arg(n, &top, s)
+        self.get_in(n, cells, &[], true, s)
+    }
+
+    /// [`Lender::get`] with a function's parameters (`top` false: inside its body).
+    pub(super) fn get_in(
+        &self,
+        n: &'a Node,
+        cells: &[Got<'a>],
+        params: &[Got<'a>],
+        top: bool,
+        s: &mut Scratch,
+    ) -> Result<Got<'a>, Stop> {
+        let frame = Frame { cells, params, top };
+        self.arg(n, &frame, s)
     }
 
     fn go(&self, n: &'a Node, f: &Frame<'_, 'a>, s: &mut Scratch) -> Result<Got<'a>, Stop> {
@@ -375,17 +417,7 @@ impl<'a> Lender<'a> {
         s: &mut Scratch,
     ) -> Result<Got<'a>, Stop> {
         let got = self.all(args, f, s)?;
-        if b.null_in && matches!(got.first(), None | Some(Got::Null)) {
-            return Ok(Got::Null);
-        }
-        if let Some(lend) = b.lend {
-            if let Some(done) = lend_call(lend, &got, s)? {
-                return Ok(done);
-            }
-        }
-        let values: SmallVec<[Value; 3]> = got.iter().map(|g| s.value(*g)).collect();
-        let v = (b.f)(&values)?;
-        Ok(s.own(v))
+        call_with(b, &got, s)
     }
 
     /// A lending call decided at compile time: its first argument, then its op.
@@ -399,23 +431,7 @@ impl<'a> Lender<'a> {
             return Ok(Got::Null);
         };
         let x = self.arg(first, f, s)?;
-        if x == Got::Null {
-            return Ok(Got::Null);
-        }
-        if let Some(done) = Op::of(&c.op).on(x, s)? {
-            return Ok(done);
-        }
-        // Not text: the built-in's own function, on the value made whole.
-        let mut values: SmallVec<[Value; 3]> = SmallVec::new();
-        values.push(s.value(x));
-        for n in &c.args[1..] {
-            values.push(match n {
-                Node::Const(v) => v.clone(),
-                _ => Value::Null,
-            });
-        }
-        let v = (c.builtin.f)(&values)?;
-        Ok(s.own(v))
+        lent_with(c, Op::of(&c.op), x, s)
     }
 
     #[inline(never)]
@@ -427,6 +443,16 @@ impl<'a> Lender<'a> {
         s: &mut Scratch,
     ) -> Result<Got<'a>, Stop> {
         let input = self.arg(arg, f, s)?;
+        self.table_with(t, input, s)
+    }
+
+    /// A value table's entry for an input already evaluated.
+    pub(super) fn table_with(
+        &self,
+        t: usize,
+        input: Got<'a>,
+        s: &mut Scratch,
+    ) -> Result<Got<'a>, Stop> {
         if input == Got::Null {
             return Ok(Got::Null);
         }
@@ -520,8 +546,18 @@ impl<'a> Lender<'a> {
         s: &mut Scratch,
     ) -> Result<Got<'a>, Stop> {
         let key = self.all(&l.args, f, s)?;
+        self.lookup_with(l, &key, s)
+    }
+
+    /// A lookup by a key already evaluated.
+    pub(super) fn lookup_with(
+        &self,
+        l: &'a LookupNode,
+        key: &[Got<'a>],
+        s: &mut Scratch,
+    ) -> Result<Got<'a>, Stop> {
         // The usual lookup, one text key into a source read by column, is lent from the index.
-        if let (Some(column), [one]) = (&l.column, &key[..]) {
+        if let (Some(column), [one]) = (&l.column, key) {
             if let Some(k) = s.str(*one) {
                 if k.trim().is_empty() {
                     return Ok(Got::Null);
@@ -552,9 +588,54 @@ impl<'a> Lender<'a> {
     }
 }
 
+/// A built-in on arguments already evaluated: lent when it can, else its own function.
+pub(super) fn call_with<'a>(
+    b: &Builtin,
+    got: &[Got<'a>],
+    s: &mut Scratch,
+) -> Result<Got<'a>, Stop> {
+    if b.null_in && matches!(got.first(), None | Some(Got::Null)) {
+        return Ok(Got::Null);
+    }
+    if let Some(lend) = b.lend {
+        if let Some(done) = lend_call(lend, got, s)? {
+            return Ok(done);
+        }
+    }
+    let values: SmallVec<[Value; 3]> = got.iter().map(|g| s.value(*g)).collect();
+    let v = (b.f)(&values)?;
+    Ok(s.own(v))
+}
+
+/// A lending call (`op` is its op) on its first argument, already evaluated.
+pub(super) fn lent_with<'a>(
+    c: &LentCall,
+    op: Op,
+    x: Got<'a>,
+    s: &mut Scratch,
+) -> Result<Got<'a>, Stop> {
+    if x == Got::Null {
+        return Ok(Got::Null);
+    }
+    if let Some(done) = op.on(x, s)? {
+        return Ok(done);
+    }
+    // Not text: the built-in's own function, on the value made whole.
+    let mut values: SmallVec<[Value; 3]> = SmallVec::new();
+    values.push(s.value(x));
+    for n in &c.args[1..] {
+        values.push(match n {
+            Node::Const(v) => v.clone(),
+            _ => Value::Null,
+        });
+    }
+    let v = (c.builtin.f)(&values)?;
+    Ok(s.own(v))
+}
+
 /// What a lending built-in does to its text, its other arguments read.
 #[derive(Clone, Copy)]
-enum Op<'s> {
+pub(super) enum Op<'s> {
     Part(Part<'s>),
     Lower,
     Upper,
@@ -563,7 +644,7 @@ enum Op<'s> {
 }
 
 impl<'s> Op<'s> {
-    fn of(op: &'s LendOp) -> Op<'s> {
+    pub(super) fn of(op: &'s LendOp) -> Op<'s> {
         match op {
             LendOp::Trim => Op::Part(Part::Trim),
             LendOp::Slice { left, n } => Op::Part(Part::Slice { left: *left, n: *n }),
@@ -580,11 +661,11 @@ impl<'s> Op<'s> {
 
     /// The op on a (non-null) result; None when it is not text, for the built-in's own
     /// function to do.
-    fn on<'a>(self, x: Got<'a>, s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
+    pub(super) fn on<'a>(self, x: Got<'a>, s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
         match self {
             Op::Part(part) => Ok(s.narrow(x, part)),
-            Op::Lower => Ok(s.recase(x, builtins::lower, str::make_ascii_lowercase)),
-            Op::Upper => Ok(s.recase(x, builtins::upper, str::make_ascii_uppercase)),
+            Op::Lower => Ok(s.recase(x, LOWER)),
+            Op::Upper => Ok(s.recase(x, UPPER)),
             Op::Email => {
                 let Some(t) = s.str(x) else { return Ok(None) };
                 if builtins::email_ok(t) {
@@ -605,7 +686,11 @@ impl<'s> Op<'s> {
 
 /// A lending built-in on results already evaluated (the first one not null), its other
 /// arguments not known until the row; None when it cannot lend them.
-fn lend_call<'a>(lend: Lend, got: &[Got<'a>], s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
+pub(super) fn lend_call<'a>(
+    lend: Lend,
+    got: &[Got<'a>],
+    s: &mut Scratch,
+) -> Result<Option<Got<'a>>, Stop> {
     let x = got.first().copied().unwrap_or(Got::Null);
     let second = got.get(1).copied().unwrap_or(Got::Null);
     let op = match lend {
@@ -634,6 +719,59 @@ mod tests {
     use super::*;
     use std::cell::RefCell;
     use std::collections::BTreeMap;
+
+    const INPUTS: &[&str] = &[
+        "",
+        "  Ana  ",
+        "ÉLODIE  dürer ",
+        "ß straße",
+        "03/14/1985",
+        "a/b/c",
+        "abcabc",
+        "(555) 010-2233",
+        "1-555-010-2233",
+        " Ana@X.COM ",
+        "x@y.co",
+        "no-at-all",
+        "two@@x.com",
+        "ünï@çödé.de",
+        "tab\there",
+        "@x.com",
+        "a@.com",
+        "a@b.",
+        "a@b.c",
+        "a b@c.de",
+        "Ünï@X.DE",
+    ];
+
+    const EXPRS: &[&str] = &[
+        "v",
+        "trim(v)",
+        "lower(v)",
+        "upper(v)",
+        "left(v, 2)",
+        "right(v, 3)",
+        "left(v, 0)",
+        "right(v, 40)",
+        "after(v, \"/\")",
+        "before(v, \"/\")",
+        "after(v, \"bc\")",
+        "before(v, \"\")",
+        "after(v, \"ß\")",
+        "email(v)",
+        "us_phone(v)",
+        "email(lower(trim(v))) ?? \"none\"",
+        "us_phone(v) ?? null",
+        "left(after(v, \"/\"), 2) ++ \"-\" ++ right(v, 4)",
+        "trim(v) ++ \"|\" ++ upper(trim(v))",
+        "lower(trim(v)) == \"ana\"",
+        "if len(v) > 3 then upper(v) else lower(v)",
+        "not (v == \"x@y.co\")",
+        // Arguments known only on the row: the built-in lends what it can, per row.
+        "left(v, len(v) - 2)",
+        "after(v, left(v, 1))",
+        "before(v, lower(right(v, 1)))",
+    ];
 
     /// A model whose one map writes `expr` (over text column `v`) into a json field.
     fn model(expr: &str) -> crate::semantic::Model {
@@ -685,64 +823,77 @@ mod tests {
 
     #[test]
     fn lending_means_what_the_owned_evaluator_means() {
-        let inputs = [
-            "",
-            "  Ana  ",
-            "ÉLODIE  dürer ",
-            "ß straße",
-            "03/14/1985",
-            "a/b/c",
-            "abcabc",
-            "(555) 010-2233",
-            "1-555-010-2233",
-            " Ana@X.COM ",
-            "x@y.co",
-            "no-at-all",
-            "two@@x.com",
-            "ünï@çödé.de",
-            "tab\there",
-            "@x.com",
-            "a@.com",
-            "a@b.",
-            "a@b.c",
-            "a b@c.de",
-            "Ünï@X.DE",
-        ];
-        let exprs = [
-            "v",
-            "trim(v)",
-            "lower(v)",
-            "upper(v)",
-            "left(v, 2)",
-            "right(v, 3)",
-            "left(v, 0)",
-            "right(v, 40)",
-            "after(v, \"/\")",
-            "before(v, \"/\")",
-            "after(v, \"bc\")",
-            "before(v, \"\")",
-            "after(v, \"ß\")",
-            "email(v)",
-            "us_phone(v)",
-            "email(lower(trim(v))) ?? \"none\"",
-            "us_phone(v) ?? null",
-            "left(after(v, \"/\"), 2) ++ \"-\" ++ right(v, 4)",
-            "trim(v) ++ \"|\" ++ upper(trim(v))",
-            "lower(trim(v)) == \"ana\"",
-            "if len(v) > 3 then upper(v) else lower(v)",
-            "not (v == \"x@y.co\")",
-            // Arguments known only on the row: the built-in lends what it can, per row.
-            "left(v, len(v) - 2)",
-            "after(v, left(v, 1))",
-            "before(v, lower(right(v, 1)))",
-        ];
-        for expr in exprs {
-            for input in inputs {
+        for &expr in EXPRS {
+            for &input in INPUTS {
                 let (lent, owned) = both(expr, Value::text_value(input));
                 assert_eq!(lent, owned, "`{expr}` on {input:?}");
             }
             let (lent, owned) = both(expr, Value::Null);
             assert_eq!(lent, owned, "`{expr}` on null");
+        }
+    }
+
+    /// Every expression on all the inputs as one block, against the owned evaluator row by row.
+    #[test]
+    fn blocks_mean_what_rows_mean() {
+        use crate::run::vector::{Env, Vector};
+        for &expr in EXPRS {
+            let m = model(expr);
+            let eval = Evaluator::new(&m);
+            let a = m.maps[0].assignments.iter().find(|a| a.path == "probe");
+            let node = eval.compile(&a.expect("probe").value, Some(&m.sources[0].columns));
+            let index = Index::default();
+            let unmatched = RefCell::new(BTreeMap::new());
+            let cx = RowCx {
+                row: &[],
+                index: &index,
+                default_owner: None,
+                unmatched: &unmatched,
+            };
+            let mut rows: Vec<[Value; 2]> = INPUTS
+                .iter()
+                .map(|i| [Value::text_value("k"), Value::text_value(*i)])
+                .collect();
+            rows.push([Value::text_value("k"), Value::Null]);
+            let lender = Lender {
+                eval: &eval,
+                index: &index,
+                cx: &cx,
+            };
+            let mut s = Scratch::default();
+            let cells: Vec<Got> = rows
+                .iter()
+                .flatten()
+                .map(|v| match v {
+                    Value::Text(t) => Got::Str(t),
+                    _ => Got::Null,
+                })
+                .collect();
+            let env = Env {
+                rows: rows.len(),
+                width: 2,
+                cells: &cells,
+                params: &[],
+                top: true,
+            };
+            // Every other row, so rows outside the selection are left alone.
+            let sel: Vec<u32> = (0..rows.len() as u32).filter(|r| r % 2 == 0).collect();
+            let out = Vector { lender: &lender }.eval(&node, &sel, &env, &mut s);
+            for &r in &sel {
+                let owned = eval.run(&node, &rows[r as usize], &cx, &[]);
+                let lent = out[r as usize].clone().map(|g| s.value(g));
+                assert_eq!(lent, owned, "`{expr}` on row {r}");
+            }
+            let sel: Vec<u32> = (0..rows.len() as u32).filter(|r| r % 2 == 1).collect();
+            let out = Vector { lender: &lender }.eval(&node, &sel, &env, &mut s);
+            for &r in &sel {
+                let owned = eval.run(&node, &rows[r as usize], &cx, &[]);
+                assert_eq!(
+                    out[r as usize].clone().map(|g| s.value(g)),
+                    owned,
+                    "`{expr}` on row {r}"
+                );
+            }
         }
     }
 

@@ -20,3 +20,4 @@ pub mod target;
 pub mod twenty_csv;
 pub mod typing;
 pub mod value;
+mod vector;

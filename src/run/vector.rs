@@ -1,0 +1,346 @@
+//! Block-at-a-time evaluation: each node of a step is evaluated for all of a block's live rows
+//! at once, so walking the tree (matching a node, calling its helper, passing its result up) is
+//! paid once per block rather than once per row, and each node's work is a tight loop.
+//!
+//! It computes exactly what [`Lender`] computes a row at a time, on exactly the same rows: a node
+//! is evaluated only on the rows where the row-at-a-time evaluator would evaluate it. Arguments
+//! are evaluated left to right, each on the rows every one before it succeeded on; the right
+//! side of `??` only where the left gave null or failed; `and`/`or` and `if` branches only
+//! where they are reached. A row keeps its first failure. Nodes without a block form here
+//! (owners, records, lists, …) are handed to [`Lender`] row by row.
+
+use super::eval;
+use super::lend::{boolean, call_with, lent, lent_with, Got, Lender, Op, Scratch};
+use super::node::{LentCall, LookupNode, Node};
+use super::value::Stop;
+use crate::syntax::ast::BinOp;
+use smallvec::SmallVec;
+
+/// A node's result for one row.
+pub(super) type R<'a> = Result<Got<'a>, Stop>;
+
+/// What the nodes being evaluated see, for every row of the block.
+pub(super) struct Env<'e, 'a> {
+    pub rows: usize,
+    pub width: usize,
+    /// The rows' cells, row after row (`width` each); empty inside a function's body.
+    pub cells: &'e [Got<'a>],
+    /// A function's parameters, each for every row.
+    pub params: &'e [Vec<Got<'a>>],
+    /// False inside a function's body, which sees no columns.
+    pub top: bool,
+}
+
+impl<'a> Env<'_, 'a> {
+    fn cell(&self, r: usize, i: usize) -> Got<'a> {
+        if i >= self.width {
+            return Got::Null;
+        }
+        self.cells
+            .get(r * self.width + i)
+            .copied()
+            .unwrap_or(Got::Null)
+    }
+
+    fn row(&self, r: usize) -> &[Got<'a>] {
+        self.cells
+            .get(r * self.width..(r + 1) * self.width)
+            .unwrap_or(&[])
+    }
+}
+
+/// A result for every row of the block (only the selected ones are meaningful).
+fn dense<'a>(rows: usize) -> Vec<R<'a>> {
+    vec![Ok(Got::Null); rows]
+}
+
+/// A row's result when it succeeded (the caller selected only such rows).
+fn ok<'a>(x: &[R<'a>], r: usize) -> Got<'a> {
+    match x.get(r) {
+        Some(Ok(g)) => *g,
+        _ => Got::Null,
+    }
+}
+
+/// Takes a failure out of a result, leaving a placeholder the caller no longer reads.
+fn take(e: &mut Stop) -> Stop {
+    std::mem::replace(e, Stop::Fail(String::new()))
+}
+
+pub(super) struct Vector<'l, 'a> {
+    pub lender: &'l Lender<'a>,
+}
+
+impl<'a> Vector<'_, 'a> {
+    /// Evaluates `n` on the rows in `sel`.
+    pub fn eval(&self, n: &'a Node, sel: &[u32], env: &Env<'_, 'a>, s: &mut Scratch) -> Vec<R<'a>> {
+        let mut out = dense(env.rows);
+        match n {
+            Node::Const(v) => {
+                let g = lent(v);
+                for &r in sel {
+                    out[r as usize] = Ok(g);
+                }
+            }
+            Node::Col(i) => {
+                for &r in sel {
+                    out[r as usize] = Ok(env.cell(r as usize, *i));
+                }
+            }
+            Node::Param(i) => {
+                let p = env.params.get(*i);
+                for &r in sel {
+                    let g = p.and_then(|p| p.get(r as usize)).copied();
+                    out[r as usize] = Ok(g.unwrap_or(Got::Null));
+                }
+            }
+            Node::Lent(c) => return self.lent_call(c, sel, env, s),
+            Node::Call(b, args) => {
+                let (res, live) = self.args(args.iter(), sel, env, s, &mut out);
+                for &r in &live {
+                    let got: SmallVec<[Got; 3]> = res.iter().map(|x| ok(x, r as usize)).collect();
+                    out[r as usize] = call_with(b, &got, s);
+                }
+            }
+            Node::Table(t, arg) => {
+                out = self.eval(arg, sel, env, s);
+                for &r in sel {
+                    if let Ok(g) = out[r as usize] {
+                        out[r as usize] = self.lender.table_with(*t, g, s);
+                    }
+                }
+            }
+            Node::Func(i, args) => return self.func(*i, args, sel, env, s),
+            Node::Binary(op, a, b) => return self.binary(*op, a, b, sel, env, s),
+            Node::Concat(parts) => {
+                let (res, live) = self.args(parts.iter(), sel, env, s, &mut out);
+                let mut buf = String::new();
+                for &r in &live {
+                    buf.clear();
+                    for x in &res {
+                        s.push_text(ok(x, r as usize), &mut buf);
+                    }
+                    out[r as usize] = Ok(s.made_text(&buf));
+                }
+            }
+            Node::Not(arg) => {
+                out = self.eval(arg, sel, env, s);
+                for &r in sel {
+                    if let Ok(g) = out[r as usize] {
+                        out[r as usize] = Ok(boolean(!s.truthy(g)));
+                    }
+                }
+            }
+            Node::If(cond, then, otherwise) => {
+                return self.branch(cond, then, otherwise, sel, env, s)
+            }
+            Node::Lookup(l) => return self.lookup(l, sel, env, s),
+            _ => return self.rowwise(n, sel, env, s),
+        }
+        out
+    }
+
+    /// Evaluates `nodes` left to right, each on the rows every one before it succeeded on. A
+    /// row that failed gets its first failure in `out`; returned are the results and the rows
+    /// all succeeded on.
+    fn args(
+        &self,
+        nodes: impl Iterator<Item = &'a Node>,
+        sel: &[u32],
+        env: &Env<'_, 'a>,
+        s: &mut Scratch,
+        out: &mut [R<'a>],
+    ) -> (SmallVec<[Vec<R<'a>>; 3]>, Vec<u32>) {
+        let mut live = sel.to_vec();
+        let mut results = SmallVec::new();
+        for n in nodes {
+            let mut x = self.eval(n, &live, env, s);
+            live.retain(|&r| match &mut x[r as usize] {
+                Ok(_) => true,
+                Err(e) => {
+                    out[r as usize] = Err(take(e));
+                    false
+                }
+            });
+            results.push(x);
+        }
+        (results, live)
+    }
+
+    fn lent_call(
+        &self,
+        c: &'a LentCall,
+        sel: &[u32],
+        env: &Env<'_, 'a>,
+        s: &mut Scratch,
+    ) -> Vec<R<'a>> {
+        let Some(first) = c.args.first() else {
+            return dense(env.rows);
+        };
+        let mut out = self.eval(first, sel, env, s);
+        let op = Op::of(&c.op);
+        for &r in sel {
+            if let Ok(x) = out[r as usize] {
+                out[r as usize] = lent_with(c, op, x, s);
+            }
+        }
+        out
+    }
+
+    fn func(
+        &self,
+        i: usize,
+        args: &'a [Node],
+        sel: &[u32],
+        env: &Env<'_, 'a>,
+        s: &mut Scratch,
+    ) -> Vec<R<'a>> {
+        let mut out = dense(env.rows);
+        let Some(body) = self.lender.eval.function(i) else {
+            for &r in sel {
+                out[r as usize] = Err(Stop::Reject("internal: a function is missing".into()));
+            }
+            return out;
+        };
+        let (res, live) = self.args(args.iter(), sel, env, s, &mut out);
+        let params: Vec<Vec<Got>> = res
+            .iter()
+            .map(|x| (0..env.rows).map(|r| ok(x, r)).collect())
+            .collect();
+        // A function's body sees its parameters, not the caller's row.
+        let inner = Env {
+            rows: env.rows,
+            width: 0,
+            cells: &[],
+            params: &params,
+            top: false,
+        };
+        let mut y = self.eval(body, &live, &inner, s);
+        for &r in &live {
+            out[r as usize] = std::mem::replace(&mut y[r as usize], Ok(Got::Null));
+        }
+        out
+    }
+
+    fn binary(
+        &self,
+        op: BinOp,
+        lhs: &'a Node,
+        rhs: &'a Node,
+        sel: &[u32],
+        env: &Env<'_, 'a>,
+        s: &mut Scratch,
+    ) -> Vec<R<'a>> {
+        if op == BinOp::Coalesce {
+            s.catch(true);
+            let mut out = self.eval(lhs, sel, env, s);
+            s.catch(false);
+            let again: Vec<u32> = sel
+                .iter()
+                .copied()
+                .filter(|&r| matches!(out[r as usize], Ok(Got::Null) | Err(Stop::Fail(_))))
+                .collect();
+            if !again.is_empty() {
+                let mut y = self.eval(rhs, &again, env, s);
+                for &r in &again {
+                    out[r as usize] = std::mem::replace(&mut y[r as usize], Ok(Got::Null));
+                }
+            }
+            return out;
+        }
+        if matches!(op, BinOp::And | BinOp::Or) {
+            let mut out = self.eval(lhs, sel, env, s);
+            let decided = op == BinOp::Or;
+            let mut again = Vec::new();
+            for &r in sel {
+                if let Ok(g) = out[r as usize] {
+                    if s.truthy(g) == decided {
+                        out[r as usize] = Ok(boolean(decided));
+                    } else {
+                        again.push(r);
+                    }
+                }
+            }
+            let y = self.eval(rhs, &again, env, s);
+            for &r in &again {
+                out[r as usize] = match &y[r as usize] {
+                    Ok(g) => Ok(boolean(s.truthy(*g))),
+                    Err(e) => Err(e.clone()),
+                };
+            }
+            return out;
+        }
+        let mut out = dense(env.rows);
+        let (res, live) = self.args([lhs, rhs].into_iter(), sel, env, s, &mut out);
+        for &r in &live {
+            let (a, b) = (ok(&res[0], r as usize), ok(&res[1], r as usize));
+            out[r as usize] = eval::apply(op, &s.value(a), &s.value(b)).map(|v| s.own(v));
+        }
+        out
+    }
+
+    fn branch(
+        &self,
+        cond: &'a Node,
+        then: &'a Node,
+        otherwise: &'a Node,
+        sel: &[u32],
+        env: &Env<'_, 'a>,
+        s: &mut Scratch,
+    ) -> Vec<R<'a>> {
+        let mut out = self.eval(cond, sel, env, s);
+        let (mut yes, mut no) = (Vec::new(), Vec::new());
+        for &r in sel {
+            if let Ok(g) = out[r as usize] {
+                if s.truthy(g) {
+                    yes.push(r);
+                } else {
+                    no.push(r);
+                }
+            }
+        }
+        for (rows, node) in [(yes, then), (no, otherwise)] {
+            if rows.is_empty() {
+                continue;
+            }
+            let mut y = self.eval(node, &rows, env, s);
+            for &r in &rows {
+                out[r as usize] = std::mem::replace(&mut y[r as usize], Ok(Got::Null));
+            }
+        }
+        out
+    }
+
+    fn lookup(
+        &self,
+        l: &'a LookupNode,
+        sel: &[u32],
+        env: &Env<'_, 'a>,
+        s: &mut Scratch,
+    ) -> Vec<R<'a>> {
+        let mut out = dense(env.rows);
+        let (res, live) = self.args(l.args.iter(), sel, env, s, &mut out);
+        for &r in &live {
+            let key: SmallVec<[Got; 3]> = res.iter().map(|x| ok(x, r as usize)).collect();
+            out[r as usize] = self.lender.lookup_with(l, &key, s);
+        }
+        out
+    }
+
+    /// A node without a block form, a row at a time.
+    fn rowwise(&self, n: &'a Node, sel: &[u32], env: &Env<'_, 'a>, s: &mut Scratch) -> Vec<R<'a>> {
+        let mut out = dense(env.rows);
+        let top = env.top;
+        for &r in sel {
+            let r = r as usize;
+            let params: SmallVec<[Got; 4]> = env
+                .params
+                .iter()
+                .map(|p| p.get(r).copied().unwrap_or(Got::Null))
+                .collect();
+            s.next_row();
+            out[r] = self.lender.get_in(n, env.row(r), &params, top, s);
+        }
+        out
+    }
+}
