@@ -364,7 +364,7 @@ fn work_lent(
         values: Vec::new(),
         scratch: std::mem::take(&mut out.scratch),
     };
-    work_block(pure, &Vector { lender: &lender }, block, &mut lending, out);
+    work_block(pure, &Vector::new(&lender), block, &mut lending, out);
     out.scratch = lending.scratch;
 }
 
@@ -435,6 +435,7 @@ fn work_block<'a>(
             };
             out.worked.push(Worked { key, made });
         }
+        vector.give(results.into_iter().flatten());
     }
 }
 
@@ -464,6 +465,7 @@ fn evaluate<'a>(
             fates[r as usize] = Some(fate);
             false
         });
+        vector.give([routed]);
     }
     let mut results: Vec<Option<Vec<R>>> = (0..sx.values.len()).map(|_| None).collect();
     for &i in &sx.written {

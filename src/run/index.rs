@@ -73,6 +73,19 @@ pub fn key_of(source: &SourceInfo, row: &[Value]) -> String {
     key_text(&values)
 }
 
+/// A column of a source read by column: its rows by key, and where the column is in them.
+#[derive(Clone, Copy)]
+pub struct ColumnRows<'i> {
+    rows: &'i HashMap<String, Vec<Value>>,
+    at: usize,
+}
+
+impl<'i> ColumnRows<'i> {
+    pub fn get(&self, key: &str) -> Option<&'i Value> {
+        self.rows.get(key)?.get(self.at)
+    }
+}
+
 /// A row of a lookup-only source that did not make it into the index.
 pub struct LookupMiss {
     pub line: u64,
@@ -298,8 +311,15 @@ impl Index {
 
     /// [`Index::column`], lent.
     pub fn column_ref(&self, source: &str, key: &str, column: &str) -> Option<&Value> {
-        let i = *self.columns.get(source)?.get(column)?;
-        self.rows.get(source)?.get(key)?.get(i)
+        self.column_rows(source, column)?.get(key)
+    }
+
+    /// One column of a source read by column, found once for many keys.
+    pub fn column_rows(&self, source: &str, column: &str) -> Option<ColumnRows<'_>> {
+        Some(ColumnRows {
+            at: *self.columns.get(source)?.get(column)?,
+            rows: self.rows.get(source)?,
+        })
     }
 
     pub fn owner(&self, email: &str) -> Option<Value> {

@@ -15,7 +15,7 @@
 use super::builtins::{self, Builtin, Lend};
 use super::engine::RowCx;
 use super::eval::{self, Evaluator};
-use super::index::Index;
+use super::index::{ColumnRows, Index};
 use super::node::{LendOp, LentCall, LookupNode, Node};
 use super::shape::{write_str, write_value};
 use super::typing::{lends_as_is, type_value, RawRef, TypeError};
@@ -546,7 +546,12 @@ impl<'a> Lender<'a> {
         s: &mut Scratch,
     ) -> Result<Got<'a>, Stop> {
         let key = self.all(&l.args, f, s)?;
-        self.lookup_with(l, &key, s)
+        self.lookup_with(l, &key, self.column_rows(l), s)
+    }
+
+    /// The column a lookup reads, when it reads one.
+    pub(super) fn column_rows(&self, l: &LookupNode) -> Option<ColumnRows<'a>> {
+        self.index.column_rows(&l.source, l.column.as_deref()?)
     }
 
     /// A lookup by a key already evaluated.
@@ -554,15 +559,16 @@ impl<'a> Lender<'a> {
         &self,
         l: &'a LookupNode,
         key: &[Got<'a>],
+        column: Option<ColumnRows<'a>>,
         s: &mut Scratch,
     ) -> Result<Got<'a>, Stop> {
         // The usual lookup, one text key into a source read by column, is lent from the index.
-        if let (Some(column), [one]) = (&l.column, key) {
+        if let (Some(_), [one]) = (&l.column, key) {
             if let Some(k) = s.str(*one) {
                 if k.trim().is_empty() {
                     return Ok(Got::Null);
                 }
-                if let Some(v) = self.index.column_ref(&l.source, k, column) {
+                if let Some(v) = column.and_then(|c| c.get(k)) {
                     return Ok(lent(v));
                 }
                 let v = eval::missed(l, &[s.value(*one)], self.cx)?;
@@ -878,14 +884,14 @@ mod tests {
             };
             // Every other row, so rows outside the selection are left alone.
             let sel: Vec<u32> = (0..rows.len() as u32).filter(|r| r % 2 == 0).collect();
-            let out = Vector { lender: &lender }.eval(&node, &sel, &env, &mut s);
+            let out = Vector::new(&lender).eval(&node, &sel, &env, &mut s);
             for &r in &sel {
                 let owned = eval.run(&node, &rows[r as usize], &cx, &[]);
                 let lent = out[r as usize].clone().map(|g| s.value(g));
                 assert_eq!(lent, owned, "`{expr}` on row {r}");
             }
             let sel: Vec<u32> = (0..rows.len() as u32).filter(|r| r % 2 == 1).collect();
-            let out = Vector { lender: &lender }.eval(&node, &sel, &env, &mut s);
+            let out = Vector::new(&lender).eval(&node, &sel, &env, &mut s);
             for &r in &sel {
                 let owned = eval.run(&node, &rows[r as usize], &cx, &[]);
                 assert_eq!(

@@ -15,6 +15,7 @@ use super::node::{LentCall, LookupNode, Node};
 use super::value::Stop;
 use crate::syntax::ast::BinOp;
 use smallvec::SmallVec;
+use std::cell::RefCell;
 
 /// A node's result for one row.
 pub(super) type R<'a> = Result<Got<'a>, Stop>;
@@ -49,11 +50,6 @@ impl<'a> Env<'_, 'a> {
     }
 }
 
-/// A result for every row of the block (only the selected ones are meaningful).
-fn dense<'a>(rows: usize) -> Vec<R<'a>> {
-    vec![Ok(Got::Null); rows]
-}
-
 /// A row's result when it succeeded (the caller selected only such rows).
 fn ok<'a>(x: &[R<'a>], r: usize) -> Got<'a> {
     match x.get(r) {
@@ -69,25 +65,50 @@ fn take(e: &mut Stop) -> Stop {
 
 pub(super) struct Vector<'l, 'a> {
     pub lender: &'l Lender<'a>,
+    /// Result vectors given back, to be handed out again.
+    pool: RefCell<Vec<Vec<R<'a>>>>,
 }
 
-impl<'a> Vector<'_, 'a> {
+impl<'l, 'a> Vector<'l, 'a> {
+    pub fn new(lender: &'l Lender<'a>) -> Self {
+        Vector {
+            lender,
+            pool: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// A result for every row. One from the pool keeps what it last held: only the rows an
+    /// evaluation selects are written, and only those are ever read.
+    fn dense(&self, rows: usize) -> Vec<R<'a>> {
+        let mut v = self.pool.borrow_mut().pop().unwrap_or_default();
+        v.resize(rows, Ok(Got::Null));
+        v
+    }
+
+    /// Gives result vectors back to the pool.
+    pub fn give(&self, done: impl IntoIterator<Item = Vec<R<'a>>>) {
+        self.pool.borrow_mut().extend(done);
+    }
+
     /// Evaluates `n` on the rows in `sel`.
     pub fn eval(&self, n: &'a Node, sel: &[u32], env: &Env<'_, 'a>, s: &mut Scratch) -> Vec<R<'a>> {
-        let mut out = dense(env.rows);
+        let mut out;
         match n {
             Node::Const(v) => {
+                out = self.dense(env.rows);
                 let g = lent(v);
                 for &r in sel {
                     out[r as usize] = Ok(g);
                 }
             }
             Node::Col(i) => {
+                out = self.dense(env.rows);
                 for &r in sel {
                     out[r as usize] = Ok(env.cell(r as usize, *i));
                 }
             }
             Node::Param(i) => {
+                out = self.dense(env.rows);
                 let p = env.params.get(*i);
                 for &r in sel {
                     let g = p.and_then(|p| p.get(r as usize)).copied();
@@ -96,11 +117,13 @@ impl<'a> Vector<'_, 'a> {
             }
             Node::Lent(c) => return self.lent_call(c, sel, env, s),
             Node::Call(b, args) => {
+                out = self.dense(env.rows);
                 let (res, live) = self.args(args.iter(), sel, env, s, &mut out);
                 for &r in &live {
                     let got: SmallVec<[Got; 3]> = res.iter().map(|x| ok(x, r as usize)).collect();
                     out[r as usize] = call_with(b, &got, s);
                 }
+                self.give(res);
             }
             Node::Table(t, arg) => {
                 out = self.eval(arg, sel, env, s);
@@ -113,6 +136,7 @@ impl<'a> Vector<'_, 'a> {
             Node::Func(i, args) => return self.func(*i, args, sel, env, s),
             Node::Binary(op, a, b) => return self.binary(*op, a, b, sel, env, s),
             Node::Concat(parts) => {
+                out = self.dense(env.rows);
                 let (res, live) = self.args(parts.iter(), sel, env, s, &mut out);
                 let mut buf = String::new();
                 for &r in &live {
@@ -122,6 +146,7 @@ impl<'a> Vector<'_, 'a> {
                     }
                     out[r as usize] = Ok(s.made_text(&buf));
                 }
+                self.give(res);
             }
             Node::Not(arg) => {
                 out = self.eval(arg, sel, env, s);
@@ -175,7 +200,7 @@ impl<'a> Vector<'_, 'a> {
         s: &mut Scratch,
     ) -> Vec<R<'a>> {
         let Some(first) = c.args.first() else {
-            return dense(env.rows);
+            return self.dense(env.rows);
         };
         let mut out = self.eval(first, sel, env, s);
         let op = Op::of(&c.op);
@@ -195,7 +220,7 @@ impl<'a> Vector<'_, 'a> {
         env: &Env<'_, 'a>,
         s: &mut Scratch,
     ) -> Vec<R<'a>> {
-        let mut out = dense(env.rows);
+        let mut out = self.dense(env.rows);
         let Some(body) = self.lender.eval.function(i) else {
             for &r in sel {
                 out[r as usize] = Err(Stop::Reject("internal: a function is missing".into()));
@@ -219,6 +244,8 @@ impl<'a> Vector<'_, 'a> {
         for &r in &live {
             out[r as usize] = std::mem::replace(&mut y[r as usize], Ok(Got::Null));
         }
+        self.give(res);
+        self.give([y]);
         out
     }
 
@@ -245,6 +272,7 @@ impl<'a> Vector<'_, 'a> {
                 for &r in &again {
                     out[r as usize] = std::mem::replace(&mut y[r as usize], Ok(Got::Null));
                 }
+                self.give([y]);
             }
             return out;
         }
@@ -268,14 +296,16 @@ impl<'a> Vector<'_, 'a> {
                     Err(e) => Err(e.clone()),
                 };
             }
+            self.give([y]);
             return out;
         }
-        let mut out = dense(env.rows);
+        let mut out = self.dense(env.rows);
         let (res, live) = self.args([lhs, rhs].into_iter(), sel, env, s, &mut out);
         for &r in &live {
             let (a, b) = (ok(&res[0], r as usize), ok(&res[1], r as usize));
             out[r as usize] = eval::apply(op, &s.value(a), &s.value(b)).map(|v| s.own(v));
         }
+        self.give(res);
         out
     }
 
@@ -307,6 +337,7 @@ impl<'a> Vector<'_, 'a> {
             for &r in &rows {
                 out[r as usize] = std::mem::replace(&mut y[r as usize], Ok(Got::Null));
             }
+            self.give([y]);
         }
         out
     }
@@ -318,18 +349,20 @@ impl<'a> Vector<'_, 'a> {
         env: &Env<'_, 'a>,
         s: &mut Scratch,
     ) -> Vec<R<'a>> {
-        let mut out = dense(env.rows);
+        let mut out = self.dense(env.rows);
         let (res, live) = self.args(l.args.iter(), sel, env, s, &mut out);
+        let column = self.lender.column_rows(l);
         for &r in &live {
             let key: SmallVec<[Got; 3]> = res.iter().map(|x| ok(x, r as usize)).collect();
-            out[r as usize] = self.lender.lookup_with(l, &key, s);
+            out[r as usize] = self.lender.lookup_with(l, &key, column, s);
         }
+        self.give(res);
         out
     }
 
     /// A node without a block form, a row at a time.
     fn rowwise(&self, n: &'a Node, sel: &[u32], env: &Env<'_, 'a>, s: &mut Scratch) -> Vec<R<'a>> {
-        let mut out = dense(env.rows);
+        let mut out = self.dense(env.rows);
         let top = env.top;
         for &r in sel {
             let r = r as usize;
