@@ -21,3 +21,4 @@ pub mod twenty_csv;
 pub mod typing;
 pub mod value;
 mod vector;
+mod work;
