@@ -792,14 +792,13 @@ mod tests {
             .unwrap_or_else(|| panic!("`{expr}` does not compile"))
     }
 
-    /// Both evaluators on one row: the lent result made whole, and the owned one.
-    fn both(expr: &str, v: Value) -> (Result<Value, Stop>, Result<Value, Stop>) {
+    /// Calls `f` with `expr` compiled over a row `[id, v]`, its evaluator, a lender and the
+    /// context both evaluators share.
+    fn with_lender<T>(expr: &str, f: impl FnOnce(&Node, &Evaluator, &Lender, &RowCx) -> T) -> T {
         let m = model(expr);
         let eval = Evaluator::new(&m);
-        let map = &m.maps[0];
-        let src = &m.sources[0];
-        let a = map.assignments.iter().find(|a| a.path == "probe");
-        let node = eval.compile(&a.expect("probe").value, Some(&src.columns));
+        let a = m.maps[0].assignments.iter().find(|a| a.path == "probe");
+        let node = eval.compile(&a.expect("probe").value, Some(&m.sources[0].columns));
         let index = Index::default();
         let unmatched = RefCell::new(BTreeMap::new());
         let cx = RowCx {
@@ -808,23 +807,34 @@ mod tests {
             default_owner: None,
             unmatched: &unmatched,
         };
-        let row = [Value::text_value("k"), v];
-        let owned = eval.run(&node, &row, &cx, &[]);
         let lender = Lender {
             eval: &eval,
             index: &index,
             cx: &cx,
         };
-        let mut s = Scratch::default();
-        let cells: Vec<Got> = row
-            .iter()
+        f(&node, &eval, &lender, &cx)
+    }
+
+    /// A row's cells as the lender sees them.
+    fn cells_of<'v>(row: impl IntoIterator<Item = &'v Value>) -> Vec<Got<'v>> {
+        row.into_iter()
             .map(|v| match v {
                 Value::Text(t) => Got::Str(t),
-                other => s.own(other.clone()),
+                _ => Got::Null,
             })
-            .collect();
-        let lent = lender.get(&node, &cells, &mut s).map(|g| s.value(g));
-        (lent, owned)
+            .collect()
+    }
+
+    /// Both evaluators on one row: the lent result made whole, and the owned one.
+    fn both(expr: &str, v: Value) -> (Result<Value, Stop>, Result<Value, Stop>) {
+        with_lender(expr, |node, eval, lender, cx| {
+            let row = [Value::text_value("k"), v];
+            let owned = eval.run(node, &row, cx, &[]);
+            let mut s = Scratch::default();
+            let cells = cells_of(&row);
+            let lent = lender.get(node, &cells, &mut s).map(|g| s.value(g));
+            (lent, owned)
+        })
     }
 
     #[test]
@@ -843,63 +853,34 @@ mod tests {
     #[test]
     fn blocks_mean_what_rows_mean() {
         use crate::run::vector::{Env, Vector};
+        let mut rows: Vec<[Value; 2]> = INPUTS
+            .iter()
+            .map(|i| [Value::text_value("k"), Value::text_value(*i)])
+            .collect();
+        rows.push([Value::text_value("k"), Value::Null]);
+        let cells = cells_of(rows.iter().flatten());
         for &expr in EXPRS {
-            let m = model(expr);
-            let eval = Evaluator::new(&m);
-            let a = m.maps[0].assignments.iter().find(|a| a.path == "probe");
-            let node = eval.compile(&a.expect("probe").value, Some(&m.sources[0].columns));
-            let index = Index::default();
-            let unmatched = RefCell::new(BTreeMap::new());
-            let cx = RowCx {
-                row: &[],
-                index: &index,
-                default_owner: None,
-                unmatched: &unmatched,
-            };
-            let mut rows: Vec<[Value; 2]> = INPUTS
-                .iter()
-                .map(|i| [Value::text_value("k"), Value::text_value(*i)])
-                .collect();
-            rows.push([Value::text_value("k"), Value::Null]);
-            let lender = Lender {
-                eval: &eval,
-                index: &index,
-                cx: &cx,
-            };
-            let mut s = Scratch::default();
-            let cells: Vec<Got> = rows
-                .iter()
-                .flatten()
-                .map(|v| match v {
-                    Value::Text(t) => Got::Str(t),
-                    _ => Got::Null,
-                })
-                .collect();
-            let env = Env {
-                rows: rows.len(),
-                width: 2,
-                cells: &cells,
-                params: &[],
-                top: true,
-            };
-            // Every other row, so rows outside the selection are left alone.
-            let sel: Vec<u32> = (0..rows.len() as u32).filter(|r| r % 2 == 0).collect();
-            let out = Vector::new(&lender).eval(&node, &sel, &env, &mut s);
-            for &r in &sel {
-                let owned = eval.run(&node, &rows[r as usize], &cx, &[]);
-                let lent = out[r as usize].clone().map(|g| s.value(g));
-                assert_eq!(lent, owned, "`{expr}` on row {r}");
-            }
-            let sel: Vec<u32> = (0..rows.len() as u32).filter(|r| r % 2 == 1).collect();
-            let out = Vector::new(&lender).eval(&node, &sel, &env, &mut s);
-            for &r in &sel {
-                let owned = eval.run(&node, &rows[r as usize], &cx, &[]);
-                assert_eq!(
-                    out[r as usize].clone().map(|g| s.value(g)),
-                    owned,
-                    "`{expr}` on row {r}"
-                );
-            }
+            with_lender(expr, |node, eval, lender, cx| {
+                let env = Env {
+                    rows: rows.len(),
+                    width: 2,
+                    cells: &cells,
+                    params: &[],
+                    top: true,
+                };
+                let mut s = Scratch::default();
+                // Odd rows, then even ones: rows outside a selection are left alone.
+                for parity in [0, 1] {
+                    let sel: Vec<u32> =
+                        (0..rows.len() as u32).filter(|r| r % 2 == parity).collect();
+                    let out = Vector::new(lender).eval(node, &sel, &env, &mut s);
+                    for &r in &sel {
+                        let owned = eval.run(node, &rows[r as usize], cx, &[]);
+                        let lent = out[r as usize].clone().map(|g| s.value(g));
+                        assert_eq!(lent, owned, "`{expr}` on row {r}");
+                    }
+                }
+            });
         }
     }
 
