@@ -69,19 +69,38 @@ impl Writer {
 
 fn write_all(conn: &Connection, rx: Receiver<Msg>) -> Result<(), String> {
     let mut failed: Option<String> = None;
-    for msg in rx {
-        match msg {
-            Msg::Sync(reply) => {
+    while let Ok(first) = rx.recv() {
+        // What has queued up meanwhile goes in the same transaction: fewer, larger commits.
+        let mut batch = vec![first];
+        batch.extend(rx.try_iter().take(IN_FLIGHT));
+        let (chunks, syncs): (Vec<Msg>, Vec<Msg>) =
+            batch.into_iter().partition(|m| !matches!(m, Msg::Sync(_)));
+        if failed.is_none() && !chunks.is_empty() {
+            failed = insert_all(conn, chunks).err();
+        }
+        for msg in syncs {
+            if let Msg::Sync(reply) = msg {
                 let _ = reply.send(failed.clone().map_or(Ok(()), Err));
             }
-            _ if failed.is_some() => {}
-            msg => failed = insert(conn, msg).err(),
         }
     }
     failed.map_or(Ok(()), Err)
 }
 
-/// One chunk, committed on its own: WAL commits without a sync are cheap at this size.
+/// Chunks in one transaction.
+fn insert_all(conn: &Connection, chunks: Vec<Msg>) -> Result<(), String> {
+    let err = |e: rusqlite::Error| format!("ledger: {e}");
+    conn.execute_batch("BEGIN").map_err(err)?;
+    for msg in chunks {
+        if let Err(e) = insert(conn, msg) {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e);
+        }
+    }
+    conn.execute_batch("COMMIT").map_err(err)
+}
+
+/// One chunk, inside the transaction of its batch.
 fn insert(conn: &Connection, msg: Msg) -> Result<(), String> {
     let done = match msg {
         Msg::Audit {
