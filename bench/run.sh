@@ -4,6 +4,8 @@
 # Prints wall time, peak memory and the ratio to the floor, checks that mapc's records and rejects
 # are the floor's under canon.py, and compares with the issue's goals.
 # usage: bench/run.sh [ROWS]   (default 1000000; data is generated once under $BENCH_DIR)
+# Wall times are the median of $RUNS runs (default 3, as in ../shared/bench/README.md) for the
+# floor, mapc, Polars and DuckDB; Python and Miller, ten times slower and more, run once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
@@ -18,21 +20,28 @@ cargo build --release -q
 cargo build --release -q --manifest-path "$SHARED/floor/Cargo.toml" --target-dir "$BENCH_DIR/floor-target"
 FLOOR="$BENCH_DIR/floor-target/release/floor"
 
+RUNS=${RUNS:-3}
 declare -A WALL MEM
-measure() { # name, out dir, command...
-  local name=$1 out=$2; shift 2
-  rm -rf "$out"
-  /usr/bin/time -f "%e %M" -o "$BENCH_DIR/$name.time" "$@" >/dev/null 2>"$BENCH_DIR/$name.err" || {
-    echo "$name failed:"; tail -5 "$BENCH_DIR/$name.err"; return 1; }
-  read -r WALL[$name] MEM[$name] < "$BENCH_DIR/$name.time"
+measure() { # name, runs, out dir, command...: median wall, highest peak memory
+  local name=$1 runs=$2 out=$3; shift 3
+  local walls=() peak=0 w m
+  for _ in $(seq "$runs"); do
+    rm -rf "$out"
+    /usr/bin/time -f "%e %M" -o "$BENCH_DIR/$name.time" "$@" >/dev/null 2>"$BENCH_DIR/$name.err" || {
+      echo "$name failed:"; tail -5 "$BENCH_DIR/$name.err"; return 1; }
+    read -r w m < "$BENCH_DIR/$name.time"
+    walls+=("$w"); [ "$m" -gt "$peak" ] && peak=$m
+  done
+  WALL[$name]=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  MEM[$name]=$peak
 }
 
-measure floor "$BENCH_DIR/out-floor" "$FLOOR" "$DATA" "$BENCH_DIR/out-floor"
-measure mapc "$BENCH_DIR/out-mapc" ./target/release/mapc run bench/patients.map --data "$DATA" --target "dir:$BENCH_DIR/out-mapc"
-measure python "$BENCH_DIR/out-python" python3 "$SHARED/py_csv.py" "$DATA" "$BENCH_DIR/out-python"
-python3 -c "import polars" 2>/dev/null && measure polars "$BENCH_DIR/out-polars" python3 "$SHARED/pl.py" "$DATA" "$BENCH_DIR/out-polars"
-python3 -c "import duckdb" 2>/dev/null && measure duckdb "$BENCH_DIR/out-duckdb" python3 "$SHARED/duck.py" "$DATA" "$BENCH_DIR/out-duckdb"
-command -v mlr >/dev/null && measure miller "$BENCH_DIR/out-miller" bash "$SHARED/mlr.sh" "$DATA" "$BENCH_DIR/out-miller"
+measure floor "$RUNS" "$BENCH_DIR/out-floor" "$FLOOR" "$DATA" "$BENCH_DIR/out-floor"
+measure mapc "$RUNS" "$BENCH_DIR/out-mapc" ./target/release/mapc run bench/patients.map --data "$DATA" --target "dir:$BENCH_DIR/out-mapc"
+measure python 1 "$BENCH_DIR/out-python" python3 "$SHARED/py_csv.py" "$DATA" "$BENCH_DIR/out-python"
+python3 -c "import polars" 2>/dev/null && measure polars "$RUNS" "$BENCH_DIR/out-polars" python3 "$SHARED/pl.py" "$DATA" "$BENCH_DIR/out-polars"
+python3 -c "import duckdb" 2>/dev/null && measure duckdb "$RUNS" "$BENCH_DIR/out-duckdb" python3 "$SHARED/duck.py" "$DATA" "$BENCH_DIR/out-duckdb"
+command -v mlr >/dev/null && measure miller 1 "$BENCH_DIR/out-miller" bash "$SHARED/mlr.sh" "$DATA" "$BENCH_DIR/out-miller"
 
 # mapc writes an id on each record and richer reject lines: project both to the peers' shape.
 python3 - "$BENCH_DIR/out-mapc" <<'PY'
