@@ -121,33 +121,7 @@ fn work_block<'a>(
     let (rows, width) = (block.len(), sx.src.columns.len());
     let s = &mut l.scratch;
     s.clear();
-    let mut fates: Vec<Option<Fate>> = (0..rows).map(|_| None).collect();
-    let mut keys = Vec::with_capacity(rows);
-    let mut row_cells = Vec::with_capacity(width);
-    l.cells.clear();
-    for (r, fate) in fates.iter_mut().enumerate() {
-        let start = out.text.len();
-        let typed = match block.unreadable(r) {
-            Some(why) => Err(Fate::bad(Outcome::Rejected, "unreadable", why)),
-            None => lend::cells(&sx.src.columns, block.values(r), s, &mut row_cells)
-                .map_err(|e| Fate::bad(Outcome::Rejected, e.code, e.message)),
-        };
-        match typed {
-            Ok(()) => {
-                l.cells.extend_from_slice(&row_cells);
-                super::index::push_key_with(
-                    &sx.key_columns,
-                    |i| s.text_of(row_cells.get(i).copied().unwrap_or(Got::Null)),
-                    &mut out.text,
-                );
-            }
-            Err(f) => {
-                l.cells.resize(l.cells.len() + width, Got::Null);
-                *fate = Some(f);
-            }
-        }
-        keys.push(start..out.text.len());
-    }
+    let (mut fates, keys) = type_rows(sx, block, s, &mut l.cells, out);
     for base in (0..rows).step_by(EVAL_ROWS) {
         let len = EVAL_ROWS.min(rows - base);
         let env = Env {
@@ -177,6 +151,47 @@ fn work_block<'a>(
         }
         vector.give(results.into_iter().flatten());
     }
+}
+
+/// Types a block's rows into `cells` (`width` each, nulls for a row that could not be typed)
+/// and writes their keys to `out.text`: returns the fate of each row that is already settled
+/// (unreadable, or not typed) and where each row's key is.
+fn type_rows<'a>(
+    sx: &StepCx,
+    block: &'a Block,
+    s: &mut Scratch,
+    cells: &mut Vec<Got<'a>>,
+    out: &mut Out,
+) -> (Vec<Option<Fate>>, Vec<Range<usize>>) {
+    let width = sx.src.columns.len();
+    let mut fates: Vec<Option<Fate>> = (0..block.len()).map(|_| None).collect();
+    let mut keys = Vec::with_capacity(block.len());
+    let mut row_cells = Vec::with_capacity(width);
+    cells.clear();
+    for (r, fate) in fates.iter_mut().enumerate() {
+        let start = out.text.len();
+        let typed = match block.unreadable(r) {
+            Some(why) => Err(Fate::bad(Outcome::Rejected, "unreadable", why)),
+            None => lend::cells(&sx.src.columns, block.values(r), s, &mut row_cells)
+                .map_err(|e| Fate::bad(Outcome::Rejected, e.code, e.message)),
+        };
+        match typed {
+            Ok(()) => {
+                cells.extend_from_slice(&row_cells);
+                super::index::push_key_with(
+                    &sx.key_columns,
+                    |i| s.text_of(row_cells.get(i).copied().unwrap_or(Got::Null)),
+                    &mut out.text,
+                );
+            }
+            Err(f) => {
+                cells.resize(cells.len() + width, Got::Null);
+                *fate = Some(f);
+            }
+        }
+        keys.push(start..out.text.len());
+    }
+    (fates, keys)
 }
 
 /// Rows evaluated together: few enough that each node's results for them stay in the cache.
