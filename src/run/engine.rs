@@ -389,9 +389,17 @@ impl<'p> Engine<'p> {
             return Err(f);
         }
         match read {
+            // Readers hand unreadable rows to the sink; none ends a read.
             Ok(()) | Err(SourceError::BadRow { .. }) => {}
             Err(SourceError::Open(m) | SourceError::MissingColumn(m)) => {
                 return Err(RunError::Source(m))
+            }
+            // A stop with no failure kept (a worker gone): say so rather than report the step.
+            Err(SourceError::Stopped(m)) => {
+                return Err(RunError::Source(format!(
+                    "{}: the read stopped: {m}",
+                    src.file
+                )))
             }
         }
         Ok(StepReport {

@@ -63,6 +63,8 @@ pub enum SourceError {
     MissingColumn(String),
     /// One row is unreadable (bad quoting, bad JSON): it is rejected, the run goes on.
     BadRow { line: u64, message: String },
+    /// The sink the rows went to stopped the read (the run's failure says why).
+    Stopped(String),
 }
 
 /// Decodes a Windows-1252 stream to UTF-8 on the fly.
@@ -218,7 +220,7 @@ fn read_csv(
                 stop => return Err(stop),
             },
         };
-        each(row).map_err(|m| SourceError::BadRow { line, message: m })?;
+        each(row).map_err(SourceError::Stopped)?;
     }
 }
 
@@ -248,10 +250,7 @@ fn read_csv_blocks(
     } = csv_input(input, source)?;
     let mut block = Block::new(columns.len(), header);
     let mut record = csv::ByteRecord::new();
-    let stopped = |m: String| SourceError::BadRow {
-        line: 0,
-        message: m,
-    };
+    let stopped = SourceError::Stopped;
     loop {
         let line = reader.position().line();
         match reader.read_byte_record(&mut record) {
@@ -308,10 +307,7 @@ pub fn blocks_from_rows(
     };
     let read = sources.read(source, &mut gather);
     if !block.is_empty() {
-        each(block).map_err(|m| SourceError::BadRow {
-            line: 0,
-            message: m,
-        })?;
+        each(block).map_err(SourceError::Stopped)?;
     }
     read
 }
@@ -339,10 +335,7 @@ fn read_jsonl(
                 message: e.to_string(),
             }),
         };
-        each(row).map_err(|m| SourceError::BadRow {
-            line: line_no,
-            message: m,
-        })?;
+        each(row).map_err(SourceError::Stopped)?;
     }
     Ok(())
 }
@@ -453,10 +446,7 @@ pub struct MemorySources {
 impl Sources for MemorySources {
     fn read(&self, source: &SourceInfo, each: &mut RowSink) -> Result<(), SourceError> {
         for row in self.rows.get(&source.name).into_iter().flatten() {
-            each(Ok(row.clone())).map_err(|m| SourceError::BadRow {
-                line: row.line,
-                message: m,
-            })?;
+            each(Ok(row.clone())).map_err(SourceError::Stopped)?;
         }
         Ok(())
     }
