@@ -2,20 +2,12 @@
 //! Windows-1252; any delimiter; CRLF; quoted fields with newlines) and JSON lines.
 
 use super::block::Block;
-use super::typing::Raw;
+use super::typing::{Raw, RawRef};
 use crate::semantic::model::SourceInfo;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
-
-fn pairs(header: &[String], record: &csv::StringRecord) -> Vec<(String, String)> {
-    header
-        .iter()
-        .cloned()
-        .zip(record.iter().map(str::to_string))
-        .collect()
-}
 
 /// One row as read: where it was, its declared columns' raw values, and every column of the
 /// file (for reject reports, which keep the whole row).
@@ -30,11 +22,7 @@ pub struct RawRow<'r> {
 /// row is written to the rejected or held file.
 #[derive(Debug, Clone)]
 pub enum Original<'r> {
-    Csv {
-        header: &'r Arc<[String]>,
-        record: &'r csv::StringRecord,
-    },
-    /// A row of a block being settled.
+    /// A row of a block: as read, its columns spelled out only when asked for.
     Block {
         block: &'r Block,
         row: usize,
@@ -45,7 +33,6 @@ pub enum Original<'r> {
 impl Original<'_> {
     pub fn into_pairs(self) -> Vec<(String, String)> {
         match self {
-            Original::Csv { header, record } => pairs(header, record),
             Original::Block { block, row } => block.original(row),
             Original::Pairs(p) => p,
         }
@@ -185,43 +172,32 @@ fn not_utf8(line: u64, source: &SourceInfo) -> SourceError {
     ))
 }
 
+/// Streams a CSV export a row at a time: read in blocks (one reader for every phase), each
+/// row handed on as it stands in its block.
 fn read_csv(
     input: Box<dyn Read>,
     source: &SourceInfo,
     each: &mut RowSink,
 ) -> Result<(), SourceError> {
-    let CsvInput {
-        mut reader,
-        header,
-        columns,
-    } = csv_input(input, source)?;
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        let row = match reader.read_record(&mut record) {
-            Ok(false) => return Ok(()),
-            Ok(true) => {
-                let values = columns
-                    .iter()
-                    .map(|&i| record.get(i).map_or(Raw::Missing, |v| Raw::Text(v.into())))
-                    .collect();
-                let original = Original::Csv {
-                    header: &header,
-                    record: &record,
-                };
-                Ok(RawRow {
+    read_csv_blocks(input, source, BLOCK_ROWS, &mut |mut block| {
+        for row in 0..block.len() {
+            let line = block.line(row);
+            let raw = match block.unreadable(row) {
+                Some(why) => Err(SourceError::BadRow {
                     line,
-                    values,
-                    original,
-                })
-            }
-            Err(e) => match csv_error(e, line, source) {
-                bad @ SourceError::BadRow { .. } => Err(bad),
-                stop => return Err(stop),
-            },
-        };
-        each(row).map_err(SourceError::Stopped)?;
-    }
+                    message: why.to_string(),
+                }),
+                None => Ok(RawRow {
+                    line,
+                    values: block.values(row).map(RawRef::to_raw).collect(),
+                    original: Original::Block { block: &block, row },
+                }),
+            };
+            each(raw)?;
+        }
+        block.clear();
+        Ok(block)
+    })
 }
 
 /// Where a block reader hands each full block, getting back an empty one to read into; an

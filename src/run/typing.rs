@@ -34,6 +34,16 @@ pub enum RawRef<'a> {
     Text(&'a str),
 }
 
+impl RawRef<'_> {
+    pub fn to_raw(self) -> Raw {
+        match self {
+            RawRef::Missing => Raw::Missing,
+            RawRef::Null => Raw::Null,
+            RawRef::Text(t) => Raw::Text(t.into()),
+        }
+    }
+}
+
 impl Raw {
     pub fn as_ref(&self) -> RawRef<'_> {
         match self {
