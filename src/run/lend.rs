@@ -7,12 +7,14 @@
 //! `right`, `before`, `after` and `email` then copy nothing, `++` copies its parts once, and
 //! nothing is dropped per node.
 //!
-//! What this evaluator does not do itself (arithmetic, comparisons, lists, records, owners,
-//! other built-ins) it hands to [`Evaluator::run`] or the built-in's own function with the values
-//! made whole, so both evaluators mean exactly the same; the engine's tests run every seed
-//! migration both ways and compare the files byte for byte.
+//! This module holds the results, the scratch and the lending built-ins; `vector.rs` walks the
+//! nodes, a block of rows at a time. What has no lending form (arithmetic, comparisons, lists,
+//! records, owners, built-ins called with arguments known only on the row) goes to
+//! [`Evaluator::run`] or the built-in's own function with the values made whole, so both
+//! evaluators mean exactly the same; the engine's tests run every seed migration both ways and
+//! compare the files byte for byte.
 
-use super::builtins::{self, Builtin, Lend};
+use super::builtins::{self, Builtin};
 use super::engine::RowCx;
 use super::eval::{self, Evaluator};
 use super::index::{ColumnRows, Index};
@@ -21,7 +23,6 @@ use super::shape::{write_str, write_value};
 use super::typing::{lends_as_is, type_value, RawRef, TypeError};
 use super::value::{Stop, Value};
 use crate::semantic::model::ColumnInfo;
-use crate::syntax::ast::BinOp;
 use smallvec::SmallVec;
 use std::borrow::Cow;
 
@@ -60,11 +61,6 @@ pub fn lent(v: &Value) -> Got<'_> {
 pub struct Scratch {
     text: String,
     values: Vec<Value>,
-    /// The row's columns as values, made only when a node evaluated the owned way needs them.
-    row: Vec<Value>,
-    row_made: bool,
-    /// Buffers for `++`, which builds its text apart from the parts it reads.
-    bufs: Vec<String>,
     /// How many `??` the node being evaluated sits under: a failure there is caught and its
     /// message never read, so it is not written either.
     catching: u32,
@@ -74,12 +70,6 @@ impl Scratch {
     pub fn clear(&mut self) {
         self.text.clear();
         self.values.clear();
-        self.row_made = false;
-    }
-
-    /// A new row begins while what earlier rows made is kept (block-at-a-time evaluation).
-    pub(super) fn next_row(&mut self) {
-        self.row_made = false;
     }
 
     /// Evaluates with failures' messages left out (inside the left side of a `??`) or not.
@@ -89,10 +79,6 @@ impl Scratch {
         } else {
             self.catching -= 1;
         }
-    }
-
-    pub(super) fn made_text<'a>(&mut self, t: &str) -> Got<'a> {
-        self.made(t)
     }
 
     /// Keeps a value made for this row.
@@ -107,7 +93,8 @@ impl Scratch {
         }
     }
 
-    fn made<'a>(&mut self, t: &str) -> Got<'a> {
+    /// Keeps text made for this row.
+    pub(super) fn made<'a>(&mut self, t: &str) -> Got<'a> {
         let at = self.text.len();
         self.text.push_str(t);
         Got::Made(at, self.text.len())
@@ -154,10 +141,6 @@ impl Scratch {
         self.other(g).is_some_and(eval::truthy)
     }
 
-    fn number(&self, g: Got) -> Option<f64> {
-        self.other(g).and_then(Value::as_f64)
-    }
-
     /// Writes a result as JSON, as [`write_value`] writes its value.
     pub fn write(&self, out: &mut Vec<u8>, g: Got) {
         match g {
@@ -168,14 +151,18 @@ impl Scratch {
         }
     }
 
-    /// The part `part` picks of a text result, as a result of the same kind; None if `g` is
-    /// not text.
-    fn narrow<'a>(&self, g: Got<'a>, part: Part) -> Option<Got<'a>> {
+    /// The part `part` picks of a text result (null for none), as a result of the same kind;
+    /// None if `g` is not text.
+    fn narrow<'a>(
+        &self,
+        g: Got<'a>,
+        part: impl for<'t> Fn(&'t str) -> Option<&'t str>,
+    ) -> Option<Got<'a>> {
         Some(match g {
-            Got::Str(t) => part.of(t).map_or(Got::Null, Got::Str),
+            Got::Str(t) => part(t).map_or(Got::Null, Got::Str),
             Got::Made(a, b) => {
                 let t = self.text.get(a..b)?;
-                match part.of(t) {
+                match part(t) {
                     Some(p) => {
                         // `p` lies inside `t`: its place is found from the pointers.
                         let at = a + (p.as_ptr() as usize - t.as_ptr() as usize);
@@ -251,24 +238,6 @@ const UPPER: Case = Case {
     ascii: str::make_ascii_uppercase,
 };
 
-/// What a narrowing built-in keeps of its text.
-#[derive(Clone, Copy)]
-pub(super) enum Part<'s> {
-    Trim,
-    Slice { left: bool, n: f64 },
-    Split { sep: &'s str, before: bool },
-}
-
-impl Part<'_> {
-    fn of(self, t: &str) -> Option<&str> {
-        match self {
-            Part::Trim => Some(t.trim()),
-            Part::Slice { left, n } => Some(builtins::slice_of(left, t, n)),
-            Part::Split { sep, before } => builtins::split_of(t, sep, before),
-        }
-    }
-}
-
 /// Types a row's values for lending into `out`: text as read is lent as it is; what typing
 /// changes (a default for an empty value, a number, a date) is made into the scratch.
 pub fn cells<'a>(
@@ -288,33 +257,6 @@ pub fn cells<'a>(
     Ok(())
 }
 
-/// What the nodes being evaluated see: the row's cells, or a function's parameters.
-struct Frame<'f, 'a> {
-    cells: &'f [Got<'a>],
-    params: &'f [Got<'a>],
-    /// False inside a function's body, which sees no columns.
-    top: bool,
-}
-
-/// How many arguments are evaluated into an array on the stack.
-const FEW: usize = 3;
-
-/// Evaluated arguments.
-enum Args<'a> {
-    Few([Got<'a>; FEW], usize),
-    Many(Vec<Got<'a>>),
-}
-
-impl<'a> std::ops::Deref for Args<'a> {
-    type Target = [Got<'a>];
-    fn deref(&self) -> &[Got<'a>] {
-        match self {
-            Args::Few(few, n) => &few[..*n],
-            Args::Many(many) => many,
-        }
-    }
-}
-
 /// Evaluates nodes for rows of one step.
 pub struct Lender<'a> {
     pub eval: &'a Evaluator<'a>,
@@ -324,128 +266,6 @@ pub struct Lender<'a> {
 }
 
 impl<'a> Lender<'a> {
-    /// Evaluates a node against a row's cells.
-    #[cfg(test)]
-    pub fn get(&self, n: &'a Node, cells: &[Got<'a>], s: &mut Scratch) -> Result<Got<'a>, Stop> {
-        self.get_in(n, cells, &[], true, s)
-    }
-
-    /// [`Lender::get`] with a function's parameters (`top` false: inside its body).
-    pub(super) fn get_in(
-        &self,
-        n: &'a Node,
-        cells: &[Got<'a>],
-        params: &[Got<'a>],
-        top: bool,
-        s: &mut Scratch,
-    ) -> Result<Got<'a>, Stop> {
-        let frame = Frame { cells, params, top };
-        self.arg(n, &frame, s)
-    }
-
-    fn go(&self, n: &'a Node, f: &Frame<'_, 'a>, s: &mut Scratch) -> Result<Got<'a>, Stop> {
-        match n {
-            Node::Const(v) => Ok(lent(v)),
-            Node::Col(i) => Ok(f.cells.get(*i).copied().unwrap_or(Got::Null)),
-            Node::Param(i) => Ok(f.params.get(*i).copied().unwrap_or(Got::Null)),
-            Node::Call(b, args) => self.call(b, args, f, s),
-            Node::Lent(c) => self.lent_call(c, f, s),
-            Node::Table(t, arg) => self.table(*t, arg, f, s),
-            Node::Func(i, args) => self.func(*i, args, f, s),
-            Node::Binary(op, a, b) => self.binary(*op, a, b, f, s),
-            Node::Concat(parts) => self.concat(parts, f, s),
-            Node::Not(arg) => {
-                let g = self.arg(arg, f, s)?;
-                Ok(boolean(!s.truthy(g)))
-            }
-            Node::If(cond, then, otherwise) => {
-                let c = self.arg(cond, f, s)?;
-                self.arg(if s.truthy(c) { then } else { otherwise }, f, s)
-            }
-            Node::Lookup(l) => self.lookup(l, f, s),
-            _ => self.owned(n, f, s),
-        }
-    }
-
-    /// [`Lender::go`], leaves read in place rather than through another call.
-    #[inline(always)]
-    fn arg(&self, n: &'a Node, f: &Frame<'_, 'a>, s: &mut Scratch) -> Result<Got<'a>, Stop> {
-        match n {
-            Node::Const(v) => Ok(lent(v)),
-            Node::Col(i) => Ok(f.cells.get(*i).copied().unwrap_or(Got::Null)),
-            Node::Param(i) => Ok(f.params.get(*i).copied().unwrap_or(Got::Null)),
-            other => self.go(other, f, s),
-        }
-    }
-
-    /// Evaluates `nodes` in order: up to [`FEW`] into an array on the stack, more into a vector.
-    fn all(&self, nodes: &'a [Node], f: &Frame<'_, 'a>, s: &mut Scratch) -> Result<Args<'a>, Stop> {
-        if nodes.len() > FEW {
-            let mut many = Vec::with_capacity(nodes.len());
-            for n in nodes {
-                many.push(self.arg(n, f, s)?);
-            }
-            return Ok(Args::Many(many));
-        }
-        let mut few = [Got::Null; FEW];
-        for (slot, n) in few.iter_mut().zip(nodes) {
-            *slot = self.arg(n, f, s)?;
-        }
-        Ok(Args::Few(few, nodes.len()))
-    }
-
-    /// A node the owned way: its parameters and (at the top) the row made whole first.
-    #[inline(never)]
-    fn owned(&self, n: &'a Node, f: &Frame<'_, 'a>, s: &mut Scratch) -> Result<Got<'a>, Stop> {
-        let params: SmallVec<[Value; 4]> = f.params.iter().map(|g| s.value(*g)).collect();
-        if f.top && !s.row_made {
-            let row: Vec<Value> = f.cells.iter().map(|g| s.value(*g)).collect();
-            s.row = row;
-            s.row_made = true;
-        }
-        let row: &[Value] = if f.top { &s.row } else { &[] };
-        let v = self.eval.run(n, row, self.cx, &params)?;
-        Ok(s.own(v))
-    }
-
-    #[inline(never)]
-    fn call(
-        &self,
-        b: &'static Builtin,
-        args: &'a [Node],
-        f: &Frame<'_, 'a>,
-        s: &mut Scratch,
-    ) -> Result<Got<'a>, Stop> {
-        let got = self.all(args, f, s)?;
-        call_with(b, &got, s)
-    }
-
-    /// A lending call decided at compile time: its first argument, then its op.
-    fn lent_call(
-        &self,
-        c: &'a LentCall,
-        f: &Frame<'_, 'a>,
-        s: &mut Scratch,
-    ) -> Result<Got<'a>, Stop> {
-        let Some(first) = c.args.first() else {
-            return Ok(Got::Null);
-        };
-        let x = self.arg(first, f, s)?;
-        lent_with(c, Op::of(&c.op), x, s)
-    }
-
-    #[inline(never)]
-    fn table(
-        &self,
-        t: usize,
-        arg: &'a Node,
-        f: &Frame<'_, 'a>,
-        s: &mut Scratch,
-    ) -> Result<Got<'a>, Stop> {
-        let input = self.arg(arg, f, s)?;
-        self.table_with(t, input, s)
-    }
-
     /// A value table's entry for an input already evaluated.
     pub(super) fn table_with(
         &self,
@@ -464,89 +284,6 @@ impl<'a> Lender<'a> {
             self.eval.table_else(t, &key, &s.value(input))?
         };
         Ok(s.own(v))
-    }
-
-    fn func(
-        &self,
-        i: usize,
-        args: &'a [Node],
-        f: &Frame<'_, 'a>,
-        s: &mut Scratch,
-    ) -> Result<Got<'a>, Stop> {
-        let Some(body) = self.eval.function(i) else {
-            return Err(Stop::Reject("internal: a function is missing".into()));
-        };
-        let params = self.all(args, f, s)?;
-        let inner = Frame {
-            cells: &[],
-            params: &params,
-            top: false,
-        };
-        self.arg(body, &inner, s)
-    }
-
-    #[inline(never)]
-    fn binary(
-        &self,
-        op: BinOp,
-        lhs: &'a Node,
-        rhs: &'a Node,
-        f: &Frame<'_, 'a>,
-        s: &mut Scratch,
-    ) -> Result<Got<'a>, Stop> {
-        if op == BinOp::Coalesce {
-            s.catching += 1;
-            let first = self.arg(lhs, f, s);
-            s.catching -= 1;
-            return match first {
-                Ok(Got::Null) | Err(Stop::Fail(_)) => self.arg(rhs, f, s),
-                other => other,
-            };
-        }
-        let a = self.arg(lhs, f, s)?;
-        if op == BinOp::And && !s.truthy(a) {
-            return Ok(boolean(false));
-        }
-        if op == BinOp::Or && s.truthy(a) {
-            return Ok(boolean(true));
-        }
-        let b = self.arg(rhs, f, s)?;
-        let v = eval::apply(op, &s.value(a), &s.value(b))?;
-        Ok(s.own(v))
-    }
-
-    #[inline(never)]
-    fn concat(
-        &self,
-        parts: &'a [Node],
-        f: &Frame<'_, 'a>,
-        s: &mut Scratch,
-    ) -> Result<Got<'a>, Stop> {
-        let mut buf = s.bufs.pop().unwrap_or_default();
-        buf.clear();
-        for p in parts {
-            match self.arg(p, f, s) {
-                Ok(g) => s.push_text(g, &mut buf),
-                Err(stop) => {
-                    s.bufs.push(buf);
-                    return Err(stop);
-                }
-            }
-        }
-        let g = s.made(&buf);
-        s.bufs.push(buf);
-        Ok(g)
-    }
-
-    #[inline(never)]
-    fn lookup(
-        &self,
-        l: &'a LookupNode,
-        f: &Frame<'_, 'a>,
-        s: &mut Scratch,
-    ) -> Result<Got<'a>, Stop> {
-        let key = self.all(&l.args, f, s)?;
-        self.lookup_with(l, &key, self.column_rows(l), s)
     }
 
     /// The column a lookup reads, when it reads one.
@@ -594,7 +331,9 @@ impl<'a> Lender<'a> {
     }
 }
 
-/// A built-in on arguments already evaluated: lent when it can, else its own function.
+/// A built-in on arguments already evaluated, by its own function. (Lending built-ins whose
+/// later arguments are constants are [`LentCall`]s; called with arguments known only on the
+/// row, a rare form, they come this way too.)
 pub(super) fn call_with<'a>(
     b: &Builtin,
     got: &[Got<'a>],
@@ -603,27 +342,17 @@ pub(super) fn call_with<'a>(
     if b.null_in && matches!(got.first(), None | Some(Got::Null)) {
         return Ok(Got::Null);
     }
-    if let Some(lend) = b.lend {
-        if let Some(done) = lend_call(lend, got, s)? {
-            return Ok(done);
-        }
-    }
     let values: SmallVec<[Value; 3]> = got.iter().map(|g| s.value(*g)).collect();
     let v = (b.f)(&values)?;
     Ok(s.own(v))
 }
 
-/// A lending call (`op` is its op) on its first argument, already evaluated.
-pub(super) fn lent_with<'a>(
-    c: &LentCall,
-    op: Op,
-    x: Got<'a>,
-    s: &mut Scratch,
-) -> Result<Got<'a>, Stop> {
+/// A lending call on its first argument, already evaluated.
+pub(super) fn lent_with<'a>(c: &LentCall, x: Got<'a>, s: &mut Scratch) -> Result<Got<'a>, Stop> {
     if x == Got::Null {
         return Ok(Got::Null);
     }
-    if let Some(done) = op.on(x, s)? {
+    if let Some(done) = lend(&c.op, x, s)? {
         return Ok(done);
     }
     // Not text: the built-in's own function, on the value made whole.
@@ -639,90 +368,35 @@ pub(super) fn lent_with<'a>(
     Ok(s.own(v))
 }
 
-/// What a lending built-in does to its text, its other arguments read.
-#[derive(Clone, Copy)]
-pub(super) enum Op<'s> {
-    Part(Part<'s>),
-    Lower,
-    Upper,
-    Email,
-    UsPhone,
-}
-
-impl<'s> Op<'s> {
-    pub(super) fn of(op: &'s LendOp) -> Op<'s> {
-        match op {
-            LendOp::Trim => Op::Part(Part::Trim),
-            LendOp::Slice { left, n } => Op::Part(Part::Slice { left: *left, n: *n }),
-            LendOp::Split { sep, before } => Op::Part(Part::Split {
-                sep,
-                before: *before,
-            }),
-            LendOp::Lower => Op::Lower,
-            LendOp::Upper => Op::Upper,
-            LendOp::Email => Op::Email,
-            LendOp::UsPhone => Op::UsPhone,
-        }
-    }
-
-    /// The op on a (non-null) result; None when it is not text, for the built-in's own
-    /// function to do.
-    pub(super) fn on<'a>(self, x: Got<'a>, s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
-        match self {
-            Op::Part(part) => Ok(s.narrow(x, part)),
-            Op::Lower => Ok(s.recase(x, LOWER)),
-            Op::Upper => Ok(s.recase(x, UPPER)),
-            Op::Email => {
-                let Some(t) = s.str(x) else { return Ok(None) };
-                if builtins::email_ok(t) {
-                    return Ok(Some(x));
-                }
-                Err(s.fail(|| builtins::not_email(t)))
+/// The op on a (non-null) result; None when it is not text, for the built-in's own function.
+fn lend<'a>(op: &LendOp, x: Got<'a>, s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
+    match op {
+        LendOp::Trim => Ok(s.narrow(x, |t| Some(t.trim()))),
+        LendOp::Slice { left, n } => Ok(s.narrow(x, |t| Some(builtins::slice_of(*left, t, *n)))),
+        LendOp::Split { sep, before } => Ok(s.narrow(x, |t| builtins::split_of(t, sep, *before))),
+        LendOp::Lower => Ok(s.recase(x, LOWER)),
+        LendOp::Upper => Ok(s.recase(x, UPPER)),
+        LendOp::Email => {
+            let Some(t) = s.str(x) else { return Ok(None) };
+            if builtins::email_ok(t) {
+                return Ok(Some(x));
             }
-            Op::UsPhone => {
-                let Some(t) = s.str(x) else { return Ok(None) };
-                match builtins::us_ten(t) {
-                    Some(digits) => Ok(Some(s.own(builtins::us_phone_record(digits)))),
-                    None => Err(s.fail(|| builtins::not_us_phone(t))),
-                }
+            Err(s.fail(|| builtins::not_email(t)))
+        }
+        LendOp::UsPhone => {
+            let Some(t) = s.str(x) else { return Ok(None) };
+            match builtins::us_ten(t) {
+                Some(digits) => Ok(Some(s.own(builtins::us_phone_record(digits)))),
+                None => Err(s.fail(|| builtins::not_us_phone(t))),
             }
         }
     }
-}
-
-/// A lending built-in on results already evaluated (the first one not null), its other
-/// arguments not known until the row; None when it cannot lend them.
-pub(super) fn lend_call<'a>(
-    lend: Lend,
-    got: &[Got<'a>],
-    s: &mut Scratch,
-) -> Result<Option<Got<'a>>, Stop> {
-    let x = got.first().copied().unwrap_or(Got::Null);
-    let second = got.get(1).copied().unwrap_or(Got::Null);
-    let op = match lend {
-        Lend::Trim => Op::Part(Part::Trim),
-        Lend::Left | Lend::Right => Op::Part(Part::Slice {
-            left: lend == Lend::Left,
-            n: s.number(second).unwrap_or(0.0),
-        }),
-        Lend::Before | Lend::After => match second {
-            Got::Str(sep) => Op::Part(Part::Split {
-                sep,
-                before: lend == Lend::Before,
-            }),
-            _ => return Ok(None),
-        },
-        Lend::Lower => Op::Lower,
-        Lend::Upper => Op::Upper,
-        Lend::Email => Op::Email,
-        Lend::UsPhone => Op::UsPhone,
-    };
-    op.on(x, s)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::run::vector::{Env, Vector};
     use std::cell::RefCell;
     use std::collections::BTreeMap;
 
@@ -825,14 +499,22 @@ mod tests {
             .collect()
     }
 
-    /// Both evaluators on one row: the lent result made whole, and the owned one.
+    /// Both evaluators on one row: the lent result (a block of that one row) made whole, and
+    /// the owned one.
     fn both(expr: &str, v: Value) -> (Result<Value, Stop>, Result<Value, Stop>) {
         with_lender(expr, |node, eval, lender, cx| {
             let row = [Value::text_value("k"), v];
             let owned = eval.run(node, &row, cx, &[]);
-            let mut s = Scratch::default();
             let cells = cells_of(&row);
-            let lent = lender.get(node, &cells, &mut s).map(|g| s.value(g));
+            let env = Env {
+                rows: 1,
+                width: 2,
+                cells: &cells,
+                params: &[],
+            };
+            let mut s = Scratch::default();
+            let out = Vector::new(lender).eval(node, &[0], &env, &mut s);
+            let lent = out[0].clone().map(|g| s.value(g));
             (lent, owned)
         })
     }
@@ -852,7 +534,6 @@ mod tests {
     /// Every expression on all the inputs as one block, against the owned evaluator row by row.
     #[test]
     fn blocks_mean_what_rows_mean() {
-        use crate::run::vector::{Env, Vector};
         let mut rows: Vec<[Value; 2]> = INPUTS
             .iter()
             .map(|i| [Value::text_value("k"), Value::text_value(*i)])
@@ -866,7 +547,6 @@ mod tests {
                     width: 2,
                     cells: &cells,
                     params: &[],
-                    top: true,
                 };
                 let mut s = Scratch::default();
                 // Odd rows, then even ones: rows outside a selection are left alone.

@@ -10,9 +10,9 @@
 //! (owners, records, lists, …) are handed to [`Lender`] row by row.
 
 use super::eval;
-use super::lend::{boolean, call_with, lent, lent_with, Got, Lender, Op, Scratch};
+use super::lend::{boolean, call_with, lent, lent_with, Got, Lender, Scratch};
 use super::node::{LentCall, LookupNode, Node};
-use super::value::Stop;
+use super::value::{Stop, Value};
 use crate::syntax::ast::BinOp;
 use smallvec::SmallVec;
 use std::cell::RefCell;
@@ -28,8 +28,6 @@ pub(super) struct Env<'e, 'a> {
     pub cells: &'e [Got<'a>],
     /// A function's parameters, each for every row.
     pub params: &'e [Vec<Got<'a>>],
-    /// False inside a function's body, which sees no columns.
-    pub top: bool,
 }
 
 impl<'a> Env<'_, 'a> {
@@ -144,7 +142,7 @@ impl<'l, 'a> Vector<'l, 'a> {
                     for x in &res {
                         s.push_text(ok(x, r as usize), &mut buf);
                     }
-                    out[r as usize] = Ok(s.made_text(&buf));
+                    out[r as usize] = Ok(s.made(&buf));
                 }
                 self.give(res);
             }
@@ -203,10 +201,9 @@ impl<'l, 'a> Vector<'l, 'a> {
             return self.dense(env.rows);
         };
         let mut out = self.eval(first, sel, env, s);
-        let op = Op::of(&c.op);
         for &r in sel {
             if let Ok(x) = out[r as usize] {
-                out[r as usize] = lent_with(c, op, x, s);
+                out[r as usize] = lent_with(c, x, s);
             }
         }
         out
@@ -238,14 +235,10 @@ impl<'l, 'a> Vector<'l, 'a> {
             width: 0,
             cells: &[],
             params: &params,
-            top: false,
         };
-        let mut y = self.eval(body, &live, &inner, s);
-        for &r in &live {
-            out[r as usize] = std::mem::replace(&mut y[r as usize], Ok(Got::Null));
-        }
+        let y = self.eval(body, &live, &inner, s);
         self.give(res);
-        self.give([y]);
+        self.fill(&mut out, y, &live);
         out
     }
 
@@ -268,11 +261,8 @@ impl<'l, 'a> Vector<'l, 'a> {
                 .filter(|&r| matches!(out[r as usize], Ok(Got::Null) | Err(Stop::Fail(_))))
                 .collect();
             if !again.is_empty() {
-                let mut y = self.eval(rhs, &again, env, s);
-                for &r in &again {
-                    out[r as usize] = std::mem::replace(&mut y[r as usize], Ok(Got::Null));
-                }
-                self.give([y]);
+                let y = self.eval(rhs, &again, env, s);
+                self.fill(&mut out, y, &again);
             }
             return out;
         }
@@ -333,11 +323,8 @@ impl<'l, 'a> Vector<'l, 'a> {
             if rows.is_empty() {
                 continue;
             }
-            let mut y = self.eval(node, &rows, env, s);
-            for &r in &rows {
-                out[r as usize] = std::mem::replace(&mut y[r as usize], Ok(Got::Null));
-            }
-            self.give([y]);
+            let y = self.eval(node, &rows, env, s);
+            self.fill(&mut out, y, &rows);
         }
         out
     }
@@ -360,19 +347,31 @@ impl<'l, 'a> Vector<'l, 'a> {
         out
     }
 
-    /// A node without a block form, a row at a time.
+    /// Moves the results of `rows` from `from` into `out`; `from` goes back to the pool.
+    fn fill(&self, out: &mut [R<'a>], mut from: Vec<R<'a>>, rows: &[u32]) {
+        for &r in rows {
+            out[r as usize] = std::mem::replace(&mut from[r as usize], Ok(Got::Null));
+        }
+        self.give([from]);
+    }
+
+    /// A node without a block form, a row at a time by the owned evaluator, its row and
+    /// parameters made whole (inside a function's body it sees no columns, as there).
     fn rowwise(&self, n: &'a Node, sel: &[u32], env: &Env<'_, 'a>, s: &mut Scratch) -> Vec<R<'a>> {
         let mut out = self.dense(env.rows);
-        let top = env.top;
         for &r in sel {
             let r = r as usize;
-            let params: SmallVec<[Got; 4]> = env
+            let row: SmallVec<[Value; 8]> = env.row(r).iter().map(|g| s.value(*g)).collect();
+            let params: SmallVec<[Value; 4]> = env
                 .params
                 .iter()
-                .map(|p| p.get(r).copied().unwrap_or(Got::Null))
+                .map(|p| s.value(p.get(r).copied().unwrap_or(Got::Null)))
                 .collect();
-            s.next_row();
-            out[r] = self.lender.get_in(n, env.row(r), &params, top, s);
+            let lender = self.lender;
+            out[r] = lender
+                .eval
+                .run(n, &row, lender.cx, &params)
+                .map(|v| s.own(v));
         }
         out
     }

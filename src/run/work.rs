@@ -129,7 +129,6 @@ fn work_block<'a>(
             width,
             cells: &l.cells[base * width..(base + len) * width],
             params: &[],
-            top: true,
         };
         let fates = &mut fates[base..base + len];
         let results = evaluate(sx, vector, &env, fates, s);
