@@ -2,7 +2,7 @@
 //! exactly one outcome per step, and recording each in the ledger when there is one.
 
 use super::eval::{truthy, Context, Evaluator};
-use super::index::{key_cow, key_of, Index, LookupLoad, LookupMiss};
+use super::index::{key_cow, push_key, Index, LookupLoad, LookupMiss};
 use super::ledger::{Entry, Ledger};
 use super::node::Node;
 use super::report::{Exception, Outcome, Sink, StepCounts, StepReport};
@@ -504,7 +504,8 @@ impl<'p> Engine<'p> {
                 )
             }
         };
-        let key = key_of(sx.src, &typed);
+        let mut key = String::new();
+        push_key(&sx.key_columns, &typed, &mut key);
         let index = self.index.borrow();
         let cx = RowCx {
             row: &typed,

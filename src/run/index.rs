@@ -58,19 +58,12 @@ pub fn push_key_with<'v>(
     }
 }
 
+/// The text key of a typed row of `source` (its key columns found each call: for one-off
+/// rows; a step finds them once, with [`key_columns`]).
 pub fn key_of(source: &SourceInfo, row: &[Value]) -> String {
-    if let [only] = source.key.as_slice() {
-        if let Some(i) = source.columns.iter().position(|c| &c.name == only) {
-            return row.get(i).map(Value::to_text).unwrap_or_default();
-        }
-    }
-    let values: Vec<Value> = source
-        .key
-        .iter()
-        .filter_map(|k| source.columns.iter().position(|c| &c.name == k))
-        .map(|i| row.get(i).cloned().unwrap_or(Value::Null))
-        .collect();
-    key_text(&values)
+    let mut key = String::new();
+    push_key(&key_columns(source), row, &mut key);
+    key
 }
 
 /// A column of a source read by column: its rows by key, and where the column is in them.
