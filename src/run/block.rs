@@ -46,9 +46,14 @@ pub struct Block {
     rows: Vec<Row>,
 }
 
-/// Why a CSV record cannot go into a block: it is not UTF-8.
-#[derive(Debug)]
-pub struct NotUtf8;
+/// Why a CSV record cannot go into a block.
+#[derive(Debug, PartialEq)]
+pub enum Unfit {
+    /// It is not UTF-8 (as a whole, or a field splits a character): the read stops there.
+    NotUtf8,
+    /// Its text would take the block past 4 GiB, which its 32-bit places cannot reach.
+    TooLong,
+}
 
 impl Block {
     /// An empty block for rows with `width` declared columns and this header (CSV).
@@ -100,10 +105,13 @@ impl Block {
         line: u64,
         record: &csv::ByteRecord,
         columns: &[usize],
-    ) -> Result<(), NotUtf8> {
+    ) -> Result<(), Unfit> {
         let bytes = record.as_slice();
-        let text = std::str::from_utf8(bytes).map_err(|_| NotUtf8)?;
+        let text = std::str::from_utf8(bytes).map_err(|_| Unfit::NotUtf8)?;
         let base = self.text.len();
+        if u32::try_from(base + bytes.len()).is_err() {
+            return Err(Unfit::TooLong);
+        }
         let first = self.fields.len() as u32;
         let mut start = 0;
         for end in record.iter().map(|f| f.len()).scan(0, |at, n| {
@@ -113,7 +121,7 @@ impl Block {
             // Whole UTF-8 overall, but a field must not split a character either.
             if !text.is_char_boundary(end) {
                 self.fields.truncate(first as usize);
-                return Err(NotUtf8);
+                return Err(Unfit::NotUtf8);
             }
             self.fields
                 .push(((base + start) as u32, (base + end) as u32));
@@ -137,6 +145,17 @@ impl Block {
 
     /// Adds a row read some other way (JSON lines, rows in memory).
     pub fn push_row(&mut self, row: RawRow) {
+        let adds: usize = row
+            .values
+            .iter()
+            .map(|v| match v {
+                Raw::Text(t) => t.len(),
+                _ => 0,
+            })
+            .sum();
+        if u32::try_from(self.text.len() + adds).is_err() {
+            return self.push_unreadable(row.line, "the row is longer than 4 GiB".into());
+        }
         for i in 0..self.width {
             let cell = match row.values.get(i) {
                 None | Some(Raw::Missing) => Cell::Missing,
@@ -239,9 +258,9 @@ mod tests {
         let mut b = Block::new(1, header());
         let bytes = "é".as_bytes();
         let rec = csv::ByteRecord::from(vec![&bytes[..1], &bytes[1..]]);
-        assert!(b.push_csv(2, &rec, &[0]).is_err());
+        assert_eq!(b.push_csv(2, &rec, &[0]), Err(Unfit::NotUtf8));
         assert!(b.is_empty());
         let bad = csv::ByteRecord::from(vec![&b"\xff"[..]]);
-        assert!(b.push_csv(2, &bad, &[0]).is_err());
+        assert_eq!(b.push_csv(2, &bad, &[0]), Err(Unfit::NotUtf8));
     }
 }

@@ -1,7 +1,7 @@
 //! Streams a source export as raw rows with their line numbers: CSV (UTF-8, UTF-8 with BOM,
 //! Windows-1252; any delimiter; CRLF; quoted fields with newlines) and JSON lines.
 
-use super::block::Block;
+use super::block::{Block, Unfit};
 use super::typing::{Raw, RawRef};
 use crate::semantic::model::SourceInfo;
 use std::fs::File;
@@ -232,12 +232,18 @@ fn read_csv_blocks(
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                if block.push_csv(line, &record, &columns).is_err() {
-                    // The rows before it are worked out and settled; the run stops here.
-                    if !block.is_empty() {
-                        each(block).map_err(stopped)?;
+                match block.push_csv(line, &record, &columns) {
+                    Ok(()) => {}
+                    Err(Unfit::TooLong) => {
+                        block.push_unreadable(line, "the row is longer than 4 GiB".into())
                     }
-                    return Err(not_utf8(line, source));
+                    Err(Unfit::NotUtf8) => {
+                        // The rows before it are worked out and settled; the run stops here.
+                        if !block.is_empty() {
+                            each(block).map_err(stopped)?;
+                        }
+                        return Err(not_utf8(line, source));
+                    }
                 }
             }
             Err(e) => match csv_error(e, line, source) {
