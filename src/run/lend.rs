@@ -257,7 +257,8 @@ pub fn cells<'a>(
     Ok(())
 }
 
-/// Evaluates nodes for rows of one step.
+/// What lending reads beyond the row: the value tables and functions, the index, and the
+/// context the owned evaluator is given for what has no lending form.
 pub struct Lender<'a> {
     pub eval: &'a Evaluator<'a>,
     pub index: &'a Index,

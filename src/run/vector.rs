@@ -2,12 +2,13 @@
 //! at once, so walking the tree (matching a node, calling its helper, passing its result up) is
 //! paid once per block rather than once per row, and each node's work is a tight loop.
 //!
-//! It computes exactly what [`Lender`] computes a row at a time, on exactly the same rows: a node
-//! is evaluated only on the rows where the row-at-a-time evaluator would evaluate it. Arguments
+//! It computes exactly what the owned evaluator ([`eval::Evaluator::run`]) computes a row at a
+//! time, on exactly the same rows: a node is evaluated only on the rows where that evaluator
+//! would evaluate it. Arguments
 //! are evaluated left to right, each on the rows every one before it succeeded on; the right
 //! side of `??` only where the left gave null or failed; `and`/`or` and `if` branches only
 //! where they are reached. A row keeps its first failure. Nodes without a block form here
-//! (owners, records, lists, …) are handed to [`Lender`] row by row.
+//! (owners, records, lists, …) are handed to the owned evaluator row by row.
 
 use super::eval;
 use super::lend::{boolean, call_with, lent, lent_with, Got, Lender, Scratch};
