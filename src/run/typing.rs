@@ -78,21 +78,29 @@ pub fn type_into<'a>(
 /// Whether typing gives this text back as it is (a text column's value, not empty and not one
 /// of its null markers): what [`type_value`] returns as `Value::Text(t)`.
 pub fn lends_as_is(c: &ColumnInfo, t: &str) -> bool {
-    c.ty == "text" && !t.is_empty() && !c.nulls.iter().any(|n| n == t.trim())
+    c.ty == "text" && absent(c, t).is_none()
+}
+
+/// The state text read for this column stands for when it stands for no value: one of its
+/// null markers, empty text, or blank text in a column that is not text.
+fn absent(c: &ColumnInfo, t: &str) -> Option<ValueState> {
+    if !c.nulls.is_empty() && c.nulls.iter().any(|n| n == t.trim()) {
+        Some(ValueState::Null)
+    } else if t.is_empty() || (c.ty != "text" && t.trim().is_empty()) {
+        Some(ValueState::Empty)
+    } else {
+        None
+    }
 }
 
 pub fn type_value(c: &ColumnInfo, raw: RawRef) -> Result<Value, TypeError> {
     let text = match raw {
         RawRef::Missing => return by_state(c, ValueState::Missing, ""),
         RawRef::Null => return by_state(c, ValueState::Null, ""),
-        RawRef::Text(t) if !c.nulls.is_empty() && c.nulls.iter().any(|n| n == t.trim()) => {
-            return by_state(c, ValueState::Null, t)
-        }
-        RawRef::Text(t) if t.is_empty() => return by_state(c, ValueState::Empty, t),
-        RawRef::Text(t) if c.ty != "text" && t.trim().is_empty() => {
-            return by_state(c, ValueState::Empty, t)
-        }
-        RawRef::Text(t) => t,
+        RawRef::Text(t) => match absent(c, t) {
+            Some(state) => return by_state(c, state, t),
+            None => t,
+        },
     };
     match parse(c, text) {
         Ok(v) => Ok(v),
