@@ -42,7 +42,6 @@ impl Member {
 /// Where each chosen assignment's value goes.
 #[derive(Debug, Default)]
 pub struct Shape {
-    members: Vec<Member>,
     /// (slot, wire path) in assignment order, as given.
     paths: Vec<(usize, Vec<String>)>,
     /// False when one path is a prefix of another (a whole composite and one of its subfields):
@@ -65,6 +64,8 @@ impl Shape {
             exact: true,
             ..Shape::default()
         };
+        // The members as a tree, only to lay the pieces out.
+        let mut members = Vec::new();
         for (slot, path) in assignments {
             let mut parts: Vec<String> = path.split('.').map(str::to_string).collect();
             if let Some(top) = parts.first_mut() {
@@ -72,11 +73,11 @@ impl Shape {
                     *top = f.api.clone();
                 }
             }
-            shape.exact &= place(&mut shape.members, &parts, slot);
+            shape.exact &= place(&mut members, &parts, slot);
             shape.paths.push((slot, parts));
         }
         let mut text = Vec::new();
-        flatten(&shape.members, &mut text, &mut shape.pieces);
+        flatten(&members, &mut text, &mut shape.pieces);
         shape.tail = text;
         shape
     }
