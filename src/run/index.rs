@@ -299,12 +299,7 @@ impl Index {
     }
 
     pub fn column(&self, source: &str, key: &str, column: &str) -> Option<Value> {
-        self.column_ref(source, key, column).cloned()
-    }
-
-    /// [`Index::column`], lent.
-    pub fn column_ref(&self, source: &str, key: &str, column: &str) -> Option<&Value> {
-        self.column_rows(source, column)?.get(key)
+        self.column_rows(source, column)?.get(key).cloned()
     }
 
     /// One column of a source read by column, found once for many keys.
