@@ -288,7 +288,7 @@ impl<'p> Engine<'p> {
                 object: "",
                 source: &src.name,
                 source_key: &miss.key,
-                outcome: outcome_name(outcome),
+                outcome,
                 reason: &miss.reason,
             };
             if let Err(e) = l.borrow_mut().audit(&entry) {
@@ -457,7 +457,7 @@ impl<'p> Engine<'p> {
                 object: &sx.object.name,
                 source: &sx.src.name,
                 source_key: key,
-                outcome: outcome_name(fate.outcome),
+                outcome: fate.outcome,
                 reason: &fate.reason,
             };
             if let Err(e) = l.borrow_mut().audit(&entry) {
@@ -566,23 +566,9 @@ impl<'p> Engine<'p> {
             }
         }
         if let (Some(l), true) = (&self.ledger, outcome != Outcome::Unchanged) {
-            if let Err(e) = l.borrow_mut().remember(&sx.key_name, key, id, hash) {
-                self.fail(RunError::Write(e));
-            }
+            l.borrow_mut().remember(key, id, hash);
         }
         Fate::ok(outcome)
-    }
-}
-
-fn outcome_name(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Created => "created",
-        Outcome::Updated => "updated",
-        Outcome::Unchanged => "unchanged",
-        Outcome::Rejected => "rejected",
-        Outcome::Deduped => "deduped",
-        Outcome::Skipped => "skipped",
-        Outcome::Held => "held",
     }
 }
 

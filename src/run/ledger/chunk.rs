@@ -1,86 +1,215 @@
-//! A chunk of ledger entries being gathered, as the JSON array text the ledger stores.
+//! A chunk of one step's ledger entries being gathered, column by column, in the compact form
+//! the `chunks` table stores (its layout is described beside the schema in `mod.rs`).
+//!
+//! Why columns and not one JSON array of entries: a created row's entry is then its key, one
+//! letter, 16 bytes of id and 8 of hash (≈36 bytes) instead of ≈95 bytes of JSON text, and the
+//! bytes a run pushes through SQLite are most of what the ledger costs.
+
+use crate::run::report::Outcome;
+use rusqlite::types::Value;
+use std::io::Write;
+
+/// The target id a created or updated row got, and its content hash.
+pub(super) struct Landed {
+    pub(super) id: Id,
+    pub(super) hash: u64,
+}
+
+pub(super) enum Id {
+    /// A lower-case hyphenated UUID (every id mapc makes, and Twenty's), as its 16 bytes.
+    Uuid([u8; 16]),
+    Text(String),
+}
+
+impl Id {
+    pub(super) fn new(id: &str) -> Id {
+        match uuid_bytes(id) {
+            Some(bytes) => Id::Uuid(bytes),
+            None => Id::Text(id.to_string()),
+        }
+    }
+}
+
+/// The 16 bytes of `id` when it is exactly a lower-case hyphenated UUID other than the nil one
+/// (which stands for "no id" in the BLOB form), so that writing it back gives the same text.
+fn uuid_bytes(id: &str) -> Option<[u8; 16]> {
+    let canonical = id.len() == 36 && !id.bytes().any(|b| b.is_ascii_uppercase());
+    let uuid = uuid::Uuid::try_parse(id).ok().filter(|_| canonical)?;
+    (!uuid.is_nil()).then(|| *uuid.as_bytes())
+}
+
+/// The ids of a chunk's entries, in the form they have taken so far.
+#[derive(Default)]
+enum Ids {
+    /// No entry has an id yet.
+    #[default]
+    None,
+    /// 16 bytes per entry; zeros for an entry without an id.
+    Uuids(Vec<u8>),
+    /// A JSON array being written, `null` for an entry without an id.
+    Text(Vec<u8>),
+}
+
+/// A finished chunk, ready to be bound to the columns of the same names.
+pub(super) struct Columns {
+    pub(super) keys: String,
+    pub(super) outcomes: String,
+    pub(super) reasons: Option<String>,
+    pub(super) ids: Value,
+    pub(super) hashes: Option<Vec<u8>>,
+}
 
 #[derive(Default)]
 pub(super) struct Chunk {
-    text: Vec<u8>,
-    count: usize,
+    keys: Vec<u8>,
+    outcomes: Vec<u8>,
+    reasons: Vec<u8>,
+    ids: Ids,
+    hashes: Vec<u8>,
+}
+
+/// The letter an outcome is stored as; the views spell it out again.
+fn letter(o: Outcome) -> u8 {
+    match o {
+        Outcome::Created => b'c',
+        Outcome::Updated => b'u',
+        Outcome::Unchanged => b'n',
+        Outcome::Rejected => b'r',
+        Outcome::Deduped => b'd',
+        Outcome::Skipped => b's',
+        Outcome::Held => b'h',
+    }
 }
 
 impl Chunk {
     pub(super) fn len(&self) -> usize {
-        self.count
+        self.outcomes.len()
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        self.count == 0
+        self.outcomes.is_empty()
     }
 
-    fn open_entry(&mut self) {
-        self.text
-            .extend_from_slice(if self.count == 0 { b"[[" } else { b",[" });
-        self.count += 1;
-    }
-
-    fn string(&mut self, s: &str) {
-        crate::run::shape::write_str(&mut self.text, s);
-    }
-
-    /// `[source_key, target_id, hash]`, the hash as 16 hex digits.
-    pub(super) fn push_id(&mut self, key: &str, id: &str, hash: u64) {
-        self.open_entry();
-        self.string(key);
-        self.text.push(b',');
-        self.string(id);
-        self.text.extend_from_slice(b",\"");
-        for shift in (0..16).rev() {
-            self.text
-                .push(b"0123456789abcdef"[(hash >> (shift * 4)) as usize & 0xf]);
-        }
-        self.text.extend_from_slice(b"\"]");
-    }
-
-    /// `[source_key, outcome]`, with the reason third when there is one.
-    pub(super) fn push_audit(&mut self, key: &str, outcome: &str, reason: &str) {
-        self.open_entry();
-        self.string(key);
-        self.text.push(b',');
-        self.string(outcome);
+    pub(super) fn push(
+        &mut self,
+        key: &str,
+        outcome: Outcome,
+        reason: &str,
+        landed: Option<Landed>,
+    ) {
+        let at = self.len();
+        self.keys.push(if at == 0 { b'[' } else { b',' });
+        crate::run::shape::write_str(&mut self.keys, key);
+        self.outcomes.push(letter(outcome));
         if !reason.is_empty() {
-            self.text.push(b',');
-            self.string(reason);
+            self.reasons
+                .push(if self.reasons.is_empty() { b'{' } else { b',' });
+            let _ = write!(self.reasons, "\"{at}\":");
+            crate::run::shape::write_str(&mut self.reasons, reason);
         }
-        self.text.push(b']');
+        self.push_landed(at, landed);
     }
 
-    /// The finished JSON array; the chunk starts over, empty.
-    pub(super) fn take(&mut self) -> String {
-        self.text.push(b']');
-        let text = std::mem::take(&mut self.text);
-        self.count = 0;
-        // Only whole UTF-8 strs and ASCII were written; were it otherwise, keep what is there.
-        String::from_utf8(text)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    fn push_landed(&mut self, at: usize, landed: Option<Landed>) {
+        let Some(Landed { id, hash }) = landed else {
+            // Until some entry has an id, entries without one take no room at all.
+            if !matches!(self.ids, Ids::None) {
+                self.push_id(None);
+                self.hashes.extend_from_slice(&[0; 8]);
+            }
+            return;
+        };
+        if matches!(self.ids, Ids::None) {
+            // The first id: the entries before it get empty slots.
+            self.ids = match id {
+                Id::Uuid(_) => Ids::Uuids(vec![0; 16 * at]),
+                Id::Text(_) => Ids::Text(nulls(at)),
+            };
+            self.hashes = vec![0; 8 * at];
+        }
+        self.push_id(Some(id));
+        self.hashes.extend_from_slice(&hash.to_be_bytes());
+    }
+
+    fn push_id(&mut self, id: Option<Id>) {
+        if let (Ids::Uuids(blob), Some(Id::Text(_))) = (&self.ids, &id) {
+            self.ids = Ids::Text(as_text(blob));
+        }
+        match (&mut self.ids, id) {
+            (Ids::Uuids(blob), Some(Id::Uuid(bytes))) => blob.extend_from_slice(&bytes),
+            (Ids::Uuids(blob), None) => blob.extend_from_slice(&[0; 16]),
+            (Ids::Text(text), id) => {
+                text.push(if text.is_empty() { b'[' } else { b',' });
+                match id {
+                    Some(Id::Uuid(bytes)) => push_uuid_text(text, &bytes),
+                    Some(Id::Text(s)) => crate::run::shape::write_str(text, &s),
+                    None => text.extend_from_slice(b"null"),
+                }
+            }
+            (Ids::None, _) | (Ids::Uuids(_), Some(Id::Text(_))) => {
+                unreachable!("ids take a form before their first push")
+            }
+        }
+    }
+
+    /// The finished columns; the chunk starts over, empty.
+    pub(super) fn take(&mut self) -> Columns {
+        let mut c = std::mem::take(self);
+        c.keys.push(b']');
+        let reasons = (!c.reasons.is_empty()).then(|| {
+            c.reasons.push(b'}');
+            text(c.reasons)
+        });
+        let (ids, hashes) = match c.ids {
+            Ids::None => (Value::Null, None),
+            Ids::Uuids(blob) => (Value::Blob(blob), Some(c.hashes)),
+            Ids::Text(mut t) => {
+                t.push(b']');
+                (Value::Text(text(t)), Some(c.hashes))
+            }
+        };
+        Columns {
+            keys: text(c.keys),
+            outcomes: text(c.outcomes),
+            reasons,
+            ids,
+            hashes,
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chunks_are_json_arrays_of_entries() {
-        let mut c = Chunk::default();
-        c.push_audit("P\"1", "created", "");
-        c.push_audit("P2", "rejected", "bad\nemail");
-        assert_eq!(c.len(), 2);
-        let v: serde_json::Value = serde_json::from_str(&c.take()).expect("json");
-        assert_eq!(
-            v,
-            serde_json::json!([["P\"1", "created"], ["P2", "rejected", "bad\nemail"]])
-        );
-        assert!(c.is_empty());
-        c.push_id("K", "id-1", 255);
-        let v: serde_json::Value = serde_json::from_str(&c.take()).expect("json");
-        assert_eq!(v, serde_json::json!([["K", "id-1", "00000000000000ff"]]));
+fn nulls(n: usize) -> Vec<u8> {
+    let mut t = Vec::new();
+    for i in 0..n {
+        t.extend_from_slice(if i == 0 { b"[null" } else { b",null" });
     }
+    t
+}
+
+/// UUID slots rewritten as a JSON array, when an id that is no UUID joins them.
+fn as_text(blob: &[u8]) -> Vec<u8> {
+    let mut t = Vec::new();
+    for (i, slot) in blob.chunks_exact(16).enumerate() {
+        t.push(if i == 0 { b'[' } else { b',' });
+        match <[u8; 16]>::try_from(slot) {
+            Ok(bytes) if bytes != [0; 16] => push_uuid_text(&mut t, &bytes),
+            _ => t.extend_from_slice(b"null"),
+        }
+    }
+    t
+}
+
+fn push_uuid_text(out: &mut Vec<u8>, bytes: &[u8; 16]) {
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    let s = uuid::Uuid::from_bytes(*bytes)
+        .hyphenated()
+        .encode_lower(&mut buf);
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+}
+
+fn text(bytes: Vec<u8>) -> String {
+    // Only whole UTF-8 strs and ASCII were written; were it otherwise, keep what is there.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

@@ -2,22 +2,25 @@
 //! target id and content hash) and an audit entry for every row of every step. It is what makes a
 //! re-run report "unchanged" instead of writing duplicates, and what a resumed run starts from.
 //!
-//! Rows are stored in chunks: one SQLite row holds up to [`CHUNK`] entries as a JSON array, and
-//! the `audit` and `idmap` views spell them out one entry per row for queries. A row per entry
-//! cost more than the whole rest of a run (two B-tree inserts per source row); a chunk is one
-//! insert, written by a thread of its own (see [`writer`]) while the engine goes on.
+//! Entries are stored in chunks: one SQLite row holds up to [`CHUNK`] consecutive entries of one
+//! step, column by column in a compact form (see `SCHEMA`), and the `audit` and `idmap` views
+//! spell them out one entry per row for queries. A row per entry cost more than the whole rest
+//! of a run (two B-tree inserts per source row), and JSON entries most of the rest of the
+//! ledger's cost (the bytes go through SQLite's log and then the database); a chunk is one
+//! insert of ≈36 bytes per created row, written by a thread of its own (see [`writer`]).
 
 mod chunk;
 mod writer;
 
-use chunk::Chunk;
+use super::report::Outcome;
+use chunk::{Chunk, Id, Landed};
 use rusqlite::{params, Connection};
 use rustc_hash::FxHashMap;
 use std::path::Path;
-use writer::{Msg, Writer};
+use writer::{Msg, Sent, Writer};
 
 /// The layout this build writes; a ledger from another layout is refused, not misread.
-const VERSION: i64 = 2;
+const VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 PRAGMA journal_mode = WAL;
@@ -31,36 +34,55 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL,
     report TEXT
 );
--- entries: [[source_key, target_id, hash], ...]; a later entry for a key replaces an earlier one.
-CREATE TABLE IF NOT EXISTS idmap_chunks (
-    step_key TEXT NOT NULL,
-    run INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
-    entries TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS idmap_chunks_by_step ON idmap_chunks (step_key, run, seq);
--- entries: [[source_key, outcome, reason?], ...]; seq is the run-wide number of the first.
-CREATE TABLE IF NOT EXISTS audit_chunks (
+-- Up to 4096 consecutive entries of one step of a run; seq is the run-wide number of the first.
+-- Entry i of a chunk is, column by column:
+--   keys ->> i                the source key (keys is a JSON array)
+--   substr(outcomes, i+1, 1)  the outcome: c created, u updated, n unchanged, r rejected,
+--                             d deduped, s skipped, h held
+--   reasons ->> '$.\"i\"'       why, for the entries that have a reason (a JSON object)
+--   ids, hashes               for a created or updated entry, the target id and the content hash:
+--                             ids holds 16 bytes per entry when every id is a UUID (zeros: none),
+--                             else a JSON array; hashes 8 bytes per entry, big-endian. Both are
+--                             NULL when no entry of the chunk has an id.
+-- The views below spell this out; a later entry for a key replaces an earlier one in the id map.
+CREATE TABLE IF NOT EXISTS chunks (
     run INTEGER NOT NULL,
     seq INTEGER NOT NULL,
     step INTEGER NOT NULL,
     step_key TEXT NOT NULL,
     object TEXT NOT NULL,
     source TEXT NOT NULL,
-    entries TEXT NOT NULL,
+    keys TEXT NOT NULL,
+    outcomes TEXT NOT NULL,
+    reasons TEXT,
+    ids,
+    hashes BLOB,
     PRIMARY KEY (run, seq)
 );
+CREATE INDEX IF NOT EXISTS chunks_by_step ON chunks (step_key, run, seq);
 CREATE VIEW IF NOT EXISTS audit AS
-    SELECT c.run, c.seq + j.key AS seq, c.step, c.step_key, c.object, c.source,
-           j.value ->> 0 AS source_key, j.value ->> 1 AS outcome, j.value ->> 2 AS reason
-    FROM audit_chunks c, json_each(c.entries) j;
+    SELECT run, seq + i AS seq, step, step_key, object, source, source_key,
+           CASE substr(outcomes, i + 1, 1)
+               WHEN 'c' THEN 'created' WHEN 'u' THEN 'updated' WHEN 'n' THEN 'unchanged'
+               WHEN 'r' THEN 'rejected' WHEN 'd' THEN 'deduped' WHEN 's' THEN 'skipped'
+               WHEN 'h' THEN 'held' END AS outcome,
+           reasons ->> ('$.\"' || i || '\"') AS reason,
+           CASE typeof(ids)
+               WHEN 'text' THEN ids ->> i
+               WHEN 'blob' THEN nullif(lower(substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-' ||
+                   substr(h, 13, 4) || '-' || substr(h, 17, 4) || '-' || substr(h, 21)),
+                   '00000000-0000-0000-0000-000000000000') END AS target_id,
+           CASE WHEN substr(outcomes, i + 1, 1) IN ('c', 'u')
+               THEN lower(hex(substr(hashes, 8 * i + 1, 8))) END AS hash
+    FROM (SELECT c.*, j.key AS i, j.value AS source_key,
+                 CASE typeof(c.ids) WHEN 'blob' THEN hex(substr(c.ids, 16 * j.key + 1, 16)) END AS h
+          FROM chunks c, json_each(c.keys) j);
 CREATE VIEW IF NOT EXISTS idmap AS
     SELECT step_key, source_key, target_id, hash, run FROM (
-        SELECT c.step_key, j.value ->> 0 AS source_key, j.value ->> 1 AS target_id,
-               j.value ->> 2 AS hash, c.run,
-               row_number() OVER (PARTITION BY c.step_key, j.value ->> 0
-                                  ORDER BY c.run DESC, c.seq DESC, j.key DESC) AS latest
-        FROM idmap_chunks c, json_each(c.entries) j)
+        SELECT step_key, source_key, target_id, hash, run,
+               row_number() OVER (PARTITION BY step_key, source_key
+                                  ORDER BY run DESC, seq DESC) AS latest
+        FROM audit WHERE outcome IN ('created', 'updated'))
     WHERE latest = 1;
 ";
 
@@ -72,14 +94,12 @@ pub struct Ledger {
     conn: Connection,
     run: i64,
     seq: u64,
-    /// Id-map chunks sent this run, to keep their order.
-    id_chunks: u64,
     writer: Option<Writer>,
-    audits: Chunk,
-    ids: Chunk,
-    /// The step whose audit entries are being gathered: (number, key, object, source).
-    audit_step: Option<(usize, String, String, String)>,
-    ids_step: String,
+    chunk: Chunk,
+    /// The step whose entries are being gathered: (number, key, object, source).
+    chunk_step: Option<(usize, String, String, String)>,
+    /// What the row being settled landed as, until its entry is written (see [`Ledger::remember`]).
+    landed: Option<(u64, Landed)>,
     /// The content hash each source key of one step had when last written, by a hash of the key.
     previous: Option<(String, FxHashMap<u64, u64>)>,
 }
@@ -91,7 +111,7 @@ pub struct Entry<'a> {
     pub object: &'a str,
     pub source: &'a str,
     pub source_key: &'a str,
-    pub outcome: &'a str,
+    pub outcome: Outcome,
     pub reason: &'a str,
 }
 
@@ -122,12 +142,10 @@ impl Ledger {
             conn,
             run: 0,
             seq: 0,
-            id_chunks: 0,
             writer: None,
-            audits: Chunk::default(),
-            ids: Chunk::default(),
-            audit_step: None,
-            ids_step: String::new(),
+            chunk: Chunk::default(),
+            chunk_step: None,
+            landed: None,
             previous: None,
         })
     }
@@ -162,100 +180,99 @@ impl Ledger {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT run, seq, entries FROM idmap_chunks WHERE step_key = ?1 ORDER BY run, seq",
+                "SELECT run, seq, keys, outcomes, hashes FROM chunks
+                 WHERE step_key = ?1 AND hashes IS NOT NULL ORDER BY run, seq",
             )
             .map_err(err)?;
         let mut rows = stmt.query([step_key]).map_err(err)?;
         let mut known = FxHashMap::default();
         while let Some(row) = rows.next().map_err(err)? {
-            let (run, seq, text): (i64, i64, String) = (
-                row.get(0).map_err(err)?,
-                row.get(1).map_err(err)?,
-                row.get(2).map_err(err)?,
-            );
-            let unreadable = |what: &str, e: &dyn std::fmt::Display| {
+            let (run, seq): (i64, i64) = (row.get(0).map_err(err)?, row.get(1).map_err(err)?);
+            let unreadable = |e: &dyn std::fmt::Display| {
                 format!(
-                    "ledger {}: {what} of step {step_key}, run {run}, chunk {seq} is unreadable: {e}",
+                    "ledger {}: the id map of step {step_key}, run {run}, chunk {seq} is unreadable: {e}",
                     self.path.display()
                 )
             };
-            let entries: Vec<(String, String, String)> =
-                serde_json::from_str(&text).map_err(|e| unreadable("the id map", &e))?;
-            for (key, _, hash) in entries {
-                let hash = u64::from_str_radix(&hash, 16).map_err(|e| unreadable("a hash", &e))?;
-                known.insert(key_hash(&key), hash);
+            let keys: String = row.get(2).map_err(err)?;
+            let keys: Vec<String> = serde_json::from_str(&keys).map_err(|e| unreadable(&e))?;
+            let outcomes: String = row.get(3).map_err(err)?;
+            let hashes: Vec<u8> = row.get(4).map_err(err)?;
+            if outcomes.len() != keys.len() || hashes.len() != 8 * keys.len() {
+                return Err(unreadable(
+                    &"its columns disagree on how many entries it has",
+                ));
+            }
+            for ((key, outcome), hash) in keys
+                .iter()
+                .zip(outcomes.bytes())
+                .zip(hashes.chunks_exact(8))
+            {
+                if matches!(outcome, b'c' | b'u') {
+                    let hash = <[u8; 8]>::try_from(hash).map_err(|e| unreadable(&e))?;
+                    known.insert(key_hash(key), u64::from_be_bytes(hash));
+                }
             }
         }
         Ok(known)
     }
 
-    pub fn remember(
-        &mut self,
-        step_key: &str,
-        source_key: &str,
-        target_id: &str,
-        hash: u64,
-    ) -> Result<(), String> {
-        if self.ids_step != step_key {
-            self.send_ids()?;
-            self.ids_step = step_key.to_string();
-        }
-        self.ids.push_id(source_key, target_id, hash);
-        if self.ids.len() >= CHUNK {
-            self.send_ids()?;
-        }
-        Ok(())
+    /// The target id and content hash the row being settled landed as (created or updated),
+    /// for the id map; they are written with the row's entry, which comes next.
+    pub fn remember(&mut self, source_key: &str, target_id: &str, hash: u64) {
+        let landed = Landed {
+            id: Id::new(target_id),
+            hash,
+        };
+        self.landed = Some((key_hash(source_key), landed));
     }
 
     pub fn audit(&mut self, e: &Entry) -> Result<(), String> {
+        let landed = match self.landed.take() {
+            Some((key, landed)) if key == key_hash(e.source_key) => Some(landed),
+            Some(_) => {
+                return Err(format!(
+                    "ledger: internal: the id of one row was about to be written with the entry \
+                     of another ({})",
+                    e.source_key
+                ))
+            }
+            None => None,
+        };
         let same_step =
-            matches!(&self.audit_step, Some((n, k, _, _)) if *n == e.step && k == e.step_key);
+            matches!(&self.chunk_step, Some((n, k, _, _)) if *n == e.step && k == e.step_key);
         if !same_step {
-            self.send_audits()?;
-            self.audit_step = Some((
+            self.send_chunk()?;
+            self.chunk_step = Some((
                 e.step,
                 e.step_key.to_string(),
                 e.object.to_string(),
                 e.source.to_string(),
             ));
         }
-        self.audits.push_audit(e.source_key, e.outcome, e.reason);
-        if self.audits.len() >= CHUNK {
-            self.send_audits()?;
+        self.chunk.push(e.source_key, e.outcome, e.reason, landed);
+        if self.chunk.len() >= CHUNK {
+            self.send_chunk()?;
         }
         Ok(())
     }
 
-    fn send_ids(&mut self) -> Result<(), String> {
-        if self.ids.is_empty() {
-            return Ok(());
-        }
-        let msg = Msg::Ids {
-            step_key: self.ids_step.clone(),
-            run: self.run,
-            seq: self.id_chunks,
-            entries: self.ids.take(),
-        };
-        self.id_chunks += 1;
-        self.send(msg)
-    }
-
-    fn send_audits(&mut self) -> Result<(), String> {
+    fn send_chunk(&mut self) -> Result<(), String> {
         let (Some((step, step_key, object, source)), false) =
-            (&self.audit_step, self.audits.is_empty())
+            (&self.chunk_step, self.chunk.is_empty())
         else {
             return Ok(());
         };
-        let count = self.audits.len() as u64;
-        let msg = Msg::Audit {
+        let count = self.chunk.len() as u64;
+        let msg = Msg::Chunk(Box::new(Sent {
             run: self.run,
             seq: self.seq + 1,
             step: *step as i64,
             step_key: step_key.clone(),
             object: object.clone(),
             source: source.clone(),
-            entries: self.audits.take(),
-        };
+            columns: self.chunk.take(),
+        }));
         self.seq += count;
         self.send(msg)
     }
@@ -270,8 +287,7 @@ impl Ledger {
     /// Sends what is gathered and waits until it is committed: everything before this point
     /// survives a crash.
     pub fn commit(&mut self) -> Result<(), String> {
-        self.send_audits()?;
-        self.send_ids()?;
+        self.send_chunk()?;
         match &self.writer {
             Some(w) => w.sync(),
             None => Ok(()),
@@ -334,3 +350,6 @@ fn check_version(conn: &Connection, path: &Path) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,27 +2,25 @@
 //! while the engine goes on with the next rows. The first error is kept and handed back on the
 //! next send or sync, so a full disk stops the run instead of being lost.
 
+use super::chunk::Columns;
 use rusqlite::{params, Connection};
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
 
+/// One step's chunk of entries, where in the run it falls, and whose they are.
+pub(super) struct Sent {
+    pub(super) run: i64,
+    pub(super) seq: u64,
+    pub(super) step: i64,
+    pub(super) step_key: String,
+    pub(super) object: String,
+    pub(super) source: String,
+    pub(super) columns: Columns,
+}
+
 pub(super) enum Msg {
-    Audit {
-        run: i64,
-        seq: u64,
-        step: i64,
-        step_key: String,
-        object: String,
-        source: String,
-        entries: String,
-    },
-    Ids {
-        step_key: String,
-        run: i64,
-        seq: u64,
-        entries: String,
-    },
+    Chunk(Box<Sent>),
     /// Answered once everything sent before it is committed.
     Sync(SyncSender<Result<(), String>>),
 }
@@ -102,36 +100,29 @@ fn insert_all(conn: &Connection, chunks: Vec<Msg>) -> Result<(), String> {
 
 /// One chunk, inside the transaction of its batch.
 fn insert(conn: &Connection, msg: Msg) -> Result<(), String> {
-    let done = match msg {
-        Msg::Audit {
-            run,
-            seq,
-            step,
-            step_key,
-            object,
-            source,
-            entries,
-        } => conn
-            .prepare_cached(
-                "INSERT INTO audit_chunks (run, seq, step, step_key, object, source, entries)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    run, seq as i64, step, step_key, object, source, entries
-                ])
-            }),
-        Msg::Ids {
-            step_key,
-            run,
-            seq,
-            entries,
-        } => conn
-            .prepare_cached(
-                "INSERT INTO idmap_chunks (step_key, run, seq, entries) VALUES (?1, ?2, ?3, ?4)",
-            )
-            .and_then(|mut s| s.execute(params![step_key, run, seq as i64, entries])),
-        Msg::Sync(_) => Ok(0),
+    let Msg::Chunk(sent) = msg else {
+        return Ok(());
     };
-    done.map(|_| ()).map_err(|e| format!("ledger: {e}"))
+    let Sent {
+        run,
+        seq,
+        step,
+        step_key,
+        object,
+        source,
+        columns: c,
+    } = *sent;
+    conn.prepare_cached(
+        "INSERT INTO chunks (run, seq, step, step_key, object, source,
+                             keys, outcomes, reasons, ids, hashes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            run, seq as i64, step, step_key, object, source, c.keys, c.outcomes, c.reasons, c.ids,
+            c.hashes
+        ])
+    })
+    .map(|_| ())
+    .map_err(|e| format!("ledger: {e}"))
 }

@@ -1,0 +1,225 @@
+//! The compact chunks read back through the views and through a later run's `previous`.
+
+use super::*;
+
+const UUID: &str = "0d6b7c1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e";
+
+struct Temp(std::path::PathBuf);
+
+impl Temp {
+    fn new(name: &str) -> Temp {
+        let path = std::env::temp_dir().join(format!("mapc-ledger-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        Temp(path)
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", self.0.display()));
+        }
+    }
+}
+
+fn entry<'a>(step: usize, key: &'a str, outcome: Outcome, reason: &'a str) -> Entry<'a> {
+    Entry {
+        step,
+        step_key: if step == 1 { "p#person" } else { "c#company" },
+        object: if step == 1 { "person" } else { "company" },
+        source: "p",
+        source_key: key,
+        outcome,
+        reason,
+    }
+}
+
+/// Writes an entry, remembering an id first when one is given.
+fn put(l: &mut Ledger, e: Entry, landed: Option<(&str, u64)>) {
+    if let Some((id, hash)) = landed {
+        l.remember(e.source_key, id, hash);
+    }
+    l.audit(&e).expect("audit");
+}
+
+type Row = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn audit_rows(path: &Path) -> Vec<Row> {
+    let db = Connection::open(path).expect("open");
+    let mut s = db
+        .prepare("SELECT seq, source_key, outcome, reason, target_id, hash FROM audit ORDER BY seq")
+        .expect("prepare");
+    let rows = s
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .expect("query");
+    rows.collect::<Result<_, _>>().expect("rows")
+}
+
+fn row(
+    seq: i64,
+    key: &str,
+    outcome: &str,
+    reason: Option<&str>,
+    id: Option<&str>,
+    hash: Option<&str>,
+) -> Row {
+    let s = |v: Option<&str>| v.map(str::to_string);
+    (seq, key.into(), outcome.into(), s(reason), s(id), s(hash))
+}
+
+#[test]
+fn the_views_spell_out_every_entry_as_written() {
+    let t = Temp::new("views");
+    let mut l = Ledger::open(&t.0).expect("open");
+    l.begin_run("spec", "dir:out").expect("begin");
+    put(
+        &mut l,
+        entry(1, "P1", Outcome::Rejected, "bad \"email\"\nhere"),
+        None,
+    );
+    put(
+        &mut l,
+        entry(1, "Zoë \"2\"", Outcome::Created, ""),
+        Some((UUID, 255)),
+    );
+    put(&mut l, entry(1, "P3", Outcome::Unchanged, ""), None);
+    put(
+        &mut l,
+        entry(1, "P4", Outcome::Updated, ""),
+        Some((&UUID.to_uppercase(), u64::MAX)),
+    );
+    // A step whose ids are not UUIDs (a Freshsales id), after entries without one.
+    put(&mut l, entry(2, "C1", Outcome::Deduped, "deduped"), None);
+    put(
+        &mut l,
+        entry(2, "C2", Outcome::Created, ""),
+        Some(("31000123", 1)),
+    );
+    put(&mut l, entry(2, "C3", Outcome::Held, "owner"), None);
+    l.finish_run("done", "{}").expect("finish");
+
+    let hash = |h: u64| format!("{h:016x}");
+    assert_eq!(
+        audit_rows(&t.0),
+        vec![
+            row(1, "P1", "rejected", Some("bad \"email\"\nhere"), None, None),
+            row(
+                2,
+                "Zoë \"2\"",
+                "created",
+                None,
+                Some(UUID),
+                Some(&hash(255))
+            ),
+            row(3, "P3", "unchanged", None, None, None),
+            // Not a lower-case UUID: kept as text, so it reads back exactly as given.
+            row(
+                4,
+                "P4",
+                "updated",
+                None,
+                Some(&UUID.to_uppercase()),
+                Some(&hash(u64::MAX))
+            ),
+            row(5, "C1", "deduped", Some("deduped"), None, None),
+            row(6, "C2", "created", None, Some("31000123"), Some(&hash(1))),
+            row(7, "C3", "held", Some("owner"), None, None),
+        ]
+    );
+}
+
+#[test]
+fn a_later_run_reads_back_the_hashes_and_the_latest_id() {
+    let t = Temp::new("previous");
+    let mut l = Ledger::open(&t.0).expect("open");
+    l.begin_run("spec", "dir:out").expect("begin");
+    // More than a chunk, with ids on every other entry, so slots and chunk edges are crossed.
+    let keys: Vec<String> = (0..CHUNK + 100).map(|i| format!("P{i}")).collect();
+    for (i, key) in keys.iter().enumerate() {
+        if i % 2 == 0 {
+            put(
+                &mut l,
+                entry(1, key, Outcome::Created, ""),
+                Some((UUID, i as u64)),
+            );
+        } else {
+            put(&mut l, entry(1, key, Outcome::Rejected, "bad"), None);
+        }
+    }
+    l.finish_run("done", "{}").expect("finish");
+    l.begin_run("spec", "dir:out").expect("begin");
+    put(
+        &mut l,
+        entry(1, "P0", Outcome::Updated, ""),
+        Some(("other-id", 7)),
+    );
+    l.finish_run("done", "{}").expect("finish");
+
+    let mut again = Ledger::open(&t.0).expect("reopen");
+    assert_eq!(again.previous("p#person", "P2"), Ok(Some(2)));
+    assert_eq!(
+        again.previous("p#person", &keys[CHUNK + 98]),
+        Ok(Some(CHUNK as u64 + 98))
+    );
+    assert_eq!(
+        again.previous("p#person", "P1"),
+        Ok(None),
+        "rejected rows land nowhere"
+    );
+    assert_eq!(
+        again.previous("p#person", "P0"),
+        Ok(Some(7)),
+        "the later run's entry wins"
+    );
+
+    let db = Connection::open(&t.0).expect("open");
+    let one = |sql: &str| -> String { db.query_row(sql, [], |r| r.get(0)).expect(sql) };
+    assert_eq!(
+        one("SELECT count(*) || '' FROM audit WHERE run = 1"),
+        (CHUNK + 100).to_string()
+    );
+    assert_eq!(
+        one("SELECT max(seq) || '' FROM audit WHERE run = 1"),
+        (CHUNK + 100).to_string()
+    );
+    assert_eq!(
+        one("SELECT count(*) || '' FROM idmap"),
+        ((CHUNK + 100) / 2).to_string()
+    );
+    assert_eq!(
+        one("SELECT target_id FROM idmap WHERE source_key = 'P0'"),
+        "other-id"
+    );
+    assert_eq!(
+        one("SELECT target_id FROM idmap WHERE source_key = 'P2'"),
+        UUID
+    );
+}
+
+#[test]
+fn an_id_is_never_written_with_another_rows_entry() {
+    let t = Temp::new("mismatch");
+    let mut l = Ledger::open(&t.0).expect("open");
+    l.begin_run("spec", "dir:out").expect("begin");
+    l.remember("P1", UUID, 1);
+    let e = l
+        .audit(&entry(1, "P2", Outcome::Created, ""))
+        .expect_err("mismatch");
+    assert!(e.contains("internal"), "{e}");
+}
