@@ -261,9 +261,11 @@ impl Engine<'_> {
         let fields = Fields {
             json: &json[made.json],
         };
-        let id = made.id.as_str();
+        let id = &made.id;
         self.settle(sx, key, id, made.hash, Outcome::Created, || {
-            self.target.borrow_mut().create(sx.object, id, &fields)
+            self.target
+                .borrow_mut()
+                .create(sx.object, id.as_str(), &fields)
         })
     }
 }

@@ -3,8 +3,9 @@
 
 use super::eval::{truthy, Context, Evaluator};
 use super::index::{key_cow, push_key, Index, LookupLoad, LookupMiss};
-use super::ledger::{Entry, Ledger};
+use super::ledger::{Entry, Id, Ledger};
 use super::node::Node;
+use super::record::RecordId;
 use super::report::{Exception, Outcome, Sink, StepCounts, StepReport};
 use super::shape::Shape;
 use super::source::{Original, RawRow, SourceError, Sources};
@@ -540,7 +541,7 @@ impl<'p> Engine<'p> {
         &self,
         sx: &StepCx,
         key: &str,
-        id: &str,
+        id: &RecordId,
         hash: u64,
         fresh: Outcome,
         write: impl FnOnce() -> std::io::Result<()>,
@@ -566,7 +567,7 @@ impl<'p> Engine<'p> {
             }
         }
         if let (Some(l), true) = (&self.ledger, outcome != Outcome::Unchanged) {
-            l.borrow_mut().remember(key, id, hash);
+            l.borrow_mut().remember(key, Id::of(id), hash);
         }
         Fate::ok(outcome)
     }

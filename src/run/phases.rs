@@ -4,7 +4,7 @@
 use super::engine::{Engine, Fate, RowCx, StepCx};
 use super::eval::Evaluator;
 use super::index::key_text;
-use super::record::{content_hash, record_id};
+use super::record::{content_hash, RecordId};
 use super::report::Outcome;
 use super::shape::{Fields, Shape};
 use super::value::{Stop, Value};
@@ -49,7 +49,7 @@ impl Engine<'_> {
         &self,
         sx: &StepCx,
         key: &str,
-        id: &str,
+        id: &RecordId,
         values: &[Value],
         fresh: Outcome,
         write: impl FnOnce(&Fields) -> std::io::Result<()>,
@@ -88,9 +88,11 @@ impl Engine<'_> {
             Ok(r) => r,
             Err(stop) => return Fate::from_stop(stop),
         };
-        let id = record_id(&sx.object.name, &merge.source, &into);
+        let id = RecordId::new(&sx.object.name, &merge.source, &into);
         self.land(sx, key, &id, &values, Outcome::Updated, |fields| {
-            self.target.borrow_mut().update(sx.object, &id, fields)
+            self.target
+                .borrow_mut()
+                .update(sx.object, id.as_str(), fields)
         })
     }
 
@@ -107,9 +109,11 @@ impl Engine<'_> {
             Ok(r) => r,
             Err(stop) => return Fate::from_stop(stop),
         };
-        let id = record_id(&sx.object.name, &sx.src.name, key);
+        let id = RecordId::new(&sx.object.name, &sx.src.name, key);
         self.land(sx, key, &id, &values, Outcome::Updated, |fields| {
-            self.target.borrow_mut().update(sx.object, &id, fields)
+            self.target
+                .borrow_mut()
+                .update(sx.object, id.as_str(), fields)
         })
     }
 
@@ -121,8 +125,8 @@ impl Engine<'_> {
                 "its record was not created",
             );
         }
-        let own_id = record_id(&sx.object.name, &sx.src.name, key);
-        let records = match self.link_records(sx, cx, &own_id) {
+        let own_id = RecordId::new(&sx.object.name, &sx.src.name, key);
+        let records = match self.link_records(sx, cx, own_id.as_str()) {
             Ok(r) => r,
             Err(stop) => return Fate::from_stop(stop),
         };

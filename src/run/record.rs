@@ -12,9 +12,13 @@ pub fn record_id(object: &str, source: &str, key: &str) -> String {
     RecordId::new(object, source, key).as_str().to_string()
 }
 
-/// A [`record_id`] held inline: made for every row, so it costs no allocation.
+/// A [`record_id`] held inline: made for every row, so it costs no allocation. It keeps the
+/// UUID's bytes beside its text, for the ledger, which stores those.
 #[derive(Debug, Clone, Copy)]
-pub struct RecordId([u8; uuid::fmt::Hyphenated::LENGTH]);
+pub struct RecordId {
+    text: [u8; uuid::fmt::Hyphenated::LENGTH],
+    bytes: [u8; 16],
+}
 
 impl RecordId {
     pub fn new(object: &str, source: &str, key: &str) -> RecordId {
@@ -23,14 +27,21 @@ impl RecordId {
             h.update(part.as_bytes());
         }
         let uuid = uuid::Builder::from_custom_bytes(h.digest128().to_be_bytes()).into_uuid();
-        let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
-        uuid.hyphenated().encode_lower(&mut buf);
-        RecordId(buf)
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        uuid.hyphenated().encode_lower(&mut text);
+        RecordId {
+            text,
+            bytes: *uuid.as_bytes(),
+        }
     }
 
     pub fn as_str(&self) -> &str {
         // Hyphenated lower-case hex: always ASCII.
-        std::str::from_utf8(&self.0).unwrap_or_default()
+        std::str::from_utf8(&self.text).unwrap_or_default()
+    }
+
+    pub fn bytes(&self) -> [u8; 16] {
+        self.bytes
     }
 }
 

@@ -1,7 +1,7 @@
 //! Streams a source export as raw rows with their line numbers: CSV (UTF-8, UTF-8 with BOM,
 //! Windows-1252; any delimiter; CRLF; quoted fields with newlines) and JSON lines.
 
-use super::block::{Block, Unfit};
+use super::block::{Block, Filling, NotUtf8, Unfit};
 use super::typing::{Raw, RawRef};
 use crate::semantic::model::SourceInfo;
 use std::fs::File;
@@ -208,8 +208,8 @@ pub type BlockSink<'a> = dyn FnMut(Block) -> Result<Block, String> + 'a;
 pub const BLOCK_ROWS: usize = 2048;
 const BLOCK_BYTES: usize = 1 << 20;
 
-fn full(block: &Block, rows: usize) -> bool {
-    block.len() >= rows || block.bytes() >= BLOCK_BYTES
+fn full(held: usize, bytes: usize, rows: usize) -> bool {
+    held >= rows || bytes >= BLOCK_BYTES
 }
 
 /// Streams a CSV export in blocks of rows, with no allocation per row.
@@ -224,44 +224,46 @@ fn read_csv_blocks(
         header,
         columns,
     } = csv_input(input, source)?;
-    let mut block = Block::new(columns.len(), header);
+    let mut block = Filling::new(Block::new(columns.len(), header));
     let mut record = csv::ByteRecord::new();
-    let stopped = SourceError::Stopped;
+    // Hands the rows read on; at a row that is not UTF-8, the rows before it, then the stop.
+    let mut hand_on = |block: Filling| -> Result<Block, SourceError> {
+        match block.seal() {
+            Ok(sealed) => each(sealed).map_err(SourceError::Stopped),
+            Err(bad) => {
+                let NotUtf8 { rows_before, line } = *bad;
+                if !rows_before.is_empty() {
+                    each(rows_before).map_err(SourceError::Stopped)?;
+                }
+                Err(not_utf8(line, source))
+            }
+        }
+    };
     loop {
         let line = reader.position().line();
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                match block.push_csv(line, &record, &columns) {
-                    Ok(()) => {}
-                    Err(Unfit::TooLong) => {
-                        block.push_unreadable(line, "the row is longer than 4 GiB".into())
-                    }
-                    Err(Unfit::NotUtf8) => {
-                        // The rows before it are worked out and settled; the run stops here.
-                        if !block.is_empty() {
-                            each(block).map_err(stopped)?;
-                        }
-                        return Err(not_utf8(line, source));
-                    }
+                if let Err(Unfit::TooLong) = block.push_csv(line, &record, &columns) {
+                    block.push_unreadable(line, "the row is longer than 4 GiB".into())
                 }
             }
             Err(e) => match csv_error(e, line, source) {
                 SourceError::BadRow { message, .. } => block.push_unreadable(line, message),
                 stop => {
                     if !block.is_empty() {
-                        each(block).map_err(stopped)?;
+                        hand_on(block)?;
                     }
                     return Err(stop);
                 }
             },
         }
-        if full(&block, rows) {
-            block = each(block).map_err(stopped)?;
+        if full(block.len(), block.bytes(), rows) {
+            block = Filling::new(hand_on(block)?);
         }
     }
     if !block.is_empty() {
-        each(block).map_err(stopped)?;
+        hand_on(block)?;
     }
     Ok(())
 }
@@ -281,7 +283,7 @@ pub fn blocks_from_rows(
             Err(SourceError::BadRow { line, message }) => block.push_unreadable(line, message),
             Err(other) => return Err(format!("{other:?}")),
         }
-        if full(&block, rows) {
+        if full(block.len(), block.bytes(), rows) {
             let next = block.fresh();
             block = each(std::mem::replace(&mut block, next))?;
         }

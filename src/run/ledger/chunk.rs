@@ -5,6 +5,7 @@
 //! letter, 16 bytes of id and 8 of hash (≈36 bytes) instead of ≈95 bytes of JSON text, and the
 //! bytes a run pushes through SQLite are most of what the ledger costs.
 
+use crate::run::record::RecordId;
 use crate::run::report::Outcome;
 use rusqlite::types::Value;
 use std::io::Write;
@@ -15,27 +16,21 @@ pub(super) struct Landed {
     pub(super) hash: u64,
 }
 
-pub(super) enum Id {
+pub enum Id {
     /// A lower-case hyphenated UUID (every id mapc makes, and Twenty's), as its 16 bytes.
     Uuid([u8; 16]),
     Text(String),
 }
 
 impl Id {
-    pub(super) fn new(id: &str) -> Id {
-        match uuid_bytes(id) {
-            Some(bytes) => Id::Uuid(bytes),
-            None => Id::Text(id.to_string()),
+    /// The id mapc made for a record: its UUID's bytes (the nil UUID, which the BLOB form reads
+    /// as "no id", as text).
+    pub fn of(id: &RecordId) -> Id {
+        match id.bytes() {
+            bytes if bytes == [0; 16] => Id::Text(id.as_str().to_string()),
+            bytes => Id::Uuid(bytes),
         }
     }
-}
-
-/// The 16 bytes of `id` when it is exactly a lower-case hyphenated UUID other than the nil one
-/// (which stands for "no id" in the BLOB form), so that writing it back gives the same text.
-fn uuid_bytes(id: &str) -> Option<[u8; 16]> {
-    let canonical = id.len() == 36 && !id.bytes().any(|b| b.is_ascii_uppercase());
-    let uuid = uuid::Uuid::try_parse(id).ok().filter(|_| canonical)?;
-    (!uuid.is_nil()).then(|| *uuid.as_bytes())
 }
 
 /// The ids of a chunk's entries, in the form they have taken so far.

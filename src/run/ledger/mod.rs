@@ -13,7 +13,8 @@ mod chunk;
 mod writer;
 
 use super::report::Outcome;
-use chunk::{Chunk, Id, Landed};
+pub use chunk::Id;
+use chunk::{Chunk, Landed};
 use rusqlite::{params, Connection};
 use rustc_hash::FxHashMap;
 use std::path::Path;
@@ -98,8 +99,10 @@ pub struct Ledger {
     chunk: Chunk,
     /// The step whose entries are being gathered: (number, key, object, source).
     chunk_step: Option<(usize, String, String, String)>,
-    /// What the row being settled landed as, until its entry is written (see [`Ledger::remember`]).
-    landed: Option<(u64, Landed)>,
+    /// What the row being settled landed as, until its entry is written (see [`Ledger::remember`]),
+    /// and its key.
+    landed: Option<Landed>,
+    landed_key: String,
     /// The content hash each source key of one step had when last written, by a hash of the key.
     previous: Option<(String, FxHashMap<u64, u64>)>,
 }
@@ -146,6 +149,7 @@ impl Ledger {
             chunk: Chunk::default(),
             chunk_step: None,
             landed: None,
+            landed_key: String::new(),
             previous: None,
         })
     }
@@ -219,26 +223,20 @@ impl Ledger {
 
     /// The target id and content hash the row being settled landed as (created or updated),
     /// for the id map; they are written with the row's entry, which comes next.
-    pub fn remember(&mut self, source_key: &str, target_id: &str, hash: u64) {
-        let landed = Landed {
-            id: Id::new(target_id),
-            hash,
-        };
-        self.landed = Some((key_hash(source_key), landed));
+    pub fn remember(&mut self, source_key: &str, id: Id, hash: u64) {
+        self.landed = Some(Landed { id, hash });
+        self.landed_key.clear();
+        self.landed_key.push_str(source_key);
     }
 
     pub fn audit(&mut self, e: &Entry) -> Result<(), String> {
-        let landed = match self.landed.take() {
-            Some((key, landed)) if key == key_hash(e.source_key) => Some(landed),
-            Some(_) => {
-                return Err(format!(
-                    "ledger: internal: the id of one row was about to be written with the entry \
-                     of another ({})",
-                    e.source_key
-                ))
-            }
-            None => None,
-        };
+        let landed = self.landed.take();
+        if landed.is_some() && self.landed_key != e.source_key {
+            return Err(format!(
+                "ledger: internal: the id of row {} was about to be written with the entry of row {}",
+                self.landed_key, e.source_key
+            ));
+        }
         let same_step =
             matches!(&self.chunk_step, Some((n, k, _, _)) if *n == e.step && k == e.step_key);
         if !same_step {

@@ -1,8 +1,17 @@
 //! The compact chunks read back through the views and through a later run's `previous`.
 
 use super::*;
+use crate::run::record::RecordId;
 
-const UUID: &str = "0d6b7c1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e";
+/// The id mapc makes for row P1, and its text.
+fn made() -> (Id, String) {
+    let id = RecordId::new("person", "p", "P1");
+    (Id::of(&id), id.as_str().to_string())
+}
+
+fn text(id: &str) -> Id {
+    Id::Text(id.to_string())
+}
 
 struct Temp(std::path::PathBuf);
 
@@ -35,7 +44,7 @@ fn entry<'a>(step: usize, key: &'a str, outcome: Outcome, reason: &'a str) -> En
 }
 
 /// Writes an entry, remembering an id first when one is given.
-fn put(l: &mut Ledger, e: Entry, landed: Option<(&str, u64)>) {
+fn put(l: &mut Ledger, e: Entry, landed: Option<(Id, u64)>) {
     if let Some((id, hash)) = landed {
         l.remember(e.source_key, id, hash);
     }
@@ -86,6 +95,7 @@ fn row(
 #[test]
 fn the_views_spell_out_every_entry_as_written() {
     let t = Temp::new("views");
+    let (uuid, uuid_text) = made();
     let mut l = Ledger::open(&t.0).expect("open");
     l.begin_run("spec", "dir:out").expect("begin");
     put(
@@ -96,20 +106,20 @@ fn the_views_spell_out_every_entry_as_written() {
     put(
         &mut l,
         entry(1, "Zoë \"2\"", Outcome::Created, ""),
-        Some((UUID, 255)),
+        Some((uuid, 255)),
     );
     put(&mut l, entry(1, "P3", Outcome::Unchanged, ""), None);
     put(
         &mut l,
         entry(1, "P4", Outcome::Updated, ""),
-        Some((&UUID.to_uppercase(), u64::MAX)),
+        Some((text(&uuid_text.to_uppercase()), u64::MAX)),
     );
     // A step whose ids are not UUIDs (a Freshsales id), after entries without one.
     put(&mut l, entry(2, "C1", Outcome::Deduped, "deduped"), None);
     put(
         &mut l,
         entry(2, "C2", Outcome::Created, ""),
-        Some(("31000123", 1)),
+        Some((text("31000123"), 1)),
     );
     put(&mut l, entry(2, "C3", Outcome::Held, "owner"), None);
     l.finish_run("done", "{}").expect("finish");
@@ -124,17 +134,17 @@ fn the_views_spell_out_every_entry_as_written() {
                 "Zoë \"2\"",
                 "created",
                 None,
-                Some(UUID),
+                Some(&uuid_text),
                 Some(&hash(255))
             ),
             row(3, "P3", "unchanged", None, None, None),
-            // Not a lower-case UUID: kept as text, so it reads back exactly as given.
+            // Text after UUIDs: the chunk's ids turn to text, and each reads back as given.
             row(
                 4,
                 "P4",
                 "updated",
                 None,
-                Some(&UUID.to_uppercase()),
+                Some(&uuid_text.to_uppercase()),
                 Some(&hash(u64::MAX))
             ),
             row(5, "C1", "deduped", Some("deduped"), None, None),
@@ -147,6 +157,7 @@ fn the_views_spell_out_every_entry_as_written() {
 #[test]
 fn a_later_run_reads_back_the_hashes_and_the_latest_id() {
     let t = Temp::new("previous");
+    let uuid_text = made().1;
     let mut l = Ledger::open(&t.0).expect("open");
     l.begin_run("spec", "dir:out").expect("begin");
     // More than a chunk, with ids on every other entry, so slots and chunk edges are crossed.
@@ -156,7 +167,7 @@ fn a_later_run_reads_back_the_hashes_and_the_latest_id() {
             put(
                 &mut l,
                 entry(1, key, Outcome::Created, ""),
-                Some((UUID, i as u64)),
+                Some((made().0, i as u64)),
             );
         } else {
             put(&mut l, entry(1, key, Outcome::Rejected, "bad"), None);
@@ -167,7 +178,7 @@ fn a_later_run_reads_back_the_hashes_and_the_latest_id() {
     put(
         &mut l,
         entry(1, "P0", Outcome::Updated, ""),
-        Some(("other-id", 7)),
+        Some((text("other-id"), 7)),
     );
     l.finish_run("done", "{}").expect("finish");
 
@@ -208,7 +219,7 @@ fn a_later_run_reads_back_the_hashes_and_the_latest_id() {
     );
     assert_eq!(
         one("SELECT target_id FROM idmap WHERE source_key = 'P2'"),
-        UUID
+        uuid_text
     );
 }
 
@@ -217,7 +228,7 @@ fn an_id_is_never_written_with_another_rows_entry() {
     let t = Temp::new("mismatch");
     let mut l = Ledger::open(&t.0).expect("open");
     l.begin_run("spec", "dir:out").expect("begin");
-    l.remember("P1", UUID, 1);
+    l.remember("P1", made().0, 1);
     let e = l
         .audit(&entry(1, "P2", Outcome::Created, ""))
         .expect_err("mismatch");

@@ -3,6 +3,10 @@
 //! row to row), and the block moves whole to the thread that works it out and back to the one
 //! that settles it, where a rejected row's columns are spelled out from it.
 
+mod filling;
+
+pub use filling::{Filling, NotUtf8, Unfit};
+
 use super::source::RawRow;
 use super::typing::{Raw, RawRef};
 use std::ops::Range;
@@ -30,6 +34,8 @@ enum Kind {
 #[derive(Debug)]
 struct Row {
     line: u64,
+    /// Where its text starts in the block's: a block is cut back to its first rows by it.
+    start: u32,
     kind: Kind,
 }
 
@@ -44,15 +50,6 @@ pub struct Block {
     fields: Vec<(u32, u32)>,
     header: Arc<[String]>,
     rows: Vec<Row>,
-}
-
-/// Why a CSV record cannot go into a block.
-#[derive(Debug, PartialEq)]
-pub enum Unfit {
-    /// It is not UTF-8 (as a whole, or a field splits a character): the read stops there.
-    NotUtf8,
-    /// Its text would take the block past 4 GiB, which its 32-bit places cannot reach.
-    TooLong,
 }
 
 impl Block {
@@ -99,52 +96,9 @@ impl Block {
         self.text.len()
     }
 
-    /// Adds a CSV record; `columns[i]` is the field the i-th declared column comes from.
-    pub fn push_csv(
-        &mut self,
-        line: u64,
-        record: &csv::ByteRecord,
-        columns: &[usize],
-    ) -> Result<(), Unfit> {
-        let bytes = record.as_slice();
-        let text = std::str::from_utf8(bytes).map_err(|_| Unfit::NotUtf8)?;
-        let base = self.text.len();
-        if u32::try_from(base + bytes.len()).is_err() {
-            return Err(Unfit::TooLong);
-        }
-        let first = self.fields.len() as u32;
-        let mut start = 0;
-        for end in record.iter().map(|f| f.len()).scan(0, |at, n| {
-            *at += n;
-            Some(*at)
-        }) {
-            // Whole UTF-8 overall, but a field must not split a character either.
-            if !text.is_char_boundary(end) {
-                self.fields.truncate(first as usize);
-                return Err(Unfit::NotUtf8);
-            }
-            self.fields
-                .push(((base + start) as u32, (base + end) as u32));
-            start = end;
-        }
-        self.text.push_str(text);
-        let last = self.fields.len() as u32;
-        for &c in columns {
-            // A short row (flexible CSV) lacks its last columns: they are missing.
-            self.cells.push(match self.fields.get(first as usize + c) {
-                Some(&(start, end)) => Cell::Text { start, end },
-                None => Cell::Missing,
-            });
-        }
-        self.rows.push(Row {
-            line,
-            kind: Kind::Csv(first..last),
-        });
-        Ok(())
-    }
-
     /// Adds a row read some other way (JSON lines, rows in memory).
     pub fn push_row(&mut self, row: RawRow) {
+        let row_start = self.text.len() as u32;
         let adds: usize = row
             .values
             .iter()
@@ -173,16 +127,22 @@ impl Block {
         }
         self.rows.push(Row {
             line: row.line,
+            start: row_start,
             kind: Kind::Pairs(row.original.into_pairs()),
         });
     }
 
     /// Adds a row that could not be read, to be rejected in its place among the others.
     pub fn push_unreadable(&mut self, line: u64, message: String) {
+        self.push_unreadable_at(self.text.len(), line, message);
+    }
+
+    fn push_unreadable_at(&mut self, at: usize, line: u64, message: String) {
         self.cells
             .extend(std::iter::repeat_n(Cell::Missing, self.width));
         self.rows.push(Row {
             line,
+            start: at as u32,
             kind: Kind::Unreadable(message),
         });
     }
@@ -234,14 +194,18 @@ mod tests {
         vec!["id".to_string(), "name".into(), "extra".into()].into()
     }
 
+    fn record(fields: &[&[u8]]) -> csv::ByteRecord {
+        csv::ByteRecord::from(fields.to_vec())
+    }
+
     #[test]
     fn csv_rows_keep_their_columns_and_their_whole_record() {
-        let mut b = Block::new(2, header());
-        let rec = csv::ByteRecord::from(vec!["P1", "Zoë", "x"]);
-        b.push_csv(2, &rec, &[1, 0]).expect("utf-8");
-        let short = csv::ByteRecord::from(vec!["P2"]);
-        b.push_csv(3, &short, &[1, 0]).expect("utf-8");
-        b.push_unreadable(4, "bad quoting".into());
+        let mut f = Filling::new(Block::new(2, header()));
+        f.push_csv(2, &record(&[b"P1", "Zoë".as_bytes(), b"x"]), &[1, 0])
+            .expect("fits");
+        f.push_csv(3, &record(&[b"P2"]), &[1, 0]).expect("fits");
+        f.push_unreadable(4, "bad quoting".into());
+        let b = f.seal().expect("utf-8");
         assert_eq!(b.len(), 3);
         let first: Vec<RawRef> = b.values(0).collect();
         assert_eq!(first, vec![RawRef::Text("Zoë"), RawRef::Text("P1")]);
@@ -253,14 +217,45 @@ mod tests {
         assert_eq!(b.values(2).count(), 2);
     }
 
+    /// Seals rows 2.. (one per line) with `bad` at line 5, behind an empty row and an
+    /// unreadable one: the block keeps exactly the rows before it, whole.
+    fn seal_with(bad: &[&[u8]]) -> Box<NotUtf8> {
+        let mut f = Filling::new(Block::new(2, header()));
+        f.push_csv(2, &record(&[b"P1", "Zoë".as_bytes()]), &[0, 1])
+            .expect("fits");
+        f.push_csv(3, &record(&[b"", b""]), &[0, 1]).expect("fits");
+        f.push_unreadable(4, "bad quoting".into());
+        f.push_csv(5, &record(bad), &[0, 1]).expect("fits");
+        f.push_csv(6, &record(&[b"P9", b"\xff"]), &[0, 1])
+            .expect("fits");
+        f.seal().expect_err("not utf-8")
+    }
+
     #[test]
-    fn a_field_splitting_a_character_is_not_utf8() {
-        let mut b = Block::new(1, header());
-        let bytes = "é".as_bytes();
-        let rec = csv::ByteRecord::from(vec![&bytes[..1], &bytes[1..]]);
-        assert_eq!(b.push_csv(2, &rec, &[0]), Err(Unfit::NotUtf8));
-        assert!(b.is_empty());
-        let bad = csv::ByteRecord::from(vec![&b"\xff"[..]]);
-        assert_eq!(b.push_csv(2, &bad, &[0]), Err(Unfit::NotUtf8));
+    fn a_row_that_is_not_utf8_cuts_the_block_back_to_the_rows_before_it() {
+        let splits = "é".as_bytes();
+        for bad in [
+            vec![&b"P5"[..], &b"\xff"[..]],
+            vec![&b"\xc3"[..], &b"P5"[..]],
+            // Valid UTF-8 as a whole, but each field holds half a character.
+            vec![&splits[..1], &splits[1..]],
+        ] {
+            let NotUtf8 { rows_before, line } = *seal_with(&bad);
+            assert_eq!(line, 5, "{bad:?}");
+            assert_eq!(rows_before.len(), 3);
+            let first: Vec<RawRef> = rows_before.values(0).collect();
+            assert_eq!(first, vec![RawRef::Text("P1"), RawRef::Text("Zoë")]);
+            assert_eq!(rows_before.original(1).len(), 2);
+            assert_eq!(rows_before.unreadable(2), Some("bad quoting"));
+            assert_eq!(rows_before.bytes(), "P1Zoë".len());
+        }
+    }
+
+    #[test]
+    fn a_first_row_that_is_not_utf8_leaves_no_rows() {
+        let mut f = Filling::new(Block::new(1, header()));
+        f.push_csv(2, &record(&[b"\xff"]), &[0]).expect("fits");
+        let NotUtf8 { rows_before, line } = *f.seal().expect_err("not utf-8");
+        assert_eq!((rows_before.len(), line), (0, 2));
     }
 }
