@@ -228,20 +228,51 @@ fn duration(a: &[Value], unit: DurationUnit) -> Value {
 
 /// Lower-cases without allocating when there is nothing to lower (most emails).
 pub fn lower(s: &str) -> Cow<'_, str> {
-    if s.bytes().any(|c| c.is_ascii_uppercase() || !c.is_ascii()) {
-        Cow::Owned(s.to_lowercase())
-    } else {
-        Cow::Borrowed(s)
+    if !s.bytes().any(|c| c.is_ascii_uppercase() || !c.is_ascii()) {
+        return Cow::Borrowed(s);
     }
+    // A capital sigma lower-cases by what stands around it: only `str` knows that rule.
+    if s.contains('Σ') {
+        return Cow::Owned(s.to_lowercase());
+    }
+    Cow::Owned(recase(s, str::make_ascii_lowercase, |c, out| {
+        out.extend(c.to_lowercase())
+    }))
 }
 
 /// Upper-cases without allocating when there is nothing to raise.
 pub fn upper(s: &str) -> Cow<'_, str> {
     if s.bytes().any(|c| c.is_ascii_lowercase() || !c.is_ascii()) {
-        Cow::Owned(s.to_uppercase())
+        Cow::Owned(recase(s, str::make_ascii_uppercase, |c, out| {
+            out.extend(c.to_uppercase())
+        }))
     } else {
         Cow::Borrowed(s)
     }
+}
+
+/// `s` with its runs of ASCII changed in place by `ascii` and every other char by `other`:
+/// what `str::to_lowercase` does char by char, for mostly-ASCII text (a name with one
+/// accent), a run at a time. Case mappings are per char but for the final sigma.
+fn recase(s: &str, ascii: fn(&mut str), other: fn(char, &mut String)) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while !rest.is_empty() {
+        let run = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let (plain, tail) = rest.split_at(run);
+        let at = out.len();
+        out.push_str(plain);
+        ascii(&mut out[at..]);
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
+            other(c, &mut out);
+        }
+        rest = chars.as_str();
+    }
+    out
 }
 
 fn title(s: &str) -> String {
@@ -326,21 +357,34 @@ fn split(s: &str, sep: &str) -> Value {
 
 /// The benchmark's rule: one `@`, no whitespace, a dot inside the domain (`^[^@\s]+@[^@\s]+\.[^@\s]+$`).
 pub fn email_ok(e: &str) -> bool {
-    if e.is_ascii() {
-        return ascii_email_ok(e.as_bytes());
-    }
-    if e.chars().any(char::is_whitespace) {
-        return false;
-    }
-    let mut parts = e.split('@');
-    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+    let bytes = e.as_bytes();
+    // Bytes, not chars: `@`, `.` and ASCII whitespace are single bytes wherever they are, and
+    // only non-ASCII text needs the rest of Unicode's whitespace looked for.
+    let spaced = bytes.iter().fold(false, |any, &b| any | SPACE[b as usize])
+        || (!e.is_ascii() && e.chars().any(|c| !c.is_ascii() && c.is_whitespace()));
+    let Some(at) = bytes.iter().position(|&b| b == b'@') else {
         return false;
     };
-    !local.is_empty()
-        && domain
-            .char_indices()
-            .any(|(i, c)| c == '.' && i > 0 && i + 1 < domain.len())
+    let domain = &bytes[at + 1..];
+    !spaced
+        && at > 0
+        && !domain.contains(&b'@')
+        && domain.len() >= 3
+        && domain[1..domain.len() - 1].contains(&b'.')
 }
+
+/// ASCII whitespace as `char::is_whitespace` has it (which, unlike `u8::is_ascii_whitespace`,
+/// counts the vertical tab).
+static SPACE: [bool; 256] = {
+    let mut t = [false; 256];
+    let spaces = [b' ', b'\t', b'\n', 0x0b, 0x0c, b'\r'];
+    let mut i = 0;
+    while i < spaces.len() {
+        t[spaces[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 /// The value itself when it is an address: no copy.
 fn email(v: &Value) -> Eval {
@@ -363,26 +407,6 @@ fn phone(s: &str) -> Eval {
     } else {
         fail(format!("not a phone number: {s:?}"))
     }
-}
-
-/// [`email_ok`] for ASCII text, in one pass.
-fn ascii_email_ok(e: &[u8]) -> bool {
-    let mut at = None;
-    for (i, &b) in e.iter().enumerate() {
-        if b.is_ascii_whitespace() || b == 0x0b || (b == b'@' && at.is_some()) {
-            return false;
-        }
-        if b == b'@' {
-            at = Some(i);
-        }
-    }
-    let Some(at) = at else { return false };
-    let domain = &e[at + 1..];
-    at > 0
-        && domain
-            .iter()
-            .enumerate()
-            .any(|(i, &b)| b == b'.' && i > 0 && i + 1 < domain.len())
 }
 
 /// The ten digits of a US phone number (a leading 1 of eleven dropped), without allocating.
@@ -606,6 +630,35 @@ mod tests {
         }
         for e in bad {
             assert!(!email_ok(e), "{e:?} is not an email address");
+        }
+    }
+
+    proptest::proptest! {
+        /// Run-at-a-time case changes are the standard library's, on any text.
+        #[test]
+        fn case_changes_are_the_standard_ones(s in "(?s).{0,24}", t in "[aAéÉßΣσİıǅ .-]{0,12}") {
+            for x in [&s, &t] {
+                proptest::prop_assert_eq!(lower(x).into_owned(), x.to_lowercase());
+                proptest::prop_assert_eq!(upper(x).into_owned(), x.to_uppercase());
+            }
+        }
+
+        /// The byte-wise rule agrees with the rule spelled out over chars.
+        #[test]
+        fn email_rule_reads_bytes_as_the_chars_would(e in "[a@. \u{a0}é\u{b}\u{85}x]{0,12}") {
+            let spelled_out = || {
+                let mut parts = e.split('@');
+                let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next())
+                else {
+                    return false;
+                };
+                !e.chars().any(char::is_whitespace)
+                    && !local.is_empty()
+                    && domain
+                        .char_indices()
+                        .any(|(i, c)| c == '.' && i > 0 && i + 1 < domain.len())
+            };
+            proptest::prop_assert_eq!(email_ok(&e), spelled_out());
         }
     }
 
