@@ -107,6 +107,15 @@ mod tests {
         assert_ne!(hash(json!({"a": {"b": 1}})), hash(json!({"a": {"c": 1}})));
     }
 
+    /// Ids are what re-runs and lookups agree on: they must never change between builds.
+    #[test]
+    fn record_ids_do_not_change() {
+        assert_eq!(
+            record_id("Person", "Patient", "P00000000"),
+            "d304b0da-c0e8-80da-baf3-95143b92d938"
+        );
+    }
+
     #[test]
     fn record_ids_are_stable_uuids() {
         let a = record_id("Person", "Patient", "P1");
