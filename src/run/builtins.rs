@@ -411,6 +411,13 @@ fn phone(s: &str) -> Eval {
 
 /// The ten digits of a US phone number (a leading 1 of eleven dropped), without allocating.
 pub fn us_ten(s: &str) -> Option<Str> {
+    let ten = us_ten_digits(s)?;
+    // ASCII digits only.
+    std::str::from_utf8(&ten).ok().map(Str::from)
+}
+
+/// [`us_ten`]'s digits as bytes.
+pub fn us_ten_digits(s: &str) -> Option<[u8; 10]> {
     let mut digits = [0u8; 11];
     let mut n = 0;
     for b in s.bytes().filter(u8::is_ascii_digit) {
@@ -425,8 +432,7 @@ pub fn us_ten(s: &str) -> Option<Str> {
         all if n == 10 => all,
         _ => return None,
     };
-    // ASCII digits only.
-    std::str::from_utf8(ten).ok().map(Str::from)
+    ten.try_into().ok()
 }
 
 fn us_phone(s: &str) -> Eval {
@@ -441,6 +447,13 @@ pub fn us_phone_record(digits: Str) -> Value {
         ("primaryPhoneNumber".into(), Value::Text(digits)),
         ("primaryPhoneCallingCode".into(), Value::text_value("+1")),
     ])
+}
+
+/// [`us_phone_record`] written as JSON, as `write_value` writes it: the digits need no escape.
+pub fn write_us_phone(out: &mut Vec<u8>, digits: &str) {
+    out.extend_from_slice(b"{\"primaryPhoneNumber\":\"");
+    out.extend_from_slice(digits.as_bytes());
+    out.extend_from_slice(b"\",\"primaryPhoneCallingCode\":\"+1\"}");
 }
 
 pub fn not_us_phone(s: &str) -> Stop {
@@ -660,6 +673,17 @@ mod tests {
             };
             proptest::prop_assert_eq!(email_ok(&e), spelled_out());
         }
+    }
+
+    #[test]
+    fn a_phone_written_from_its_digits_is_the_record_written() {
+        let mut record = Vec::new();
+        crate::run::shape::write_value(&mut record, &us_phone_record("5089489574".into()));
+        let mut digits = Vec::new();
+        write_us_phone(&mut digits, "5089489574");
+        assert_eq!(String::from_utf8(digits), String::from_utf8(record));
+        assert_eq!(us_ten_digits("+1 (508) 948-9574"), Some(*b"5089489574"));
+        assert_eq!(us_ten_digits("948-9574"), None);
     }
 
     #[test]
