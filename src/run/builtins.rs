@@ -100,7 +100,7 @@ const fn takes_null(name: &'static str, f: fn(&[Value]) -> Eval) -> Builtin {
 }
 
 pub static BUILTINS: &[Builtin] = &[
-    b("trim", |a| txt(text(&a[0]).trim())).lends(Lend::Trim),
+    b("trim", |a| txt(trim(&text(&a[0])))).lends(Lend::Trim),
     b("lower", |a| txt(lower(&text(&a[0])))).lends(Lend::Lower),
     b("upper", |a| txt(upper(&text(&a[0])))).lends(Lend::Upper),
     b("title", |a| txt(title(&text(&a[0])))),
@@ -371,6 +371,27 @@ pub fn email_ok(e: &str) -> bool {
         && !domain.contains(&b'@')
         && domain.len() >= 3
         && domain[1..domain.len() - 1].contains(&b'.')
+}
+
+/// `str::trim`, ASCII whitespace stripped byte by byte: `str::trim` decodes every char it
+/// looks at, and padded names are trimmed on every row. Text that ends in non-ASCII after
+/// that goes to `str::trim` for Unicode's whitespace.
+pub fn trim(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|&b| !SPACE[b as usize])
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| !SPACE[b as usize])
+        .map_or(start, |i| i + 1);
+    // Only ASCII was passed over, so both ends fall between chars.
+    let t = s.get(start..end).unwrap_or_default();
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(&a), Some(&z)) if a >= 0x80 || z >= 0x80 => t.trim(),
+        _ => t,
+    }
 }
 
 /// ASCII whitespace as `char::is_whitespace` has it (which, unlike `u8::is_ascii_whitespace`,
@@ -653,6 +674,14 @@ mod tests {
             for x in [&s, &t] {
                 proptest::prop_assert_eq!(lower(x).into_owned(), x.to_lowercase());
                 proptest::prop_assert_eq!(upper(x).into_owned(), x.to_uppercase());
+            }
+        }
+
+        /// Trimming a byte at a time is `str::trim`, on any text.
+        #[test]
+        fn trim_is_the_standard_trim(s in "(?s).{0,16}", pad in "[ \t\n\u{b}\u{c}\r\u{85}\u{a0}\u{3000}é]{0,4}") {
+            for x in [s.clone(), format!("{pad}{s}{pad}"), format!("{pad}{pad}")] {
+                proptest::prop_assert_eq!(trim(&x), x.trim());
             }
         }
 

@@ -100,7 +100,9 @@ impl Scratch {
     /// Keeps a US phone record made for this row from its ten digits.
     fn phone<'a>(&mut self, digits: &[u8; 10]) -> Got<'a> {
         let at = self.text.len();
-        self.text.extend(digits.iter().map(|&d| char::from(d)));
+        // ASCII digits: always UTF-8.
+        self.text
+            .push_str(std::str::from_utf8(digits).unwrap_or_default());
         Got::Phone(at, self.text.len())
     }
 
@@ -390,7 +392,7 @@ pub(super) fn lent_with<'a>(c: &LentCall, x: Got<'a>, s: &mut Scratch) -> Result
 /// The op on a (non-null) result; None when it is not text, for the built-in's own function.
 fn lend<'a>(op: &LendOp, x: Got<'a>, s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
     match op {
-        LendOp::Trim => Ok(s.narrow(x, |t| Some(t.trim()))),
+        LendOp::Trim => Ok(s.narrow(x, |t| Some(builtins::trim(t)))),
         LendOp::Slice { left, n } => Ok(s.narrow(x, |t| Some(builtins::slice_of(*left, t, *n)))),
         LendOp::Split { sep, before } => Ok(s.narrow(x, |t| builtins::split_of(t, sep, *before))),
         LendOp::Lower => Ok(s.recase(x, LOWER)),
