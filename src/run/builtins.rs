@@ -358,20 +358,49 @@ fn split(s: &str, sep: &str) -> Value {
 /// The benchmark's rule: one `@`, no whitespace, a dot inside the domain (`^[^@\s]+@[^@\s]+\.[^@\s]+$`).
 pub fn email_ok(e: &str) -> bool {
     let bytes = e.as_bytes();
-    // Bytes, not chars: `@`, `.` and ASCII whitespace are single bytes wherever they are, and
-    // only non-ASCII text needs the rest of Unicode's whitespace looked for.
-    let spaced = bytes.iter().fold(false, |any, &b| any | SPACE[b as usize])
-        || (!e.is_ascii() && e.chars().any(|c| !c.is_ascii() && c.is_whitespace()));
-    let Some(at) = bytes.iter().position(|&b| b == b'@') else {
-        return false;
-    };
-    let domain = &bytes[at + 1..];
+    // One pass over bytes, not chars: `@`, `.` and ASCII whitespace are single bytes wherever
+    // they are, and only text with non-ASCII needs Unicode's other whitespace looked for.
+    let (mut seen, mut ats, mut at) = (0u8, 0usize, 0usize);
+    for (i, &b) in bytes.iter().enumerate() {
+        let class = CLASS[b as usize];
+        seen |= class;
+        if class & AT != 0 {
+            ats += 1;
+            at = i;
+        }
+    }
+    let spaced = seen & SPACE != 0
+        || (seen & NON_ASCII != 0 && e.chars().any(|c| !c.is_ascii() && c.is_whitespace()));
+    let domain = &bytes[(at + 1).min(bytes.len())..];
     !spaced
+        && ats == 1
         && at > 0
-        && !domain.contains(&b'@')
         && domain.len() >= 3
         && domain[1..domain.len() - 1].contains(&b'.')
 }
+
+const SPACE: u8 = 1;
+const AT: u8 = 2;
+const NON_ASCII: u8 = 4;
+
+/// What [`email_ok`] and [`trim`] look for in a byte: ASCII whitespace as `char::is_whitespace`
+/// has it (which, unlike `u8::is_ascii_whitespace`, counts the vertical tab), `@`, non-ASCII.
+static CLASS: [u8; 256] = {
+    let mut t = [0; 256];
+    let spaces = [b' ', b'\t', b'\n', 0x0b, 0x0c, b'\r'];
+    let mut i = 0;
+    while i < spaces.len() {
+        t[spaces[i] as usize] = SPACE;
+        i += 1;
+    }
+    t[b'@' as usize] = AT;
+    let mut b = 0x80;
+    while b < 256 {
+        t[b] = NON_ASCII;
+        b += 1;
+    }
+    t
+};
 
 /// `str::trim`, ASCII whitespace stripped byte by byte: `str::trim` decodes every char it
 /// looks at, and padded names are trimmed on every row. Text that ends in non-ASCII after
@@ -380,11 +409,11 @@ pub fn trim(s: &str) -> &str {
     let bytes = s.as_bytes();
     let start = bytes
         .iter()
-        .position(|&b| !SPACE[b as usize])
+        .position(|&b| CLASS[b as usize] != SPACE)
         .unwrap_or(bytes.len());
     let end = bytes
         .iter()
-        .rposition(|&b| !SPACE[b as usize])
+        .rposition(|&b| CLASS[b as usize] != SPACE)
         .map_or(start, |i| i + 1);
     // Only ASCII was passed over, so both ends fall between chars.
     let t = s.get(start..end).unwrap_or_default();
@@ -393,19 +422,6 @@ pub fn trim(s: &str) -> &str {
         _ => t,
     }
 }
-
-/// ASCII whitespace as `char::is_whitespace` has it (which, unlike `u8::is_ascii_whitespace`,
-/// counts the vertical tab).
-static SPACE: [bool; 256] = {
-    let mut t = [false; 256];
-    let spaces = [b' ', b'\t', b'\n', 0x0b, 0x0c, b'\r'];
-    let mut i = 0;
-    while i < spaces.len() {
-        t[spaces[i] as usize] = true;
-        i += 1;
-    }
-    t
-};
 
 /// The value itself when it is an address: no copy.
 fn email(v: &Value) -> Eval {
