@@ -106,33 +106,31 @@ impl Chunk {
     }
 
     fn push_landed(&mut self, at: usize, landed: Option<Landed>) {
-        let Some(Landed { id, hash }) = landed else {
-            // Until some entry has an id, entries without one take no room at all.
-            if !matches!(self.ids, Ids::None) {
-                self.push_id(None);
-                self.hashes.extend_from_slice(&[0; 8]);
-            }
-            return;
+        let (id, hash) = match landed {
+            Some(Landed { id, hash }) => (Some(id), hash),
+            None => (None, 0),
         };
-        if matches!(self.ids, Ids::None) {
+        // The form the ids take with this one.
+        self.ids = match (std::mem::take(&mut self.ids), &id) {
+            // Until some entry has an id, entries without one take no room at all.
+            (Ids::None, None) => return,
             // The first id: the entries before it get empty slots.
-            self.ids = match id {
-                Id::Uuid(_) => Ids::Uuids(vec![0; 16 * at]),
-                Id::Text(_) => Ids::Text(nulls(at)),
-            };
-            self.hashes = vec![0; 8 * at];
-        }
-        self.push_id(Some(id));
+            (Ids::None, Some(first)) => {
+                self.hashes = vec![0; 8 * at];
+                match first {
+                    Id::Uuid(_) => Ids::Uuids(vec![0; 16 * at]),
+                    Id::Text(_) => Ids::Text(nulls(at)),
+                }
+            }
+            // An id that is no UUID among UUIDs: they all turn to text.
+            (Ids::Uuids(blob), Some(Id::Text(_))) => Ids::Text(as_text(&blob)),
+            (ids, _) => ids,
+        };
         self.hashes.extend_from_slice(&hash.to_be_bytes());
-    }
-
-    fn push_id(&mut self, id: Option<Id>) {
-        if let (Ids::Uuids(blob), Some(Id::Text(_))) = (&self.ids, &id) {
-            self.ids = Ids::Text(as_text(blob));
-        }
         match (&mut self.ids, id) {
             (Ids::Uuids(blob), Some(Id::Uuid(bytes))) => blob.extend_from_slice(&bytes),
-            (Ids::Uuids(blob), None) => blob.extend_from_slice(&[0; 16]),
+            // No id (a text id has turned the slots to text above).
+            (Ids::Uuids(blob), _) => blob.extend_from_slice(&[0; 16]),
             (Ids::Text(text), id) => {
                 text.push(if text.is_empty() { b'[' } else { b',' });
                 match id {
@@ -141,9 +139,7 @@ impl Chunk {
                     None => text.extend_from_slice(b"null"),
                 }
             }
-            (Ids::None, _) | (Ids::Uuids(_), Some(Id::Text(_))) => {
-                unreachable!("ids take a form before their first push")
-            }
+            (Ids::None, _) => {}
         }
     }
 
