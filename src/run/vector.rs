@@ -116,25 +116,16 @@ impl<'l, 'a> Vector<'l, 'a> {
             }
             Node::Lent(c) => return self.lent_call(c, sel, env, s),
             Node::Call(b, args) => {
-                out = self.dense(env.rows);
-                let (res, live) = self.args(args.iter(), sel, env, s, &mut out);
-                for &r in &live {
-                    let got: SmallVec<[Got; 3]> = res.iter().map(|x| ok(x, r as usize)).collect();
-                    out[r as usize] = call_with(b, &got, s);
-                }
-                self.give(res);
+                return self.each_live(args.iter(), sel, env, s, |got, s| call_with(b, got, s))
             }
             Node::Table(t, arg) => {
-                out = self.eval(arg, sel, env, s);
-                for &r in sel {
-                    if let Ok(g) = out[r as usize] {
-                        out[r as usize] = self.lender.table_with(*t, g, s);
-                    }
-                }
+                let lender = self.lender;
+                return self.map_ok(arg, sel, env, s, |g, s| lender.table_with(*t, g, s));
             }
             Node::Func(i, args) => return self.func(*i, args, sel, env, s),
             Node::Binary(op, a, b) => return self.binary(*op, a, b, sel, env, s),
             Node::Concat(parts) => {
+                // Not through `each_live`: the parts are read in place, not gathered per row.
                 out = self.dense(env.rows);
                 let (res, live) = self.args(parts.iter(), sel, env, s, &mut out);
                 let mut buf = String::new();
@@ -148,12 +139,7 @@ impl<'l, 'a> Vector<'l, 'a> {
                 self.give(res);
             }
             Node::Not(arg) => {
-                out = self.eval(arg, sel, env, s);
-                for &r in sel {
-                    if let Ok(g) = out[r as usize] {
-                        out[r as usize] = Ok(boolean(!s.truthy(g)));
-                    }
-                }
+                return self.map_ok(arg, sel, env, s, |g, s| Ok(boolean(!s.truthy(g))));
             }
             Node::If(cond, then, otherwise) => {
                 return self.branch(cond, then, otherwise, sel, env, s)
@@ -191,6 +177,44 @@ impl<'l, 'a> Vector<'l, 'a> {
         (results, live)
     }
 
+    /// `f` on the result of each row `arg` succeeded on (a failure stays as it is).
+    fn map_ok(
+        &self,
+        arg: &'a Node,
+        sel: &[u32],
+        env: &Env<'_, 'a>,
+        s: &mut Scratch,
+        mut f: impl FnMut(Got<'a>, &mut Scratch) -> R<'a>,
+    ) -> Vec<R<'a>> {
+        let mut out = self.eval(arg, sel, env, s);
+        for &r in sel {
+            if let Ok(g) = out[r as usize] {
+                out[r as usize] = f(g, s);
+            }
+        }
+        out
+    }
+
+    /// `nodes` evaluated as [`Vector::args`], then `f` on each row they all succeeded on, with
+    /// that row's results in order.
+    fn each_live(
+        &self,
+        nodes: impl Iterator<Item = &'a Node>,
+        sel: &[u32],
+        env: &Env<'_, 'a>,
+        s: &mut Scratch,
+        mut f: impl FnMut(&[Got<'a>], &mut Scratch) -> R<'a>,
+    ) -> Vec<R<'a>> {
+        let mut out = self.dense(env.rows);
+        let (res, live) = self.args(nodes, sel, env, s, &mut out);
+        for &r in &live {
+            let got: SmallVec<[Got; 3]> = res.iter().map(|x| ok(x, r as usize)).collect();
+            out[r as usize] = f(&got, s);
+        }
+        self.give(res);
+        out
+    }
+
     fn lent_call(
         &self,
         c: &'a LentCall,
@@ -198,16 +222,10 @@ impl<'l, 'a> Vector<'l, 'a> {
         env: &Env<'_, 'a>,
         s: &mut Scratch,
     ) -> Vec<R<'a>> {
-        let Some(first) = c.args.first() else {
-            return self.dense(env.rows);
-        };
-        let mut out = self.eval(first, sel, env, s);
-        for &r in sel {
-            if let Ok(x) = out[r as usize] {
-                out[r as usize] = lent_with(c, x, s);
-            }
+        match c.args.first() {
+            Some(first) => self.map_ok(first, sel, env, s, |x, s| lent_with(c, x, s)),
+            None => self.dense(env.rows),
         }
-        out
     }
 
     fn func(
@@ -290,14 +308,10 @@ impl<'l, 'a> Vector<'l, 'a> {
             self.give([y]);
             return out;
         }
-        let mut out = self.dense(env.rows);
-        let (res, live) = self.args([lhs, rhs].into_iter(), sel, env, s, &mut out);
-        for &r in &live {
-            let (a, b) = (ok(&res[0], r as usize), ok(&res[1], r as usize));
-            out[r as usize] = eval::apply(op, &s.value(a), &s.value(b)).map(|v| s.own(v));
-        }
-        self.give(res);
-        out
+        self.each_live([lhs, rhs].into_iter(), sel, env, s, |got, s| {
+            let (a, b) = (s.value(got[0]), s.value(got[1]));
+            eval::apply(op, &a, &b).map(|v| s.own(v))
+        })
     }
 
     fn branch(
@@ -337,15 +351,11 @@ impl<'l, 'a> Vector<'l, 'a> {
         env: &Env<'_, 'a>,
         s: &mut Scratch,
     ) -> Vec<R<'a>> {
-        let mut out = self.dense(env.rows);
-        let (res, live) = self.args(l.args.iter(), sel, env, s, &mut out);
         let column = self.lender.column_rows(l);
-        for &r in &live {
-            let key: SmallVec<[Got; 3]> = res.iter().map(|x| ok(x, r as usize)).collect();
-            out[r as usize] = self.lender.lookup_with(l, &key, column, s);
-        }
-        self.give(res);
-        out
+        let lender = self.lender;
+        self.each_live(l.args.iter(), sel, env, s, |key, s| {
+            lender.lookup_with(l, key, column, s)
+        })
     }
 
     /// Moves the results of `rows` from `from` into `out`; `from` goes back to the pool.
