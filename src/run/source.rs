@@ -1,7 +1,7 @@
 //! Streams a source export as raw rows with their line numbers: CSV (UTF-8, UTF-8 with BOM,
 //! Windows-1252; any delimiter; CRLF; quoted fields with newlines) and JSON lines.
 
-use super::block::{Block, Filling, NotUtf8, Unfit};
+use super::block::{Block, Filling, NotUtf8};
 use super::typing::{Raw, RawRef};
 use crate::semantic::model::SourceInfo;
 use std::fs::File;
@@ -243,11 +243,7 @@ fn read_csv_blocks(
         let line = reader.position().line();
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
-            Ok(true) => {
-                if let Err(Unfit::TooLong) = block.push_csv(line, &record, &columns) {
-                    block.push_unreadable(line, "the row is longer than 4 GiB".into())
-                }
-            }
+            Ok(true) => block.push_csv(line, &record, &columns),
             Err(e) => match csv_error(e, line, source) {
                 SourceError::BadRow { message, .. } => block.push_unreadable(line, message),
                 stop => {

@@ -5,13 +5,6 @@
 
 use super::{Block, Cell, Kind, Row};
 
-/// A record that cannot go into a block.
-#[derive(Debug, PartialEq)]
-pub enum Unfit {
-    /// Its text would take the block past 4 GiB, which its 32-bit places cannot reach.
-    TooLong,
-}
-
 /// A sealed block cut back to the rows before the first that is not UTF-8 (as a whole, or with
 /// a field that splits a character): the read stops at that row's line.
 #[derive(Debug)]
@@ -46,18 +39,15 @@ impl Filling {
         self.bytes.len()
     }
 
-    /// Adds a CSV record; `columns[i]` is the field the i-th declared column comes from.
-    pub fn push_csv(
-        &mut self,
-        line: u64,
-        record: &csv::ByteRecord,
-        columns: &[usize],
-    ) -> Result<(), Unfit> {
+    /// Adds a CSV record; `columns[i]` is the field the i-th declared column comes from. A
+    /// record whose text would take the block past 4 GiB, which its 32-bit places cannot reach,
+    /// goes in as unreadable.
+    pub fn push_csv(&mut self, line: u64, record: &csv::ByteRecord, columns: &[usize]) {
         let b = &mut self.block;
         let base = self.bytes.len();
         let record_bytes = record.as_slice();
         if u32::try_from(base + record_bytes.len()).is_err() {
-            return Err(Unfit::TooLong);
+            return self.push_unreadable(line, super::TOO_LONG.into());
         }
         let first = b.fields.len() as u32;
         let mut start = base as u32;
@@ -80,7 +70,6 @@ impl Filling {
             start: base as u32,
             kind: Kind::Csv(first..last),
         });
-        Ok(())
     }
 
     /// Adds a row that could not be read, to be rejected in its place among the others.
