@@ -235,7 +235,7 @@ pub fn lower(s: &str) -> Cow<'_, str> {
     if s.contains('Σ') {
         return Cow::Owned(s.to_lowercase());
     }
-    Cow::Owned(recase(s, str::make_ascii_lowercase, |c, out| {
+    Cow::Owned(recase_runs(s, str::make_ascii_lowercase, |c, out| {
         out.extend(c.to_lowercase())
     }))
 }
@@ -243,7 +243,7 @@ pub fn lower(s: &str) -> Cow<'_, str> {
 /// Upper-cases without allocating when there is nothing to raise.
 pub fn upper(s: &str) -> Cow<'_, str> {
     if s.bytes().any(|c| c.is_ascii_lowercase() || !c.is_ascii()) {
-        Cow::Owned(recase(s, str::make_ascii_uppercase, |c, out| {
+        Cow::Owned(recase_runs(s, str::make_ascii_uppercase, |c, out| {
             out.extend(c.to_uppercase())
         }))
     } else {
@@ -254,7 +254,7 @@ pub fn upper(s: &str) -> Cow<'_, str> {
 /// `s` with its runs of ASCII changed in place by `ascii` and every other char by `other`:
 /// what `str::to_lowercase` does char by char, for mostly-ASCII text (a name with one
 /// accent), a run at a time. Case mappings are per char but for the final sigma.
-fn recase(s: &str, ascii: fn(&mut str), other: fn(char, &mut String)) -> String {
+fn recase_runs(s: &str, ascii: fn(&mut str), other: fn(char, &mut String)) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while !rest.is_empty() {
