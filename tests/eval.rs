@@ -1,8 +1,8 @@
 //! The evaluator keeps the language's promises about failure, policies and dates.
 
 use mapc::compile::compile_str;
-use mapc::run::eval::{Context, Evaluator};
-use mapc::run::value::{Stop, Value};
+use mapc::eval::owned::{Context, Evaluator};
+use mapc::eval::value::{Stop, Value};
 use std::collections::HashMap;
 
 struct Row {

@@ -2,10 +2,10 @@
 //! landing, and the planted dirt rejected or held, never lost.
 
 use mapc::compile::compile;
-use mapc::run::engine::Engine;
-use mapc::run::report::ExceptionWriter;
-use mapc::run::source::FileSources;
-use mapc::run::target::DirTarget;
+use mapc::engine::Engine;
+use mapc::io::report::ExceptionWriter;
+use mapc::io::source::FileSources;
+use mapc::io::target::DirTarget;
 use mapc::semantic::loader::DiskFs;
 use std::path::Path;
 

@@ -159,7 +159,7 @@ fn a_ledger_of_another_layout_is_refused() {
     db.execute_batch("CREATE TABLE audit (run INTEGER, seq INTEGER)")
         .expect("old table");
     drop(db);
-    let err = mapc::run::ledger::Ledger::open(&path)
+    let err = mapc::io::ledger::Ledger::open(&path)
         .err()
         .expect("an old ledger must be refused");
     assert!(err.contains("layout") && err.contains("--ledger"), "{err}");

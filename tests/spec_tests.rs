@@ -1,7 +1,7 @@
 //! The `test` blocks of every spec pass through the interpreter, and a wrong expectation fails.
 
 use mapc::compile::{compile, compile_str};
-use mapc::run::spec_test::run_all;
+use mapc::engine::spec_test::run_all;
 use mapc::semantic::loader::DiskFs;
 use std::path::Path;
 

@@ -86,23 +86,23 @@ fn builtin_examples_type_check() {
 /// No lookups, no owners: built-in examples need neither.
 struct NoRow;
 
-impl mapc::run::eval::Context for NoRow {
-    fn column(&self, _: &str) -> mapc::run::value::Value {
-        mapc::run::value::Value::Null
+impl mapc::eval::owned::Context for NoRow {
+    fn column(&self, _: &str) -> mapc::eval::value::Value {
+        mapc::eval::value::Value::Null
     }
     fn lookup(
         &self,
         _: &str,
         _: Option<&str>,
-        _: &[mapc::run::value::Value],
+        _: &[mapc::eval::value::Value],
         _: Option<&str>,
-    ) -> Option<mapc::run::value::Value> {
+    ) -> Option<mapc::eval::value::Value> {
         None
     }
-    fn owner(&self, _: &str) -> Option<mapc::run::value::Value> {
+    fn owner(&self, _: &str) -> Option<mapc::eval::value::Value> {
         None
     }
-    fn default_owner(&self) -> Option<mapc::run::value::Value> {
+    fn default_owner(&self) -> Option<mapc::eval::value::Value> {
         None
     }
 }
@@ -119,7 +119,7 @@ fn builtin_examples_evaluate_to_their_documented_results() {
             .iter()
             .find(|a| a.path == "probe")
             .expect("probe assignment");
-        let evaluator = mapc::run::eval::Evaluator::new(&model);
+        let evaluator = mapc::eval::owned::Evaluator::new(&model);
         let value = evaluator
             .eval(&assignment.value, &NoRow, &[])
             .unwrap_or_else(|stop| panic!("`{expr}` stopped: {stop:?}"));

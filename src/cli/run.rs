@@ -1,12 +1,12 @@
 //! `mapc run SPEC --data DIR --target dir:OUT [--ledger FILE]`: executes the plan, records every
 //! row in the ledger and prints the summary table.
 
-use crate::run::engine::{Engine, Finished};
-use crate::run::ledger::Ledger;
-use crate::run::report::{self, ExceptionWriter, Sink};
-use crate::run::source::FileSources;
-use crate::run::target::{DirTarget, Target};
-use crate::run::twenty_csv::TwentyCsvTarget;
+use crate::engine::{Engine, Finished};
+use crate::io::ledger::Ledger;
+use crate::io::report::{self, ExceptionWriter, Sink};
+use crate::io::source::FileSources;
+use crate::io::target::{DirTarget, Target};
+use crate::io::twenty_csv::TwentyCsvTarget;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -1,6 +1,6 @@
 //! `mapc test SPEC…`: runs the `test` blocks of each spec through the interpreter.
 
-use crate::run::spec_test;
+use crate::engine::spec_test;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

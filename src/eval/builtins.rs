@@ -4,7 +4,7 @@
 //! Each built-in is resolved once, when a plan is compiled for running, to an entry of
 //! [`BUILTINS`]: the evaluator calls a function pointer rather than matching a name per row.
 
-use super::value::{Eval, Stop, Str, Value};
+use crate::eval::value::{Eval, Stop, Str, Value};
 use crate::syntax::ast::DurationUnit;
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use std::borrow::Cow;
@@ -573,7 +573,7 @@ fn format_date(v: &Value, fmt: &str, tz: Option<&str>) -> Eval {
     }
 }
 
-pub(super) fn parse_int(s: &str) -> Eval {
+pub(crate) fn parse_int(s: &str) -> Eval {
     s.trim()
         .replace(',', "")
         .parse::<i64>()
@@ -581,7 +581,7 @@ pub(super) fn parse_int(s: &str) -> Eval {
         .or_else(|_| fail(format!("not a whole number: {s:?}")))
 }
 
-pub(super) fn parse_decimal(s: &str) -> Eval {
+pub(crate) fn parse_decimal(s: &str) -> Eval {
     let cleaned: String = s.trim().chars().filter(|c| *c != ',').collect();
     match cleaned.parse::<f64>() {
         Ok(d) if d.is_finite() => Ok(Value::Dec(d)),
@@ -589,7 +589,7 @@ pub(super) fn parse_decimal(s: &str) -> Eval {
     }
 }
 
-pub(super) fn parse_bool(s: &str) -> Eval {
+pub(crate) fn parse_bool(s: &str) -> Eval {
     match s.trim().to_lowercase().as_str() {
         "true" | "yes" | "y" | "1" | "t" => Ok(Value::Bool(true)),
         "false" | "no" | "n" | "0" | "f" => Ok(Value::Bool(false)),
@@ -723,7 +723,7 @@ mod tests {
     #[test]
     fn a_phone_written_from_its_digits_is_the_record_written() {
         let mut record = Vec::new();
-        crate::run::shape::write_value(&mut record, &us_phone_record("5089489574".into()));
+        crate::eval::shape::write_value(&mut record, &us_phone_record("5089489574".into()));
         let mut digits = Vec::new();
         write_us_phone(&mut digits, "5089489574");
         assert_eq!(String::from_utf8(digits), String::from_utf8(record));

@@ -1,8 +1,8 @@
 //! Evaluates compiled [`Node`]s for one row. Pure: lookups and owners come through [`Context`].
 
-use super::builtins::{add_duration, Builtin};
-use super::node::{LookupNode, Names, Node};
-use super::value::{Eval, Stop, Str, Value};
+use crate::eval::builtins::{add_duration, Builtin};
+use crate::eval::node::{LookupNode, Names, Node};
+use crate::eval::value::{Eval, Stop, Str, Value};
 use crate::plan::ir::Expr;
 use crate::semantic::model::{ColumnInfo, TableElse, TableInfo};
 use crate::semantic::Model;
@@ -276,7 +276,7 @@ impl<'m> Evaluator<'m> {
     }
 
     /// The entry of value table `t` for a (non-null) input's text, if it has one.
-    pub(super) fn table_entry(&self, t: usize, key: &str) -> Result<Option<&Value>, Stop> {
+    pub(crate) fn table_entry(&self, t: usize, key: &str) -> Result<Option<&Value>, Stop> {
         let Some(t) = self.tables.get(t) else {
             return Err(Stop::Reject("internal: a value table is missing".into()));
         };
@@ -284,7 +284,7 @@ impl<'m> Evaluator<'m> {
     }
 
     /// What value table `t` says for an input it has no entry for.
-    pub(super) fn table_else(&self, t: usize, key: &str, input: &Value) -> Eval {
+    pub(crate) fn table_else(&self, t: usize, key: &str, input: &Value) -> Eval {
         let Some(t) = self.tables.get(t) else {
             return Err(Stop::Reject("internal: a value table is missing".into()));
         };
@@ -331,7 +331,7 @@ impl<'m> Evaluator<'m> {
 
 /// A binary operator on two values (`??`, `and` and `or` decide before their right side is
 /// evaluated, so they are the caller's).
-pub(super) fn apply(op: BinOp, a: &Value, b: &Value) -> Eval {
+pub(crate) fn apply(op: BinOp, a: &Value, b: &Value) -> Eval {
     Ok(match op {
         BinOp::And | BinOp::Or => Value::Bool(truthy(b)),
         BinOp::Concat => {
@@ -356,13 +356,13 @@ pub(super) fn apply(op: BinOp, a: &Value, b: &Value) -> Eval {
 }
 
 /// An empty key is no reference at all, not a dangling one: null, whatever the policy.
-pub(super) fn no_key(key: &[Value]) -> bool {
+pub(crate) fn no_key(key: &[Value]) -> bool {
     key.iter()
         .all(|k| k.is_null() || k.text().trim().is_empty())
 }
 
 /// What a lookup whose key matched nothing gives, by its miss policy.
-pub(super) fn missed(l: &LookupNode, key: &[Value], cx: &dyn Context) -> Eval {
+pub(crate) fn missed(l: &LookupNode, key: &[Value], cx: &dyn Context) -> Eval {
     resolve_miss(None, l.miss.as_ref(), cx, || {
         let key: Vec<String> = key.iter().map(Value::to_text).collect();
         format!("no {} with key {}", l.source, key.join(", "))

@@ -1,7 +1,7 @@
 //! Where records go. The engine writes through [`Target`]; `dir:` writes JSON lines per object,
 //! and the live adapters (Twenty, Freshsales, Nutshell) will implement the same trait.
 
-use super::shape::{write_str, Fields};
+use crate::eval::shape::{write_str, Fields};
 use crate::semantic::schema::Object;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;

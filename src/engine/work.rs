@@ -2,58 +2,58 @@
 //! the record's JSON, its hash and id. Nothing here writes anything but the block's own output,
 //! so blocks can be worked on any thread, in any order; `batch.rs` settles them in order.
 
-use super::block::Block;
-use super::engine::{routed_here, Fate, RowCx, StepCx};
-use super::eval::Evaluator;
-use super::index::{push_key, Index};
-use super::lend::{self, Got, Lender, Scratch};
-use super::record::RecordId;
-use super::report::Outcome;
-use super::typing::type_into;
-use super::value::{Stop, Value};
-use super::vector::{Env, Vector, R};
+use crate::engine::{routed_here, Fate, RowCx, StepCx};
+use crate::eval::index::{push_key, Index};
+use crate::eval::lend::{self, Got, Lender, Scratch};
+use crate::eval::owned::Evaluator;
+use crate::eval::record::RecordId;
+use crate::eval::typing::type_into;
+use crate::eval::value::{Stop, Value};
+use crate::eval::vector::{Env, Vector, R};
+use crate::io::block::Block;
+use crate::io::report::Outcome;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// A row's pure half, done.
-pub(super) struct Worked {
+pub(crate) struct Worked {
     /// The row's key, in its block's `text`.
-    pub(super) key: Range<usize>,
-    pub(super) made: Result<Made, Fate>,
+    pub(crate) key: Range<usize>,
+    pub(crate) made: Result<Made, Fate>,
 }
 
-pub(super) struct Made {
-    pub(super) dedupe: Option<String>,
+pub(crate) struct Made {
+    pub(crate) dedupe: Option<String>,
     /// The record's members, in its block's `json`.
-    pub(super) json: Range<usize>,
-    pub(super) hash: u64,
-    pub(super) id: RecordId,
+    pub(crate) json: Range<usize>,
+    pub(crate) hash: u64,
+    pub(crate) id: RecordId,
 }
 
 /// What the pure half reads: shared by every thread, never written during a step.
-pub(super) struct Pure<'a> {
-    pub(super) eval: &'a Evaluator<'a>,
-    pub(super) index: &'a Index,
-    pub(super) default_owner: Option<&'a Value>,
-    pub(super) sx: &'a StepCx<'a>,
+pub(crate) struct Pure<'a> {
+    pub(crate) eval: &'a Evaluator<'a>,
+    pub(crate) index: &'a Index,
+    pub(crate) default_owner: Option<&'a Value>,
+    pub(crate) sx: &'a StepCx<'a>,
     /// Evaluate by lending (see `run::lend`), or the owned way.
-    pub(super) lend: bool,
+    pub(crate) lend: bool,
 }
 
 /// What working a block out gives: its rows' results in order, their keys and JSON, the owner
 /// emails it missed. Its buffers are reused from block to block.
 #[derive(Default)]
-pub(super) struct Out {
-    pub(super) worked: Vec<Worked>,
-    pub(super) text: String,
-    pub(super) json: Vec<u8>,
-    pub(super) unmatched: BTreeMap<String, u64>,
-    pub(super) scratch: Scratch,
+pub(crate) struct Out {
+    pub(crate) worked: Vec<Worked>,
+    pub(crate) text: String,
+    pub(crate) json: Vec<u8>,
+    pub(crate) unmatched: BTreeMap<String, u64>,
+    pub(crate) scratch: Scratch,
 }
 
 /// Works a block's rows out, their results appended to `out` in row order.
-pub(super) fn work(pure: &Pure, block: &Block, out: &mut Out) {
+pub(crate) fn work(pure: &Pure, block: &Block, out: &mut Out) {
     let unmatched = RefCell::new(std::mem::take(&mut out.unmatched));
     if pure.lend {
         work_lent(pure, block, out, &unmatched);
@@ -177,7 +177,7 @@ fn type_rows<'a>(
         match typed {
             Ok(()) => {
                 cells.extend_from_slice(&row_cells);
-                super::index::push_key_with(
+                crate::eval::index::push_key_with(
                     &sx.key_columns,
                     |i| s.text_of(row_cells.get(i).copied().unwrap_or(Got::Null)),
                     &mut out.text,
@@ -256,7 +256,7 @@ fn record(
         values.clear();
         values.extend(got.iter().map(|g| s.value(*g)));
         sx.shape.write_members(values, &mut out.json);
-        super::phases::dedupe_key(sx.map, sx.object, &sx.shape, values)
+        crate::engine::phases::dedupe_key(sx.map, sx.object, &sx.shape, values)
     };
     let key = &out.text[key];
     Made {
@@ -293,8 +293,8 @@ fn prepare(
         unmatched,
     };
     routed_here(pure.eval, sx, &cx)?;
-    super::phases::build_into(pure.eval, sx, &cx, values).map_err(Fate::from_stop)?;
-    let dedupe = super::phases::dedupe_key(sx.map, sx.object, &sx.shape, values);
+    crate::engine::phases::build_into(pure.eval, sx, &cx, values).map_err(Fate::from_stop)?;
+    let dedupe = crate::engine::phases::dedupe_key(sx.map, sx.object, &sx.shape, values);
     let at = out.json.len();
     sx.shape.write_members(values, &mut out.json);
     let key = &out.text[start..];

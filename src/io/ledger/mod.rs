@@ -12,7 +12,7 @@
 mod chunk;
 mod writer;
 
-use super::report::Outcome;
+use crate::io::report::Outcome;
 pub use chunk::Id;
 use chunk::{Chunk, Landed};
 use rusqlite::{params, Connection};

@@ -2,8 +2,8 @@
 //! empty, missing, null and invalid states. A row that cannot be typed is rejected with the
 //! column and the reason, never dropped.
 
-use super::builtins;
-use super::value::{Stop, Str, Value};
+use crate::eval::builtins;
+use crate::eval::value::{Stop, Str, Value};
 use crate::semantic::model::{ColumnInfo, PolicyAction};
 use crate::syntax::ast::ValueState;
 

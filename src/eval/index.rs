@@ -1,10 +1,10 @@
 //! What lookups resolve against during a run: the records made so far (per source and object),
 //! the rows of sources read by column (`lookup Carrier(id).carrier_name`), and the target's users.
 
-use super::record::record_id;
-use super::source::{self, RawRow};
-use super::typing::type_row;
-use super::value::{Reference, Value};
+use crate::eval::record::record_id;
+use crate::eval::typing::type_row;
+use crate::eval::value::{Reference, Value};
+use crate::io::source::{self, RawRow};
 use crate::plan::ir::Expr;
 use crate::semantic::model::SourceInfo;
 use crate::semantic::Model;

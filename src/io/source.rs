@@ -1,8 +1,8 @@
 //! Streams a source export as raw rows with their line numbers: CSV (UTF-8, UTF-8 with BOM,
 //! Windows-1252; any delimiter; CRLF; quoted fields with newlines) and JSON lines.
 
-use super::block::{Block, Filling, NotUtf8};
-use super::typing::{Raw, RawRef};
+use crate::eval::typing::{Raw, RawRef};
+use crate::io::block::{Block, Filling, NotUtf8};
 use crate::semantic::model::SourceInfo;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};

@@ -2,7 +2,7 @@
 //! wire field, in order. A row's record is then its assignments' values in a slice, written as
 //! JSON straight from there — no map is built per row unless a target asks for one.
 
-use super::value::Value;
+use crate::eval::value::Value;
 use crate::semantic::schema::Object;
 use serde_json::{Map, Value as Json};
 

@@ -4,8 +4,8 @@
 //! at most 10,000 rows a file, files numbered in load order. Link records (task and note targets)
 //! cannot be imported and are written beside them as JSON lines for the API.
 
-use super::shape::Fields;
-use super::target::{Record, RecordStore, Target};
+use crate::eval::shape::Fields;
+use crate::io::target::{Record, RecordStore, Target};
 use crate::plan::Plan;
 use crate::semantic::schema::{Field, FieldType, Object, Schema};
 use serde_json::{Map, Value as Json};

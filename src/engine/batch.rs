@@ -6,15 +6,15 @@
 //! dedupe, the ledger, the target, the audit and exception files — runs on the engine's thread,
 //! block after block in the order they were read, exactly as a row-at-a-time run would.
 
-use super::block::Block;
-use super::engine::{Engine, Fate, StepCx};
-use super::eval::Evaluator;
-use super::index::Index;
-use super::node::Node;
-use super::report::{Outcome, StepCounts};
-use super::shape::Fields;
-use super::source::{Original, SourceError, BLOCK_ROWS};
-use super::work::{work, Made, Out, Pure};
+use crate::engine::work::{work, Made, Out, Pure};
+use crate::engine::{Engine, Fate, StepCx};
+use crate::eval::index::Index;
+use crate::eval::node::Node;
+use crate::eval::owned::Evaluator;
+use crate::eval::shape::Fields;
+use crate::io::block::Block;
+use crate::io::report::{Outcome, StepCounts};
+use crate::io::source::{Original, SourceError, BLOCK_ROWS};
 use crate::plan::Step;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
@@ -103,7 +103,7 @@ fn looks_up(n: &Node, inner: &dyn Fn(&Node) -> bool, own: &Own) -> bool {
 impl Engine<'_> {
     /// Runs a create step over its source: pipelined, or a row at a time when the step looks up
     /// its own source. Returns how the read ended.
-    pub(super) fn create_step(
+    pub(crate) fn create_step(
         &self,
         step: &Step,
         sx: &StepCx,

@@ -10,19 +10,19 @@
 //! where they are reached. A row keeps its first failure. Nodes without a block form here
 //! (owners, records, lists, …) are handed to the owned evaluator row by row.
 
-use super::eval;
-use super::lend::{boolean, call_with, lent, lent_with, Got, Lender, Scratch};
-use super::node::{LentCall, LookupNode, Node};
-use super::value::{Stop, Value};
+use crate::eval::lend::{boolean, call_with, lent, lent_with, Got, Lender, Scratch};
+use crate::eval::node::{LentCall, LookupNode, Node};
+use crate::eval::owned;
+use crate::eval::value::{Stop, Value};
 use crate::syntax::ast::BinOp;
 use smallvec::SmallVec;
 use std::cell::RefCell;
 
 /// A node's result for one row.
-pub(super) type R<'a> = Result<Got<'a>, Stop>;
+pub(crate) type R<'a> = Result<Got<'a>, Stop>;
 
 /// What the nodes being evaluated see, for every row of the block.
-pub(super) struct Env<'e, 'a> {
+pub(crate) struct Env<'e, 'a> {
     pub rows: usize,
     pub width: usize,
     /// The rows' cells, row after row (`width` each); empty inside a function's body.
@@ -62,7 +62,7 @@ fn take(e: &mut Stop) -> Stop {
     std::mem::replace(e, Stop::Fail(String::new()))
 }
 
-pub(super) struct Vector<'l, 'a> {
+pub(crate) struct Vector<'l, 'a> {
     pub lender: &'l Lender<'a>,
     /// Result vectors given back, to be handed out again.
     pool: RefCell<Vec<Vec<R<'a>>>>,
@@ -310,7 +310,7 @@ impl<'l, 'a> Vector<'l, 'a> {
         }
         self.each_live([lhs, rhs].into_iter(), sel, env, s, |got, s| {
             let (a, b) = (s.value(got[0]), s.value(got[1]));
-            eval::apply(op, &a, &b).map(|v| s.own(v))
+            owned::apply(op, &a, &b).map(|v| s.own(v))
         })
     }
 

@@ -1,13 +1,13 @@
 //! What a row does in each phase: create a record, merge into another map's record, write its
 //! second-pass fields, or create its link records.
 
-use super::engine::{Engine, Fate, RowCx, StepCx};
-use super::eval::Evaluator;
-use super::index::key_text;
-use super::record::{content_hash, RecordId};
-use super::report::Outcome;
-use super::shape::{Fields, Shape};
-use super::value::{Stop, Value};
+use crate::engine::{Engine, Fate, RowCx, StepCx};
+use crate::eval::index::key_text;
+use crate::eval::owned::Evaluator;
+use crate::eval::record::{content_hash, RecordId};
+use crate::eval::shape::{Fields, Shape};
+use crate::eval::value::{Stop, Value};
+use crate::io::report::Outcome;
 use crate::plan::is_link_field;
 use crate::semantic::model::MapInfo;
 use crate::semantic::schema::{FieldType, Object};
@@ -18,14 +18,14 @@ use serde_json::{Map, Value as Json};
 type LinkRecord<'m> = (&'m Object, Map<String, Json>);
 
 /// Evaluates the assignments this step writes, in order; the others stay null.
-pub(super) fn build(eval: &Evaluator, sx: &StepCx, cx: &RowCx) -> Result<Vec<Value>, Stop> {
+pub(crate) fn build(eval: &Evaluator, sx: &StepCx, cx: &RowCx) -> Result<Vec<Value>, Stop> {
     let mut values = Vec::with_capacity(sx.values.len());
     build_into(eval, sx, cx, &mut values)?;
     Ok(values)
 }
 
 /// [`build`] into a buffer reused from row to row.
-pub(super) fn build_into(
+pub(crate) fn build_into(
     eval: &Evaluator,
     sx: &StepCx,
     cx: &RowCx,
@@ -62,7 +62,7 @@ impl Engine<'_> {
         self.settle(sx, key, id, hash, fresh, || write(&fields))
     }
 
-    pub(super) fn merge(&self, sx: &StepCx, cx: &RowCx, key: &str) -> Fate {
+    pub(crate) fn merge(&self, sx: &StepCx, cx: &RowCx, key: &str) -> Fate {
         let Some(merge) = &sx.map.merge else {
             return Fate::bad(Outcome::Skipped, "merge", "");
         };
@@ -97,7 +97,7 @@ impl Engine<'_> {
     }
 
     /// Second-pass (deferred) fields of a record this map created.
-    pub(super) fn later(&self, sx: &StepCx, cx: &RowCx, key: &str) -> Fate {
+    pub(crate) fn later(&self, sx: &StepCx, cx: &RowCx, key: &str) -> Fate {
         if !cx.index.exists(&sx.src.name, &sx.object.name, key) {
             return Fate::bad(
                 Outcome::Skipped,
@@ -117,7 +117,7 @@ impl Engine<'_> {
         })
     }
 
-    pub(super) fn links(&self, sx: &StepCx, cx: &RowCx, key: &str) -> Fate {
+    pub(crate) fn links(&self, sx: &StepCx, cx: &RowCx, key: &str) -> Fate {
         if !cx.index.exists(&sx.src.name, &sx.object.name, key) {
             return Fate::bad(
                 Outcome::Skipped,
@@ -206,7 +206,7 @@ fn link_field(link: &Object, object: &str) -> String {
 }
 
 /// The values of the map's dedupe fields, or None when any is null (null never collides).
-pub(super) fn dedupe_key(
+pub(crate) fn dedupe_key(
     map: &MapInfo,
     object: &Object,
     shape: &Shape,

@@ -5,8 +5,8 @@
 //! letter, 16 bytes of id and 8 of hash (≈36 bytes) instead of ≈95 bytes of JSON text, and the
 //! bytes a run pushes through SQLite are most of what the ledger costs.
 
-use crate::run::record::RecordId;
-use crate::run::report::Outcome;
+use crate::eval::record::RecordId;
+use crate::io::report::Outcome;
 use rusqlite::types::Value;
 use std::io::Write;
 
@@ -94,13 +94,13 @@ impl Chunk {
     ) {
         let at = self.len();
         self.keys.push(if at == 0 { b'[' } else { b',' });
-        crate::run::shape::write_str(&mut self.keys, key);
+        crate::eval::shape::write_str(&mut self.keys, key);
         self.outcomes.push(letter(outcome));
         if !reason.is_empty() {
             self.reasons
                 .push(if self.reasons.is_empty() { b'{' } else { b',' });
             let _ = write!(self.reasons, "\"{at}\":");
-            crate::run::shape::write_str(&mut self.reasons, reason);
+            crate::eval::shape::write_str(&mut self.reasons, reason);
         }
         self.push_landed(at, landed);
     }
@@ -135,7 +135,7 @@ impl Chunk {
                 text.push(if text.is_empty() { b'[' } else { b',' });
                 match id {
                     Some(Id::Uuid(bytes)) => push_uuid_text(text, &bytes),
-                    Some(Id::Text(s)) => crate::run::shape::write_str(text, &s),
+                    Some(Id::Text(s)) => crate::eval::shape::write_str(text, &s),
                     None => text.extend_from_slice(b"null"),
                 }
             }

@@ -10,8 +10,8 @@ pub use filling::{Filling, NotUtf8};
 /// Why a row is unreadable when its text would take a block past 4 GiB.
 const TOO_LONG: &str = "the row is longer than 4 GiB";
 
-use super::source::RawRow;
-use super::typing::{Raw, RawRef};
+use crate::eval::typing::{Raw, RawRef};
+use crate::io::source::RawRow;
 use std::ops::Range;
 use std::sync::Arc;
 

@@ -1,12 +1,12 @@
 //! `mapc test`: runs each `test` block of a spec through the engine, in memory, and compares
 //! what came out with what the test expects.
 
-use super::engine::Engine;
-use super::report::{MemorySink, Outcome};
-use super::shape::Fields;
-use super::source::{MemorySources, Original, RawRow};
-use super::target::{RecordStore, Target};
-use super::typing::Raw;
+use crate::engine::Engine;
+use crate::eval::shape::Fields;
+use crate::eval::typing::Raw;
+use crate::io::report::{MemorySink, Outcome};
+use crate::io::source::{MemorySources, Original, RawRow};
+use crate::io::target::{RecordStore, Target};
 use crate::plan::Plan;
 use crate::semantic::model::{TestExpect, TestInfo};
 use crate::semantic::schema::Object;
@@ -140,8 +140,8 @@ pub fn run_one(plan: &Plan, test: &TestInfo) -> TestResult {
 
 struct SharedSink(Rc<RefCell<MemorySink>>);
 
-impl super::report::Sink for SharedSink {
-    fn exception(&mut self, e: &super::report::Exception) -> std::io::Result<()> {
+impl crate::io::report::Sink for SharedSink {
+    fn exception(&mut self, e: &crate::io::report::Exception) -> std::io::Result<()> {
         self.0.borrow_mut().exception(e)
     }
     fn finish(&mut self) -> std::io::Result<()> {

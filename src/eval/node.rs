@@ -2,8 +2,8 @@
 //! row — columns to their position in the typed row, built-ins to function pointers, value
 //! tables and user functions to indices. Evaluating a node never looks a name up.
 
-use super::builtins::{self, Builtin, Lend};
-use super::value::{Str, Value};
+use crate::eval::builtins::{self, Builtin, Lend};
+use crate::eval::value::{Str, Value};
 use crate::plan::ir::{Const, Expr};
 use crate::semantic::model::ColumnInfo;
 use crate::syntax::ast::{BinOp, MissAction};

@@ -1,7 +1,7 @@
 //! The compact chunks read back through the views and through a later run's `previous`.
 
 use super::*;
-use crate::run::record::RecordId;
+use crate::eval::record::RecordId;
 
 /// The id mapc makes for row P1, and its text.
 fn made() -> (Id, String) {

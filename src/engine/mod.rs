@@ -1,17 +1,22 @@
 //! Executes a plan's steps in order against [`Sources`] and a [`Target`], giving every source row
 //! exactly one outcome per step, and recording each in the ledger when there is one.
 
-use super::eval::{truthy, Context, Evaluator};
-use super::index::{key_cow, push_key, Index, LookupLoad, LookupMiss};
-use super::ledger::{Entry, Id, Ledger};
-use super::node::Node;
-use super::record::RecordId;
-use super::report::{Exception, Outcome, Sink, StepCounts, StepReport};
-use super::shape::Shape;
-use super::source::{Original, RawRow, SourceError, Sources};
-use super::target::Target;
-use super::typing::type_row;
-use super::value::{Stop, Value};
+mod batch;
+mod phases;
+pub mod spec_test;
+mod work;
+
+use crate::eval::index::{key_cow, push_key, Index, LookupLoad, LookupMiss};
+use crate::eval::node::Node;
+use crate::eval::owned::{truthy, Context, Evaluator};
+use crate::eval::record::RecordId;
+use crate::eval::shape::Shape;
+use crate::eval::typing::type_row;
+use crate::eval::value::{Stop, Value};
+use crate::io::ledger::{Entry, Id, Ledger};
+use crate::io::report::{Exception, Outcome, Sink, StepCounts, StepReport};
+use crate::io::source::{Original, RawRow, SourceError, Sources};
+use crate::io::target::Target;
 use crate::plan::{Phase, Plan, Step};
 use crate::semantic::model::{MapInfo, SourceInfo};
 use crate::semantic::schema::Object;
@@ -36,15 +41,15 @@ impl std::fmt::Display for RunError {
     }
 }
 
-pub(super) fn write_err(e: std::io::Error) -> RunError {
+pub(crate) fn write_err(e: std::io::Error) -> RunError {
     RunError::Write(e.to_string())
 }
 
-pub(super) struct RowCx<'a> {
-    pub(super) row: &'a [Value],
-    pub(super) index: &'a Index,
-    pub(super) default_owner: Option<&'a Value>,
-    pub(super) unmatched: &'a RefCell<BTreeMap<String, u64>>,
+pub(crate) struct RowCx<'a> {
+    pub(crate) row: &'a [Value],
+    pub(crate) index: &'a Index,
+    pub(crate) default_owner: Option<&'a Value>,
+    pub(crate) unmatched: &'a RefCell<BTreeMap<String, u64>>,
 }
 
 impl Context for RowCx<'_> {
@@ -78,14 +83,14 @@ impl Context for RowCx<'_> {
 }
 
 /// What became of one row in one step.
-pub(super) struct Fate {
-    pub(super) outcome: Outcome,
-    pub(super) code: &'static str,
-    pub(super) reason: String,
+pub(crate) struct Fate {
+    pub(crate) outcome: Outcome,
+    pub(crate) code: &'static str,
+    pub(crate) reason: String,
 }
 
 impl Fate {
-    pub(super) fn ok(outcome: Outcome) -> Fate {
+    pub(crate) fn ok(outcome: Outcome) -> Fate {
         Fate {
             outcome,
             code: "",
@@ -93,7 +98,7 @@ impl Fate {
         }
     }
 
-    pub(super) fn bad(outcome: Outcome, code: &'static str, reason: impl Into<String>) -> Fate {
+    pub(crate) fn bad(outcome: Outcome, code: &'static str, reason: impl Into<String>) -> Fate {
         Fate {
             outcome,
             code,
@@ -101,7 +106,7 @@ impl Fate {
         }
     }
 
-    pub(super) fn from_stop(stop: Stop) -> Fate {
+    pub(crate) fn from_stop(stop: Stop) -> Fate {
         match stop {
             Stop::Reject(r) => Fate::bad(Outcome::Rejected, "rejected", r),
             Stop::Fail(r) => Fate::bad(Outcome::Rejected, "failed", r),
@@ -112,46 +117,46 @@ impl Fate {
 }
 
 /// What one step works on.
-pub(super) struct StepCx<'a> {
-    pub(super) phase: Phase,
-    pub(super) key_name: String,
-    pub(super) map: &'a MapInfo,
-    pub(super) src: &'a SourceInfo,
+pub(crate) struct StepCx<'a> {
+    pub(crate) phase: Phase,
+    pub(crate) key_name: String,
+    pub(crate) map: &'a MapInfo,
+    pub(crate) src: &'a SourceInfo,
     /// Where the source's key columns sit in a typed row.
-    pub(super) key_columns: Vec<usize>,
-    pub(super) object: &'a Object,
+    pub(crate) key_columns: Vec<usize>,
+    pub(crate) object: &'a Object,
     /// The map's expressions, compiled for this source's rows: `when`, each assignment's value
     /// (in assignment order) and the merge key.
-    pub(super) when: Option<Node>,
-    pub(super) values: Vec<Node>,
-    pub(super) merge_key: Option<Node>,
+    pub(crate) when: Option<Node>,
+    pub(crate) values: Vec<Node>,
+    pub(crate) merge_key: Option<Node>,
     /// The assignments this step evaluates and writes, and the record shape they make.
-    pub(super) written: Vec<usize>,
-    pub(super) shape: Shape,
+    pub(crate) written: Vec<usize>,
+    pub(crate) shape: Shape,
 }
 
 pub struct Engine<'p> {
-    pub(super) plan: &'p Plan,
-    pub(super) eval: Evaluator<'p>,
+    pub(crate) plan: &'p Plan,
+    pub(crate) eval: Evaluator<'p>,
     // Each is touched at one point per row (lookups read the index while a row evaluates; the
     // row's record is then written and registered), so RefCell keeps the borrows simple.
-    pub(super) index: RefCell<Index>,
-    pub(super) sources: &'p dyn Sources,
-    pub(super) target: RefCell<Box<dyn Target + 'p>>,
+    pub(crate) index: RefCell<Index>,
+    pub(crate) sources: &'p dyn Sources,
+    pub(crate) target: RefCell<Box<dyn Target + 'p>>,
     exceptions: RefCell<Box<dyn Sink + 'p>>,
     ledger: Option<RefCell<Ledger>>,
     /// Where a row's record is written as JSON, reused from row to row.
-    pub(super) scratch: RefCell<Vec<u8>>,
+    pub(crate) scratch: RefCell<Vec<u8>>,
     /// The first error that must stop the run (a full disk under the ledger).
     failure: RefCell<Option<RunError>>,
-    pub(super) default_owner: Option<Value>,
+    pub(crate) default_owner: Option<Value>,
     /// Owner emails no target user has, with how many evaluations missed them.
-    pub(super) unmatched: RefCell<BTreeMap<String, u64>>,
+    pub(crate) unmatched: RefCell<BTreeMap<String, u64>>,
     progress: Option<Progress<'p>>,
     /// Sources read only by lookups: their load is their rows' outcome.
     lookups: Vec<LookupLoad>,
     /// Whether create steps evaluate by lending (see `run::lend`).
-    pub(super) lend: bool,
+    pub(crate) lend: bool,
 }
 
 /// Told the step and its rows so far.
@@ -346,7 +351,7 @@ impl<'p> Engine<'p> {
             key_name: format!("{}#{:?}", map.name, step.phase).to_lowercase(),
             map,
             src,
-            key_columns: super::index::key_columns(src),
+            key_columns: crate::eval::index::key_columns(src),
             object,
             when: map.when.as_ref().map(|w| self.compile(w, src)),
             values: map
@@ -414,7 +419,7 @@ impl<'p> Engine<'p> {
     }
 
     /// Err once something has failed that must stop the run: the reader stops there.
-    pub(super) fn stopped(&self) -> Result<(), String> {
+    pub(crate) fn stopped(&self) -> Result<(), String> {
         match self.failure.borrow().is_some() {
             true => Err("stopped".into()),
             false => Ok(()),
@@ -423,7 +428,7 @@ impl<'p> Engine<'p> {
 
     /// Counts a row's outcome, records it, and tells the progress bar every few thousand rows.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn tally(
+    pub(crate) fn tally(
         &self,
         step: &Step,
         sx: &StepCx,
@@ -495,7 +500,7 @@ impl<'p> Engine<'p> {
         self.eval.compile(e, Some(&src.columns))
     }
 
-    fn row(&self, sx: &StepCx, values: Vec<super::typing::Raw>) -> (Fate, String) {
+    fn row(&self, sx: &StepCx, values: Vec<crate::eval::typing::Raw>) -> (Fate, String) {
         let typed = match type_row(&sx.src.columns, values) {
             Ok(t) => t,
             Err(e) => {
@@ -537,7 +542,7 @@ impl<'p> Engine<'p> {
 
     /// Decides created / updated / unchanged against the ledger, writes when the target needs it,
     /// and remembers the content for the next run.
-    pub(super) fn settle(
+    pub(crate) fn settle(
         &self,
         sx: &StepCx,
         key: &str,
@@ -598,7 +603,7 @@ fn redacted(
 }
 
 /// Whether the map's `when` takes this row: a skip (or the stop it raised) when it does not.
-pub(super) fn routed_here(eval: &Evaluator, sx: &StepCx, cx: &RowCx) -> Result<(), Fate> {
+pub(crate) fn routed_here(eval: &Evaluator, sx: &StepCx, cx: &RowCx) -> Result<(), Fate> {
     let Some(when) = &sx.when else {
         return Ok(());
     };

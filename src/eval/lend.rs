@@ -14,14 +14,14 @@
 //! evaluators mean exactly the same; the engine's tests run every seed migration both ways and
 //! compare the files byte for byte.
 
-use super::builtins::{self, Builtin};
-use super::engine::RowCx;
-use super::eval::{self, Evaluator};
-use super::index::{ColumnRows, Index};
-use super::node::{LendOp, LentCall, LookupNode, Node};
-use super::shape::{write_str, write_value};
-use super::typing::{lends_as_is, type_value, RawRef, TypeError};
-use super::value::{Stop, Value};
+use crate::engine::RowCx;
+use crate::eval::builtins::{self, Builtin};
+use crate::eval::index::{ColumnRows, Index};
+use crate::eval::node::{LendOp, LentCall, LookupNode, Node};
+use crate::eval::owned::{self, Evaluator};
+use crate::eval::shape::{write_str, write_value};
+use crate::eval::typing::{lends_as_is, type_value, RawRef, TypeError};
+use crate::eval::value::{Stop, Value};
 use crate::semantic::model::ColumnInfo;
 use smallvec::SmallVec;
 use std::borrow::Cow;
@@ -47,7 +47,7 @@ pub enum Got<'a> {
 static TRUE: Value = Value::Bool(true);
 static FALSE: Value = Value::Bool(false);
 
-pub(super) fn boolean<'a>(b: bool) -> Got<'a> {
+pub(crate) fn boolean<'a>(b: bool) -> Got<'a> {
     Got::Val(if b { &TRUE } else { &FALSE })
 }
 
@@ -77,7 +77,7 @@ impl Scratch {
     }
 
     /// Evaluates with failures' messages left out (inside the left side of a `??`) or not.
-    pub(super) fn catch(&mut self, on: bool) {
+    pub(crate) fn catch(&mut self, on: bool) {
         if on {
             self.catching += 1;
         } else {
@@ -107,7 +107,7 @@ impl Scratch {
     }
 
     /// Keeps text made for this row.
-    pub(super) fn made<'a>(&mut self, t: &str) -> Got<'a> {
+    pub(crate) fn made<'a>(&mut self, t: &str) -> Got<'a> {
         let at = self.text.len();
         self.text.push_str(t);
         Got::Made(at, self.text.len())
@@ -155,7 +155,7 @@ impl Scratch {
     }
 
     pub fn truthy(&self, g: Got) -> bool {
-        self.other(g).is_some_and(eval::truthy)
+        self.other(g).is_some_and(owned::truthy)
     }
 
     /// Writes a result as JSON, as [`write_value`] writes its value.
@@ -224,7 +224,7 @@ impl Scratch {
         Some(Got::Made(at, self.text.len()))
     }
 
-    pub(super) fn push_text(&self, g: Got, out: &mut String) {
+    pub(crate) fn push_text(&self, g: Got, out: &mut String) {
         out.push_str(&self.text_of(g));
     }
 
@@ -240,7 +240,7 @@ impl Scratch {
 
 /// `lower` or `upper`: the built-in, which ASCII bytes it changes, and how, in place.
 #[derive(Clone, Copy)]
-pub(super) struct Case {
+pub(crate) struct Case {
     f: fn(&str) -> Cow<'_, str>,
     changes: fn(u8) -> bool,
     ascii: fn(&mut str),
@@ -279,7 +279,7 @@ pub fn cells<'a>(
 
 /// What lending reads beyond the row: the value tables and functions, the index, and the
 /// context the owned evaluator is given for what has no lending form.
-pub struct Lender<'a> {
+pub(crate) struct Lender<'a> {
     pub eval: &'a Evaluator<'a>,
     pub index: &'a Index,
     /// Owners, the default owner and what the owned way asks; its row is never read.
@@ -288,7 +288,7 @@ pub struct Lender<'a> {
 
 impl<'a> Lender<'a> {
     /// A value table's entry for an input already evaluated.
-    pub(super) fn table_with(
+    pub(crate) fn table_with(
         &self,
         t: usize,
         input: Got<'a>,
@@ -308,12 +308,12 @@ impl<'a> Lender<'a> {
     }
 
     /// The column a lookup reads, when it reads one.
-    pub(super) fn column_rows(&self, l: &LookupNode) -> Option<ColumnRows<'a>> {
+    pub(crate) fn column_rows(&self, l: &LookupNode) -> Option<ColumnRows<'a>> {
         self.index.column_rows(&l.source, l.column.as_deref()?)
     }
 
     /// A lookup by a key already evaluated.
-    pub(super) fn lookup_with(
+    pub(crate) fn lookup_with(
         &self,
         l: &'a LookupNode,
         key: &[Got<'a>],
@@ -329,15 +329,15 @@ impl<'a> Lender<'a> {
                 if let Some(v) = column.and_then(|c| c.get(k)) {
                     return Ok(lent(v));
                 }
-                let v = eval::missed(l, &[s.value(*one)], self.cx)?;
+                let v = owned::missed(l, &[s.value(*one)], self.cx)?;
                 return Ok(s.own(v));
             }
         }
         let values: SmallVec<[Value; 3]> = key.iter().map(|g| s.value(*g)).collect();
-        if eval::no_key(&values) {
+        if owned::no_key(&values) {
             return Ok(Got::Null);
         }
-        let found = eval::Context::lookup(
+        let found = owned::Context::lookup(
             self.cx,
             &l.source,
             l.object.as_deref(),
@@ -346,7 +346,7 @@ impl<'a> Lender<'a> {
         );
         let v = match found {
             Some(v) => v,
-            None => eval::missed(l, &values, self.cx)?,
+            None => owned::missed(l, &values, self.cx)?,
         };
         Ok(s.own(v))
     }
@@ -355,7 +355,7 @@ impl<'a> Lender<'a> {
 /// A built-in on arguments already evaluated, by its own function. (Lending built-ins whose
 /// later arguments are constants are [`LentCall`]s; called with arguments known only on the
 /// row, a rare form, they come this way too.)
-pub(super) fn call_with<'a>(
+pub(crate) fn call_with<'a>(
     b: &Builtin,
     got: &[Got<'a>],
     s: &mut Scratch,
@@ -369,7 +369,7 @@ pub(super) fn call_with<'a>(
 }
 
 /// A lending call on its first argument, already evaluated.
-pub(super) fn lent_with<'a>(c: &LentCall, x: Got<'a>, s: &mut Scratch) -> Result<Got<'a>, Stop> {
+pub(crate) fn lent_with<'a>(c: &LentCall, x: Got<'a>, s: &mut Scratch) -> Result<Got<'a>, Stop> {
     if x == Got::Null {
         return Ok(Got::Null);
     }
@@ -417,7 +417,7 @@ fn lend<'a>(op: &LendOp, x: Got<'a>, s: &mut Scratch) -> Result<Option<Got<'a>>,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::vector::{Env, Vector};
+    use crate::eval::vector::{Env, Vector};
     use std::cell::RefCell;
     use std::collections::BTreeMap;
 
