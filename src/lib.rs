@@ -1,6 +1,7 @@
 #![doc = include_str!("../ARCHITECTURE.md")]
 #![deny(clippy::unwrap_used)]
 
+pub mod builtins;
 pub mod cli;
 pub mod compile;
 pub mod data;
@@ -8,6 +9,7 @@ pub mod diag;
 pub mod engine;
 pub mod eval;
 pub mod io;
+pub mod ir;
 pub mod plan;
 pub mod semantic;
 pub mod span;

@@ -366,7 +366,7 @@ fn explain_functions_lists_the_builtins() {
     assert_exit(&o, 0);
     let out = stdout(&o);
     assert!(out.lines().any(|l| l == "trim(text) -> text"), "{out}");
-    for b in mapc::semantic::builtins::BUILTINS {
+    for b in mapc::builtins::ALL {
         assert!(
             out.lines().any(|l| l.starts_with(&format!("{}(", b.name))),
             "{} is not listed",

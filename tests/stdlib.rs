@@ -1,8 +1,8 @@
 //! The embedded stdlib compiles clean, and the built-ins' examples type-check.
 
+use mapc::builtins::ALL;
 use mapc::compile::compile_str;
 use mapc::diag::render;
-use mapc::semantic::builtins::BUILTINS;
 use mapc::stdlib;
 
 fn assert_clean(name: &str, text: &str) -> mapc::compile::Compilation {
@@ -57,6 +57,17 @@ fn every_module_is_listed_and_parses() {
     }
 }
 
+/// Every example of every built-in, with its built-in.
+fn examples() -> impl Iterator<
+    Item = (
+        &'static mapc::builtins::Builtin,
+        (&'static str, &'static str),
+    ),
+> {
+    ALL.iter()
+        .flat_map(|b| b.examples.iter().map(move |e| (*b, *e)))
+}
+
 /// A spec whose only map writes `expr` into a json field `probe` of Person.
 fn probe_spec(expr: &str) -> String {
     format!(
@@ -69,8 +80,7 @@ fn probe_spec(expr: &str) -> String {
 
 #[test]
 fn builtin_examples_type_check() {
-    for b in BUILTINS {
-        let (expr, _) = b.example;
+    for (b, (expr, _)) in examples() {
         let spec = probe_spec(&format!("{expr} ?? null"));
         let c = compile_str("example.map", &spec);
         let errors: Vec<_> = c.diagnostics.iter().filter(|d| d.is_error()).collect();
@@ -109,8 +119,7 @@ impl mapc::eval::owned::Context for NoRow {
 
 #[test]
 fn builtin_examples_evaluate_to_their_documented_results() {
-    for b in BUILTINS {
-        let (expr, expected) = b.example;
+    for (b, (expr, expected)) in examples() {
         let spec = probe_spec(expr);
         let c = compile_str("example.map", &spec);
         let model = c.model.expect("model");

@@ -1,7 +1,7 @@
 //! `mapc explain CODE` and `mapc explain functions`.
 
+use crate::builtins::{self, Builtin};
 use crate::diag::codes::{Code, ALL};
-use crate::semantic::builtins::BUILTINS;
 use std::process::ExitCode;
 
 pub fn run(topic: &str) -> ExitCode {
@@ -32,14 +32,14 @@ pub fn explain(code: Code) -> String {
 }
 
 /// `name(text, number?, …) -> type`: `?` marks optional parameters, `…` a repeatable last one.
-pub fn signature(b: &crate::semantic::builtins::Builtin) -> String {
+pub fn signature(b: &Builtin) -> String {
     let params: Vec<String> = b
         .params
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let name = format!("{p:?}").to_lowercase();
-            let optional = if i >= b.required { "?" } else { "" };
+            let name = p.name();
+            let optional = if i >= b.required() { "?" } else { "" };
             let repeat = if b.variadic && i + 1 == b.params.len() {
                 ", …"
             } else {
@@ -53,20 +53,17 @@ pub fn signature(b: &crate::semantic::builtins::Builtin) -> String {
         "{}({}) -> {}{fallible}",
         b.name,
         params.join(", "),
-        (b.ret)().name()
+        crate::semantic::builtins::return_name(b)
     )
 }
 
 pub fn functions() -> String {
     let mut out = String::new();
-    for b in BUILTINS {
-        out.push_str(&format!(
-            "{}\n    {}\n    {}  =>  {}\n",
-            signature(b),
-            b.summary,
-            b.example.0,
-            b.example.1
-        ));
+    for b in builtins::ALL {
+        out.push_str(&format!("{}\n    {}\n", signature(b), b.summary));
+        for (expr, result) in b.examples {
+            out.push_str(&format!("    {expr}  =>  {result}\n"));
+        }
     }
     out
 }

@@ -163,6 +163,19 @@ the header must name its target with `to`.";
 "Every `gap` must say why the data cannot move (`reason \"…\"`), so the sign-off document
 can tell the customer. Known entries: reason, action, volume, owner.";
 
+    UnknownEncoding = 214, Error, "unknown encoding",
+"A source's `encoding` is not a label mapc can decode. Any label of the WHATWG Encoding
+Standard works (`utf-8`, `windows-1252`, `latin1`, `iso-8859-15`, `utf-16le`, `utf-16be`,
+`shift_jis`, …; case does not matter).
+
+    source Visit from \"visits.txt\" encoding \"ebcdic\" key id { id text }   # not a known label
+";
+
+    UnknownTimeZone = 215, Error, "unknown time zone",
+"A time zone (a column's `tz`, or the zone given to `datetime` or `format_date`) is not an
+IANA time-zone name. Write it as Area/City: `tz \"America/Chicago\"`, `\"Europe/London\"`,
+`\"UTC\"`.";
+
     TypeMismatch = 301, Error, "type mismatch",
 "An expression produces a value of one type where another is needed: a number into a text
 field is fine (it is written as text), but a boolean into a date is not.";
@@ -193,6 +206,14 @@ their subfields (`name.firstName = …`) or from a function that returns that co
     BadFormat = 307, Error, "invalid date format",
 "A date format uses strftime-style directives: %Y %y %m %d %e %b %B %a %A %H %I %M %S %p %j %z %f %%.
 Any other `%` directive is an error.";
+
+    BadDelimiter = 308, Error, "a delimiter mapc cannot read with",
+"A CSV delimiter is one ASCII character other than a quote or a line break: `\",\"`, `\";\"`,
+`\"|\"`, `\"\\t\"`. A longer separator (`\"||\"`) cannot be read as CSV, and a delimiter
+means nothing to a JSON-lines source.
+
+    source Visit from \"visits.txt\" delimiter \"||\" key id { id text }
+";
 
     NotBoolean = 309, Error, "a condition is not a boolean",
 "`when`, `if` and `and/or/not` need true or false. Compare a value instead:

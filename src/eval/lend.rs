@@ -14,10 +14,10 @@
 //! evaluators mean exactly the same; the engine's tests run every seed migration both ways and
 //! compare the files byte for byte.
 
+use crate::builtins::{us_phone, Builtin};
 use crate::engine::RowCx;
-use crate::eval::builtins::{self, Builtin};
 use crate::eval::index::{ColumnRows, Index};
-use crate::eval::node::{LendOp, LentCall, LookupNode, Node};
+use crate::eval::node::{LentCall, LookupNode};
 use crate::eval::owned::{self, Evaluator};
 use crate::eval::shape::{write_str, write_value};
 use crate::eval::typing::{lends_as_is, type_value, RawRef, TypeError};
@@ -98,7 +98,7 @@ impl Scratch {
     }
 
     /// Keeps a US phone record made for this row from its ten digits.
-    fn phone<'a>(&mut self, digits: &[u8; 10]) -> Got<'a> {
+    pub(crate) fn phone<'a>(&mut self, digits: &[u8; 10]) -> Got<'a> {
         let at = self.text.len();
         // ASCII digits: always UTF-8.
         self.text
@@ -140,9 +140,7 @@ impl Scratch {
             Got::Str(_) | Got::Made(..) => Value::text_value(self.str(g).unwrap_or_default()),
             Got::Val(v) => v.clone(),
             Got::Own(i) => self.values.get(i).cloned().unwrap_or(Value::Null),
-            Got::Phone(a, b) => {
-                builtins::us_phone_record(self.text.get(a..b).unwrap_or_default().into())
-            }
+            Got::Phone(a, b) => us_phone::record(self.text.get(a..b).unwrap_or_default().into()),
         }
     }
 
@@ -166,14 +164,14 @@ impl Scratch {
             Got::Val(v) => write_value(out, v),
             Got::Own(i) => write_value(out, self.values.get(i).unwrap_or(&Value::Null)),
             Got::Phone(a, b) => {
-                builtins::write_us_phone(out, self.text.get(a..b).unwrap_or_default())
+                us_phone::write_record(out, self.text.get(a..b).unwrap_or_default())
             }
         }
     }
 
     /// The part `part` picks of a text result (null for none), as a result of the same kind;
     /// None if `g` is not text.
-    fn narrow<'a>(
+    pub(crate) fn narrow<'a>(
         &self,
         g: Got<'a>,
         part: impl for<'t> Fn(&'t str) -> Option<&'t str>,
@@ -206,7 +204,7 @@ impl Scratch {
 
     /// A text result changed by `f`, ASCII text changed in place by `ascii` when `f` would only
     /// change its ASCII letters (no allocation for the usual case).
-    fn recase<'a>(&mut self, g: Got<'a>, case: Case) -> Option<Got<'a>> {
+    pub(crate) fn recase<'a>(&mut self, g: Got<'a>, case: Case) -> Option<Got<'a>> {
         let t = self.str(g)?;
         if !t.is_ascii() {
             return self.remake(g, case.f);
@@ -229,7 +227,7 @@ impl Scratch {
     }
 
     /// A failure's stop: without its message when a `??` will catch it.
-    fn fail(&self, why: impl FnOnce() -> Stop) -> Stop {
+    pub(crate) fn fail(&self, why: impl FnOnce() -> Stop) -> Stop {
         if self.catching > 0 {
             Stop::Fail(String::new())
         } else {
@@ -240,23 +238,11 @@ impl Scratch {
 
 /// `lower` or `upper`: the built-in, which ASCII bytes it changes, and how, in place.
 #[derive(Clone, Copy)]
-pub(crate) struct Case {
-    f: fn(&str) -> Cow<'_, str>,
-    changes: fn(u8) -> bool,
-    ascii: fn(&mut str),
+pub struct Case {
+    pub f: fn(&str) -> Cow<'_, str>,
+    pub changes: fn(u8) -> bool,
+    pub ascii: fn(&mut str),
 }
-
-const LOWER: Case = Case {
-    f: builtins::lower,
-    changes: |b| b.is_ascii_uppercase(),
-    ascii: str::make_ascii_lowercase,
-};
-
-const UPPER: Case = Case {
-    f: builtins::upper,
-    changes: |b| b.is_ascii_lowercase(),
-    ascii: str::make_ascii_uppercase,
-};
 
 /// Types a row's values for lending into `out`: text as read is lent as it is; what typing
 /// changes (a default for an empty value, a number, a date) is made into the scratch.
@@ -364,7 +350,7 @@ pub(crate) fn call_with<'a>(
         return Ok(Got::Null);
     }
     let values: SmallVec<[Value; 3]> = got.iter().map(|g| s.value(*g)).collect();
-    let v = (b.f)(&values)?;
+    let v = (b.apply)(&values)?;
     Ok(s.own(v))
 }
 
@@ -373,50 +359,21 @@ pub(crate) fn lent_with<'a>(c: &LentCall, x: Got<'a>, s: &mut Scratch) -> Result
     if x == Got::Null {
         return Ok(Got::Null);
     }
-    if let Some(done) = lend(&c.op, x, s)? {
+    if let Some(done) = (c.lend)(x, &c.consts, s)? {
         return Ok(done);
     }
     // Not text: the built-in's own function, on the value made whole.
     let mut values: SmallVec<[Value; 3]> = SmallVec::new();
     values.push(s.value(x));
-    for n in &c.args[1..] {
-        values.push(match n {
-            Node::Const(v) => v.clone(),
-            _ => Value::Null,
-        });
-    }
-    let v = (c.builtin.f)(&values)?;
+    values.extend(c.consts.iter().cloned());
+    let v = (c.builtin.apply)(&values)?;
     Ok(s.own(v))
-}
-
-/// The op on a (non-null) result; None when it is not text, for the built-in's own function.
-fn lend<'a>(op: &LendOp, x: Got<'a>, s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
-    match op {
-        LendOp::Trim => Ok(s.narrow(x, |t| Some(builtins::trim(t)))),
-        LendOp::Slice { left, n } => Ok(s.narrow(x, |t| Some(builtins::slice_of(*left, t, *n)))),
-        LendOp::Split { sep, before } => Ok(s.narrow(x, |t| builtins::split_of(t, sep, *before))),
-        LendOp::Lower => Ok(s.recase(x, LOWER)),
-        LendOp::Upper => Ok(s.recase(x, UPPER)),
-        LendOp::Email => {
-            let Some(t) = s.str(x) else { return Ok(None) };
-            if builtins::email_ok(t) {
-                return Ok(Some(x));
-            }
-            Err(s.fail(|| builtins::not_email(t)))
-        }
-        LendOp::UsPhone => {
-            let Some(t) = s.str(x) else { return Ok(None) };
-            match builtins::us_ten_digits(t) {
-                Some(digits) => Ok(Some(s.phone(&digits))),
-                None => Err(s.fail(|| builtins::not_us_phone(t))),
-            }
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eval::node::Node;
     use crate::eval::vector::{Env, Vector};
     use std::cell::RefCell;
     use std::collections::BTreeMap;

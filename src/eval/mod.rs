@@ -1,7 +1,6 @@
 //! Evaluation: values, built-ins, typing, record shapes, the owned, lending and block
 //! evaluators, and the index lookups resolve against. Pure: no I/O.
 
-pub mod builtins;
 pub mod index;
 pub mod lend;
 pub mod node;

@@ -2,7 +2,7 @@
 //! row — columns to their position in the typed row, built-ins to function pointers, value
 //! tables and user functions to indices. Evaluating a node never looks a name up.
 
-use crate::eval::builtins::{self, Builtin, Lend};
+use crate::builtins::{self, Builtin, LendFn};
 use crate::eval::value::{Str, Value};
 use crate::plan::ir::{Const, Expr};
 use crate::semantic::model::ColumnInfo;
@@ -41,54 +41,45 @@ pub enum Node {
     Unknown(String),
 }
 
-#[derive(Debug)]
+/// A call of a lending built-in whose arguments after the first are constants.
 pub struct LentCall {
     pub builtin: &'static Builtin,
     /// The call's arguments, as [`Node::Call`] has them: the first, then constants.
     pub args: Vec<Node>,
-    pub op: LendOp,
+    /// The constants, made once.
+    pub consts: Vec<Value>,
+    pub lend: LendFn,
 }
 
-/// What a lending built-in does, its constant arguments resolved.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LendOp {
-    Trim,
-    Lower,
-    Upper,
-    Email,
-    UsPhone,
-    Slice { left: bool, n: f64 },
-    Split { sep: String, before: bool },
+impl std::fmt::Debug for LentCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "lent {}({:?})", self.builtin.name, self.args)
+    }
 }
 
 /// The lending form of a call, when its built-in lends and its later arguments are constants.
-fn lend_op(b: &Builtin, args: &[Node]) -> Option<LendOp> {
-    let lend = b.lend?;
+fn lent(builtin: &'static Builtin, args: Vec<Node>) -> Result<LentCall, Vec<Node>> {
     // Lending built-ins give null for a null first argument before anything else.
-    if !b.null_in {
-        return None;
-    }
-    let second = match args {
-        [_] => None,
-        [_, Node::Const(v)] => Some(v),
-        _ => return None,
+    let (Some(lend), true) = (builtin.lend, builtin.null_in) else {
+        return Err(args);
     };
-    Some(match (lend, second) {
-        (Lend::Trim, None) => LendOp::Trim,
-        (Lend::Lower, None) => LendOp::Lower,
-        (Lend::Upper, None) => LendOp::Upper,
-        (Lend::Email, None) => LendOp::Email,
-        (Lend::UsPhone, None) => LendOp::UsPhone,
-        (Lend::Left | Lend::Right, Some(n)) => LendOp::Slice {
-            left: lend == Lend::Left,
-            n: n.as_f64().unwrap_or(0.0),
-        },
-        (Lend::Before | Lend::After, Some(sep)) => LendOp::Split {
-            sep: sep.to_text(),
-            before: lend == Lend::Before,
-        },
-        _ => return None,
-    })
+    let consts: Option<Vec<Value>> = args
+        .iter()
+        .skip(1)
+        .map(|a| match a {
+            Node::Const(v) => Some(v.clone()),
+            _ => None,
+        })
+        .collect();
+    match (consts, args.is_empty()) {
+        (Some(consts), false) => Ok(LentCall {
+            builtin,
+            args,
+            consts,
+            lend,
+        }),
+        _ => Err(args),
+    }
 }
 
 #[derive(Debug)]
@@ -120,18 +111,11 @@ impl Names<'_> {
                 None => Node::Named(name.clone()),
             },
             Expr::Param { index } => Node::Param(*index),
-            Expr::Builtin { name, args } => match builtins::resolve(name) {
-                Some(b) => {
-                    let args = self.all(args);
-                    match lend_op(b, &args) {
-                        Some(op) => Node::Lent(Box::new(LentCall {
-                            builtin: b,
-                            args,
-                            op,
-                        })),
-                        None => Node::Call(b, args),
-                    }
-                }
+            Expr::Builtin { name, args } => match builtins::find(name) {
+                Some(id) => match lent(builtins::get(id), self.all(args)) {
+                    Ok(call) => Node::Lent(Box::new(call)),
+                    Err(args) => Node::Call(builtins::get(id), args),
+                },
                 None => Node::Unknown(format!("built-in `{name}`")),
             },
             Expr::Table { table, arg } => match self.tables.get(table) {

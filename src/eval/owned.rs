@@ -1,6 +1,6 @@
 //! Evaluates compiled [`Node`]s for one row. Pure: lookups and owners come through [`Context`].
 
-use crate::eval::builtins::{add_duration, Builtin};
+use crate::builtins::{add_duration, Builtin};
 use crate::eval::node::{LookupNode, Names, Node};
 use crate::eval::value::{Eval, Stop, Str, Value};
 use crate::plan::ir::Expr;

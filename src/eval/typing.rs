@@ -2,7 +2,7 @@
 //! empty, missing, null and invalid states. A row that cannot be typed is rejected with the
 //! column and the reason, never dropped.
 
-use crate::eval::builtins;
+use crate::builtins;
 use crate::eval::value::{Stop, Str, Value};
 use crate::semantic::model::{ColumnInfo, PolicyAction};
 use crate::syntax::ast::ValueState;
@@ -120,11 +120,20 @@ fn parse(c: &ColumnInfo, text: &str) -> Result<Value, String> {
         "decimal" => builtins::parse_decimal(text),
         "bool" => builtins::parse_bool(text),
         "date" => builtins::parse_date(text, c.format.as_deref().unwrap_or("%Y-%m-%d")),
-        "datetime" => builtins::parse_datetime(
-            text,
-            c.format.as_deref().unwrap_or("%Y-%m-%dT%H:%M:%S"),
-            c.tz.as_deref(),
-        ),
+        "datetime" => {
+            let zone = match c.tz.as_deref().filter(|z| !z.is_empty()) {
+                None => None,
+                Some(z) => match z.parse::<chrono_tz::Tz>() {
+                    Ok(tz) => Some(tz),
+                    Err(_) => return Err(format!("{}: unknown time zone {z:?}", c.name)),
+                },
+            };
+            builtins::parse_datetime(
+                text,
+                c.format.as_deref().unwrap_or("%Y-%m-%dT%H:%M:%S"),
+                zone,
+            )
+        }
         other => return Err(format!("unknown column type {other}")),
     };
     r.map_err(|stop| match stop {

@@ -59,9 +59,10 @@ pub fn source(
             continue;
         };
         if let Some(fmt) = &c.format {
-            if let Some(d) = super::formats::check(&fmt.value, fmt.span) {
-                diags.push(d);
-            }
+            diags.extend(super::formats::check(&fmt.value, fmt.span));
+        }
+        if let Some(tz) = &c.tz {
+            diags.extend(super::formats::check_zone(&tz.value, tz.span));
         }
         columns.insert(
             c.name.name.clone(),
@@ -117,6 +118,7 @@ pub fn source(
             );
         }
     }
+    check_reading(s, &format, diags);
     env.sources.insert(
         s.name.name.clone(),
         SourceEnv {
@@ -144,6 +146,16 @@ pub fn source(
         sensitive: s.sensitive,
         columns: infos,
     })
+}
+
+/// The encoding and delimiter a source is read with: settings the reader can honour.
+fn check_reading(s: &ast::SourceDecl, format: &str, diags: &mut Vec<Diagnostic>) {
+    if let Some(e) = &s.encoding {
+        diags.extend(super::formats::check_encoding(&e.value, e.span));
+    }
+    if let Some(d) = &s.delimiter {
+        diags.extend(super::formats::check_delimiter(&d.value, format, d.span));
+    }
 }
 
 fn column_info(c: &ast::ColumnDecl) -> ColumnInfo {

@@ -1,9 +1,10 @@
 //! Type-checks one expression and lowers it to IR in the same walk.
 
-use super::builtins::{self, Builtin};
+use super::builtins;
 use super::env::{Env, Scope, Usage};
 use super::model::TableElse;
 use super::types::{Known, LookupUse, Ty, Typed};
+use crate::builtins::{Builtin, Literal as LiteralArg, Param};
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::plan::ir::{self, Const};
 use crate::span::Span;
@@ -264,8 +265,8 @@ impl<'a> ExprChecker<'a> {
         if self.env.fns.contains_key(&callee.name) {
             return self.fn_call(callee, args, span);
         }
-        if let Some(b) = builtins::find(&callee.name) {
-            return self.builtin_call(b, callee, args, span);
+        if let Some(b) = crate::builtins::find(&callee.name) {
+            return self.builtin_call(crate::builtins::get(b), callee, args, span);
         }
         self.unknown_callee(callee)
     }
@@ -277,7 +278,7 @@ impl<'a> ExprChecker<'a> {
             .fns
             .keys()
             .cloned()
-            .chain(builtins::names().map(String::from))
+            .chain(crate::builtins::names().map(String::from))
             .collect();
         let table_hint = did_you_mean(&callee.name, tables.iter().map(String::as_str));
         let fn_hint = did_you_mean(&callee.name, fns.iter().map(String::as_str));
@@ -381,11 +382,12 @@ impl<'a> ExprChecker<'a> {
         } else {
             b.params.len()
         };
-        if args.len() < b.required || args.len() > max {
-            let expected = match (b.variadic, b.required == b.params.len()) {
-                (true, _) => format!("at least {} argument(s)", b.required),
-                (false, true) => format!("{} argument(s)", b.required),
-                (false, false) => format!("{} to {} arguments", b.required, b.params.len()),
+        let required = b.required();
+        if args.len() < required || args.len() > max {
+            let expected = match (b.variadic, required == b.params.len()) {
+                (true, _) => format!("at least {required} argument(s)"),
+                (false, true) => format!("{required} argument(s)"),
+                (false, false) => format!("{required} to {} arguments", b.params.len()),
             };
             self.arity(callee, span, &expected, args.len());
             return Typed::error();
@@ -397,12 +399,12 @@ impl<'a> ExprChecker<'a> {
                 .get(i)
                 .or(b.params.last())
                 .copied()
-                .unwrap_or(builtins::Arg::Any);
+                .unwrap_or(Param::Any);
             if !builtins::accepts(param, &t.ty) {
-                self.mismatch(arg.span, &format!("{param:?}").to_lowercase(), &t.ty);
+                self.mismatch(arg.span, param.name(), &t.ty);
             }
         }
-        self.check_format_arg(b, args);
+        self.check_literal_args(b, args);
         let tys: Vec<Ty> = checked.iter().map(|t| t.ty.clone()).collect();
         let ir = ir::Expr::Builtin {
             name: b.name.to_string(),
@@ -418,18 +420,22 @@ impl<'a> ExprChecker<'a> {
         out
     }
 
-    fn check_format_arg(&mut self, b: &Builtin, args: &[ast::Expr]) {
-        if !matches!(b.name, "date" | "datetime" | "format_date") {
-            return;
-        }
-        if let Some(ast::Expr {
-            kind: ExprKind::Literal(Literal::Str(fmt)),
-            span,
-        }) = args.get(1)
-        {
-            if let Some(d) = super::formats::check(fmt, *span) {
-                self.diags.push(d);
-            }
+    /// The arguments a built-in checks when they are written as literals: date formats and
+    /// time zones.
+    fn check_literal_args(&mut self, b: &Builtin, args: &[ast::Expr]) {
+        for (at, kind) in b.literals {
+            let Some(ast::Expr {
+                kind: ExprKind::Literal(Literal::Str(text)),
+                span,
+            }) = args.get(*at)
+            else {
+                continue;
+            };
+            let found = match kind {
+                LiteralArg::DateFormat => super::formats::check(text, *span),
+                LiteralArg::TimeZone => super::formats::check_zone(text, *span),
+            };
+            self.diags.extend(found);
         }
     }
 
@@ -653,7 +659,7 @@ impl<'a> ExprChecker<'a> {
 
     fn owner(&mut self, email: &ast::Expr, miss: Option<&ast::MissPolicy>, span: Span) -> Typed {
         let t = self.check(email);
-        if !builtins::accepts(builtins::Arg::Text, &t.ty) {
+        if !builtins::accepts(Param::Text, &t.ty) {
             self.mismatch(email.span, "an email address (text)", &t.ty);
         }
         if miss.is_none() {

@@ -4,6 +4,8 @@
 use crate::span::Span;
 use serde::Serialize;
 
+pub use crate::ir::{BinOp, DurationUnit, MissAction, TestOutcome, ValueState};
+
 /// A name as written, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ident {
@@ -104,16 +106,6 @@ pub struct ColumnDecl {
     pub sensitive: bool,
     pub policies: Vec<StatePolicy>,
     pub span: Span,
-}
-
-/// One of the states a source value can be in besides "present".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ValueState {
-    Empty,
-    Missing,
-    Null,
-    Invalid,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -301,17 +293,6 @@ pub struct MissPolicy {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase", tag = "action", content = "message")]
-pub enum MissAction {
-    Reject(Option<String>),
-    Null,
-    Skip,
-    Hold(Option<String>),
-    Placeholder(Option<String>),
-    Default,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct FnDecl {
     pub name: Ident,
@@ -372,14 +353,6 @@ pub enum Expect {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TestOutcome {
-    Rejected,
-    Held,
-    Skipped,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct RecordField {
     pub key: FieldPath,
@@ -392,55 +365,6 @@ pub enum Literal {
     Number(f64),
     Bool(bool),
     Null,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BinOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Concat,
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    And,
-    Or,
-    Coalesce,
-}
-
-impl BinOp {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            BinOp::Add => "+",
-            BinOp::Sub => "-",
-            BinOp::Mul => "*",
-            BinOp::Div => "/",
-            BinOp::Concat => "++",
-            BinOp::Eq => "==",
-            BinOp::Ne => "!=",
-            BinOp::Lt => "<",
-            BinOp::Le => "<=",
-            BinOp::Gt => ">",
-            BinOp::Ge => ">=",
-            BinOp::And => "and",
-            BinOp::Or => "or",
-            BinOp::Coalesce => "??",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DurationUnit {
-    Days,
-    Weeks,
-    Months,
-    Years,
 }
 
 #[derive(Debug, Clone, Serialize)]

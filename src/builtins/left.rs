@@ -1,0 +1,59 @@
+//! `left(text, n)`: the first n characters.
+
+use super::{number, ok_text, text, Builtin, Param};
+use crate::eval::lend::{Got, Scratch};
+use crate::eval::value::{Stop, Str, Value};
+
+pub const LEFT: Builtin = Builtin {
+    name: "left",
+    params: &[Param::Text, Param::Number],
+    summary: "the first n characters",
+    examples: &[("left(\"D0120\", 2)", "\"D0\"")],
+    apply: |a| ok_text(Str::from(slice_of(true, &text(a, 0), count(a)))),
+    lend: Some(|x, n, s| lend(true, x, n, s)),
+    ..Builtin::DEFAULT
+};
+
+/// The character count asked for (`left`, `right`): a missing or non-number count is 0.
+pub(super) fn count(args: &[Value]) -> f64 {
+    number(args, 1).unwrap_or(0.0)
+}
+
+/// `left` or `right` on lent text: a part of it, never a copy. `n` is the constant count.
+pub(super) fn lend<'a>(
+    left: bool,
+    x: Got<'a>,
+    n: &[Value],
+    s: &mut Scratch,
+) -> Result<Option<Got<'a>>, Stop> {
+    let n = n.first().and_then(Value::as_f64).unwrap_or(0.0);
+    Ok(s.narrow(x, |t| Some(slice_of(left, t, n))))
+}
+
+/// The first (`left`) or last `n` characters of `s`, as a part of it.
+pub fn slice_of(left: bool, s: &str, n: f64) -> &str {
+    let n = n.max(0.0) as usize;
+    if s.is_ascii() {
+        let n = n.min(s.len());
+        return if left { &s[..n] } else { &s[s.len() - n..] };
+    }
+    let count = s.chars().count();
+    let cut = if left { n } else { count.saturating_sub(n) };
+    let at = s.char_indices().nth(cut).map_or(s.len(), |(i, _)| i);
+    if left {
+        &s[..at]
+    } else {
+        &s[at..]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn slices_count_characters_not_bytes() {
+        assert_eq!(super::slice_of(false, "dürer", 3.0), "rer");
+        assert_eq!(super::slice_of(true, "dürer", 2.0), "dü");
+        assert_eq!(super::slice_of(true, "ab", 9.0), "ab");
+        assert_eq!(super::slice_of(false, "ab", -1.0), "");
+    }
+}
