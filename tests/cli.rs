@@ -392,13 +392,32 @@ fn plan_json_has_the_documented_sections() {
     let o = mapc(&["plan", DENTOSOFT, "--format", "json"]);
     assert_exit(&o, 0);
     let v: Value = serde_json::from_slice(&o.stdout).expect("plan JSON parses");
-    for key in ["schema_changes", "load_order", "steps", "gaps"] {
-        assert!(v.get(key).is_some(), "plan JSON without `{key}`");
+    for key in [
+        "/program/schema/changes",
+        "/program/order",
+        "/program/edges",
+        "/steps",
+        "/program/gaps",
+    ] {
+        assert!(v.pointer(key).is_some(), "plan JSON without `{key}`");
         assert!(
-            v[key].as_array().is_some_and(|a| !a.is_empty()),
+            v.pointer(key)
+                .and_then(Value::as_array)
+                .is_some_and(|a| !a.is_empty()),
             "plan `{key}` is not a non-empty list"
         );
     }
+    assert_eq!(
+        v["mapc"],
+        env!("CARGO_PKG_VERSION"),
+        "the plan names its mapc"
+    );
+    assert!(
+        v["spec_hash"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("sha256:")),
+        "the plan is pinned to the spec's content hash"
+    );
 }
 
 #[test]

@@ -3,30 +3,22 @@
 use mapc::compile::compile_str;
 use mapc::eval::owned::{Context, Evaluator};
 use mapc::eval::value::{Stop, Value};
+use mapc::ir::{LookupTarget, SourceId};
 use std::collections::HashMap;
 
 struct Row {
-    columns: HashMap<String, Value>,
+    carrier: SourceId,
     carriers: HashMap<String, String>,
     users: Vec<String>,
 }
 
 impl Context for Row {
-    fn column(&self, name: &str) -> Value {
-        self.columns.get(name).cloned().unwrap_or(Value::Null)
-    }
-    fn lookup(
-        &self,
-        source: &str,
-        _: Option<&str>,
-        key: &[Value],
-        column: Option<&str>,
-    ) -> Option<Value> {
+    fn lookup(&self, source: SourceId, target: LookupTarget, key: &[Value]) -> Option<Value> {
         let k = key.first()?.to_text();
         let name = self.carriers.get(&k)?;
-        match (source, column) {
-            ("Carrier", Some(_)) => Some(Value::text_value(name.as_str())),
-            ("Carrier", None) => Some(Value::reference("Company", k)),
+        match (source == self.carrier, target) {
+            (true, LookupTarget::Column { .. }) => Some(Value::text_value(name.as_str())),
+            (true, LookupTarget::Record { object }) => Some(Value::reference(Some(object), k)),
             _ => None,
         }
     }
@@ -61,12 +53,13 @@ fn eval(expr: &str, row: &[(&str, &str)]) -> Result<Value, Stop> {
         .map(|d| d.message.clone())
         .collect();
     assert!(errors.is_empty(), "`{expr}`: {errors:?}");
-    let model = c.model.expect("model");
-    let map = model.maps.iter().find(|m| m.source == "S").expect("map");
+    let model = c.ir.expect("model");
+    let s = model.source_id("S").expect("source S");
+    let map = model.maps.iter().find(|m| m.source == s).expect("map");
     let value = &map
         .assignments
         .iter()
-        .find(|a| a.path == "probe")
+        .find(|a| a.path.dotted == "probe")
         .expect("probe")
         .value;
     let mut columns: HashMap<String, Value> = row
@@ -77,12 +70,18 @@ fn eval(expr: &str, row: &[(&str, &str)]) -> Result<Value, Stop> {
         let date = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").expect("test date");
         columns.insert("d".into(), Value::Date(date));
     }
+    let row: Vec<Value> = model
+        .source(s)
+        .columns
+        .iter()
+        .map(|c| columns.get(&c.name).cloned().unwrap_or(Value::Null))
+        .collect();
     let cx = Row {
-        columns,
+        carrier: model.source_id("Carrier").expect("source Carrier"),
         carriers: HashMap::from([("C1".to_string(), "Delta Dental".to_string())]),
         users: vec!["dr.kim@x.com".into()],
     };
-    Evaluator::new(&model).eval(value, &cx, &[])
+    Evaluator::new(&model).eval(value, &row, &cx, &[])
 }
 
 fn text(s: &str) -> Value {

@@ -17,7 +17,7 @@ fn every_spec_runs_clean_on_its_example_exports() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for name in SPECS {
         let c = compile(&DiskFs, &root.join(format!("specs/{name}.map")));
-        let plan = mapc::plan::build(c.model.expect("model"));
+        let plan = c.plan().expect("plan");
         let out = std::env::temp_dir().join(format!("mapc-example-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&out);
         let sources = FileSources {
@@ -58,7 +58,7 @@ fn every_spec_runs_clean_on_its_example_exports() {
 /// owner emails no target user has, with how many evaluations missed each.
 fn run_example(root: &Path, name: &str, out: &Path, lend: bool) -> Vec<(String, u64)> {
     let c = compile(&DiskFs, &root.join(format!("specs/{name}.map")));
-    let plan = mapc::plan::build(c.model.expect("model"));
+    let plan = c.plan().expect("plan");
     let _ = std::fs::remove_dir_all(out);
     let sources = FileSources {
         dir: root.join(format!("examples/data/{name}")),

@@ -18,7 +18,7 @@ fn every_spec_test_passes() {
             continue;
         }
         let c = compile(&DiskFs, &path);
-        let plan = mapc::plan::build(c.model.expect("model"));
+        let plan = c.plan().expect("plan");
         for r in run_all(&plan) {
             assert!(
                 r.passed(),
@@ -58,7 +58,7 @@ fn run(test: &str) -> Vec<String> {
         .map(|d| d.message.clone())
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
-    let plan = mapc::plan::build(c.model.expect("model"));
+    let plan = c.plan().expect("plan");
     run_all(&plan)
         .into_iter()
         .flat_map(|r| r.failures)

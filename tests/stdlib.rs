@@ -17,7 +17,7 @@ fn every_target_module_builds_a_clean_schema() {
     for target in ["twenty", "freshsales", "nutshell"] {
         let spec = format!("migration \"t\" {{ from \"x\"  to {target} }}\n");
         let c = assert_clean("spec.map", &spec);
-        let model = c.model.expect("a header gives a model");
+        let model = c.ir.expect("a header gives a model");
         assert!(
             model.schema.objects.len() >= 5,
             "{target} declares too few objects"
@@ -34,7 +34,7 @@ fn every_target_module_builds_a_clean_schema() {
 fn value_table_modules_compile_and_are_not_reported_unused() {
     let spec = "migration \"t\" { from \"x\"  to twenty }\nuse std.ada\nuse std.us\n";
     let c = assert_clean("spec.map", spec);
-    let model = c.model.expect("model");
+    let model = c.ir.expect("model");
     let names: Vec<&str> = model.tables.iter().map(|t| t.name.as_str()).collect();
     for wanted in ["AdaCategory", "AdaProcedureName", "UsState"] {
         assert!(names.contains(&wanted), "missing stdlib table {wanted}");
@@ -97,15 +97,11 @@ fn builtin_examples_type_check() {
 struct NoRow;
 
 impl mapc::eval::owned::Context for NoRow {
-    fn column(&self, _: &str) -> mapc::eval::value::Value {
-        mapc::eval::value::Value::Null
-    }
     fn lookup(
         &self,
-        _: &str,
-        _: Option<&str>,
+        _: mapc::ir::SourceId,
+        _: mapc::ir::LookupTarget,
         _: &[mapc::eval::value::Value],
-        _: Option<&str>,
     ) -> Option<mapc::eval::value::Value> {
         None
     }
@@ -122,15 +118,15 @@ fn builtin_examples_evaluate_to_their_documented_results() {
     for (b, (expr, expected)) in examples() {
         let spec = probe_spec(expr);
         let c = compile_str("example.map", &spec);
-        let model = c.model.expect("model");
+        let model = c.ir.expect("model");
         let assignment = model.maps[0]
             .assignments
             .iter()
-            .find(|a| a.path == "probe")
+            .find(|a| a.path.dotted == "probe")
             .expect("probe assignment");
         let evaluator = mapc::eval::owned::Evaluator::new(&model);
         let value = evaluator
-            .eval(&assignment.value, &NoRow, &[])
+            .eval(&assignment.value, &[], &NoRow, &[])
             .unwrap_or_else(|stop| panic!("`{expr}` stopped: {stop:?}"));
         match serde_json::from_str::<serde_json::Value>(expected) {
             Ok(json) => assert_eq!(value.to_json(), json, "`{}`: {expr}", b.name),

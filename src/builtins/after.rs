@@ -2,6 +2,7 @@
 
 use super::before::{call, lend};
 use super::{Builtin, Param};
+use crate::eval::lend::Lending;
 
 pub const AFTER: Builtin = Builtin {
     name: "after",
@@ -9,6 +10,10 @@ pub const AFTER: Builtin = Builtin {
     summary: "the part after the first separator, null if absent",
     examples: &[("after(\"ana@x.com\", \"@\")", "\"x.com\"")],
     apply: |a| call(false, a),
-    lend: Some(|x, sep, s| lend(false, x, sep, s)),
+    lend: Some(lend_after),
     ..Builtin::DEFAULT
 };
+
+fn lend_after(rows: &mut Lending) {
+    lend(false, rows);
+}

@@ -1,8 +1,8 @@
 //! `before(text, sep)`: the part before the first separator, null if absent.
 
 use super::{text, Builtin, Param};
-use crate::eval::lend::{Got, Scratch};
-use crate::eval::value::{Eval, Stop, Value};
+use crate::eval::lend::Lending;
+use crate::eval::value::{Eval, Value};
 
 pub const BEFORE: Builtin = Builtin {
     name: "before",
@@ -10,24 +10,25 @@ pub const BEFORE: Builtin = Builtin {
     summary: "the part before the first separator, null if absent",
     examples: &[("before(\"ana@x.com\", \"@\")", "\"ana\"")],
     apply: |a| call(true, a),
-    lend: Some(|x, sep, s| lend(true, x, sep, s)),
+    lend: Some(lend_before),
     ..Builtin::DEFAULT
 };
+
+fn lend_before(rows: &mut Lending) {
+    lend(true, rows);
+}
 
 /// `before` or `after` on evaluated arguments.
 pub(super) fn call(before: bool, a: &[Value]) -> Eval {
     Ok(split_of(&text(a, 0), &text(a, 1), before).map_or(Value::Null, Value::text_value))
 }
 
-/// `before` or `after` on lent text: a part of it, never a copy. `sep` is the constant separator.
-pub(super) fn lend<'a>(
-    before: bool,
-    x: Got<'a>,
-    sep: &[Value],
-    s: &mut Scratch,
-) -> Result<Option<Got<'a>>, Stop> {
-    let sep = sep.first().map(Value::text).unwrap_or_default();
-    Ok(s.narrow(x, |t| split_of(t, &sep, before)))
+/// `before` or `after` on lent text: a part of it, never a copy. The separator is a constant.
+pub(super) fn lend(before: bool, rows: &mut Lending) {
+    rows.each(|x, sep, s| {
+        let sep = sep.first().map(Value::text).unwrap_or_default();
+        Ok(s.narrow(x, |t| split_of(t, &sep, before)))
+    });
 }
 
 /// The part of `s` before (or after) the first `sep`, if `sep` is there.

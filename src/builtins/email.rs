@@ -2,7 +2,7 @@
 
 use super::trim::SPACES;
 use super::{arg, text, Builtin, Param};
-use crate::eval::lend::{Got, Scratch};
+use crate::eval::lend::Lending;
 use crate::eval::value::{Eval, Stop, Value};
 
 pub const EMAIL: Builtin = Builtin {
@@ -26,12 +26,14 @@ fn email(v: &Value, s: &str) -> Eval {
 }
 
 /// The input itself, lent back, when it is an address.
-fn lend<'a>(x: Got<'a>, _: &[Value], s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
-    let Some(t) = s.str(x) else { return Ok(None) };
-    if email_ok(t) {
-        return Ok(Some(x));
-    }
-    Err(s.fail(|| not_email(t)))
+fn lend(rows: &mut Lending) {
+    rows.each(|x, _, s| {
+        let Some(t) = s.str(x) else { return Ok(None) };
+        if email_ok(t) {
+            return Ok(Some(x));
+        }
+        Err(s.fail(|| not_email(t)))
+    });
 }
 
 fn not_email(s: &str) -> Stop {

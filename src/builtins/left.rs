@@ -1,8 +1,8 @@
 //! `left(text, n)`: the first n characters.
 
 use super::{number, ok_text, text, Builtin, Param};
-use crate::eval::lend::{Got, Scratch};
-use crate::eval::value::{Stop, Str, Value};
+use crate::eval::lend::Lending;
+use crate::eval::value::{Str, Value};
 
 pub const LEFT: Builtin = Builtin {
     name: "left",
@@ -10,24 +10,25 @@ pub const LEFT: Builtin = Builtin {
     summary: "the first n characters",
     examples: &[("left(\"D0120\", 2)", "\"D0\"")],
     apply: |a| ok_text(Str::from(slice_of(true, &text(a, 0), count(a)))),
-    lend: Some(|x, n, s| lend(true, x, n, s)),
+    lend: Some(lend_left),
     ..Builtin::DEFAULT
 };
+
+fn lend_left(rows: &mut Lending) {
+    lend(true, rows);
+}
 
 /// The character count asked for (`left`, `right`): a missing or non-number count is 0.
 pub(super) fn count(args: &[Value]) -> f64 {
     number(args, 1).unwrap_or(0.0)
 }
 
-/// `left` or `right` on lent text: a part of it, never a copy. `n` is the constant count.
-pub(super) fn lend<'a>(
-    left: bool,
-    x: Got<'a>,
-    n: &[Value],
-    s: &mut Scratch,
-) -> Result<Option<Got<'a>>, Stop> {
-    let n = n.first().and_then(Value::as_f64).unwrap_or(0.0);
-    Ok(s.narrow(x, |t| Some(slice_of(left, t, n))))
+/// `left` or `right` on lent text: a part of it, never a copy. The count is a constant.
+pub(super) fn lend(left: bool, rows: &mut Lending) {
+    rows.each(|x, n, s| {
+        let n = n.first().and_then(Value::as_f64).unwrap_or(0.0);
+        Ok(s.narrow(x, |t| Some(slice_of(left, t, n))))
+    });
 }
 
 /// The first (`left`) or last `n` characters of `s`, as a part of it.

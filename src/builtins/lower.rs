@@ -1,8 +1,7 @@
 //! `lower(text)`: lower-cases.
 
 use super::{ok_text, text, Builtin, Param};
-use crate::eval::lend::{Case, Got, Scratch};
-use crate::eval::value::{Stop, Value};
+use crate::eval::lend::{Case, Lending};
 use std::borrow::Cow;
 
 pub const LOWER: Builtin = Builtin {
@@ -22,8 +21,8 @@ const CASE: Case = Case {
 };
 
 /// Lent back when there is nothing to lower; ASCII text lowered in place in the scratch.
-fn lend<'a>(x: Got<'a>, _: &[Value], s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
-    Ok(s.recase(x, CASE))
+fn lend(rows: &mut Lending) {
+    rows.each(|x, _, s| Ok(s.recase(x, CASE)));
 }
 
 /// Lower-cases without allocating when there is nothing to lower (most emails).

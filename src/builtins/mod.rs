@@ -44,7 +44,7 @@ mod upper;
 mod url;
 pub mod us_phone;
 
-use crate::eval::lend::{Got, Scratch};
+use crate::eval::lend::Lending;
 use crate::eval::value::{Eval, Stop, Str, Value};
 use crate::ir::BuiltinId;
 use std::borrow::Cow;
@@ -152,10 +152,9 @@ pub enum Literal {
     TimeZone,
 }
 
-/// The lending form of a built-in (see `eval::lend`): its result on text lent by the row,
-/// given its later arguments, which are constants. `None` when the input is not text (the
-/// built-in's own function then runs on the value made whole).
-pub type LendFn = for<'a> fn(Got<'a>, &[Value], &mut Scratch) -> Result<Option<Got<'a>>, Stop>;
+/// The lending form of a built-in (see `eval::lend`): its results on a block's rows, its later
+/// arguments constants. Written with [`Lending::each`], as what it does to one row's text.
+pub type LendFn = for<'r, 'a> fn(&mut Lending<'r, 'a>);
 
 pub struct Builtin {
     pub name: &'static str,

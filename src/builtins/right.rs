@@ -2,6 +2,7 @@
 
 use super::left::{count, lend, slice_of};
 use super::{ok_text, text, Builtin, Param};
+use crate::eval::lend::Lending;
 use crate::eval::value::Str;
 
 pub const RIGHT: Builtin = Builtin {
@@ -10,6 +11,10 @@ pub const RIGHT: Builtin = Builtin {
     summary: "the last n characters",
     examples: &[("right(\"P000123\", 3)", "\"123\"")],
     apply: |a| ok_text(Str::from(slice_of(false, &text(a, 0), count(a)))),
-    lend: Some(|x, n, s| lend(false, x, n, s)),
+    lend: Some(lend_right),
     ..Builtin::DEFAULT
 };
+
+fn lend_right(rows: &mut Lending) {
+    lend(false, rows);
+}

@@ -1,8 +1,7 @@
 //! `trim(text)`: strips surrounding whitespace.
 
 use super::{ok_text, text, Builtin, Param};
-use crate::eval::lend::{Got, Scratch};
-use crate::eval::value::{Stop, Value};
+use crate::eval::lend::Lending;
 
 pub const TRIM: Builtin = Builtin {
     name: "trim",
@@ -15,8 +14,8 @@ pub const TRIM: Builtin = Builtin {
 };
 
 /// A part of its input: lent, never copied.
-fn lend<'a>(x: Got<'a>, _: &[Value], s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
-    Ok(s.narrow(x, |t| Some(trim(t))))
+fn lend(rows: &mut Lending) {
+    rows.each(|x, _, s| Ok(s.narrow(x, |t| Some(trim(t)))));
 }
 
 /// `str::trim`, ASCII whitespace stripped byte by byte: `str::trim` decodes every char it

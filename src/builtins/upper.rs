@@ -2,8 +2,7 @@
 
 use super::lower::recase_runs;
 use super::{ok_text, text, Builtin, Param};
-use crate::eval::lend::{Case, Got, Scratch};
-use crate::eval::value::{Stop, Value};
+use crate::eval::lend::{Case, Lending};
 use std::borrow::Cow;
 
 pub const UPPER: Builtin = Builtin {
@@ -22,8 +21,8 @@ const CASE: Case = Case {
     ascii: str::make_ascii_uppercase,
 };
 
-fn lend<'a>(x: Got<'a>, _: &[Value], s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
-    Ok(s.recase(x, CASE))
+fn lend(rows: &mut Lending) {
+    rows.each(|x, _, s| Ok(s.recase(x, CASE)));
 }
 
 /// Upper-cases without allocating when there is nothing to raise.

@@ -1,7 +1,7 @@
 //! `us_phone(text)`: a 10-digit US number as Twenty phones, else fails.
 
 use super::{text, Builtin, Param, Returns};
-use crate::eval::lend::{Got, Scratch};
+use crate::eval::lend::Lending;
 use crate::eval::value::{Eval, Stop, Str, Value};
 
 pub const US_PHONE: Builtin = Builtin {
@@ -27,12 +27,14 @@ fn us_phone(s: &str) -> Eval {
 }
 
 /// Kept as its ten digits while lent (see `Got::Phone`).
-fn lend<'a>(x: Got<'a>, _: &[Value], s: &mut Scratch) -> Result<Option<Got<'a>>, Stop> {
-    let Some(t) = s.str(x) else { return Ok(None) };
-    match us_ten_digits(t) {
-        Some(digits) => Ok(Some(s.phone(&digits))),
-        None => Err(s.fail(|| not_us_phone(t))),
-    }
+fn lend(rows: &mut Lending) {
+    rows.each(|x, _, s| {
+        let Some(t) = s.str(x) else { return Ok(None) };
+        match us_ten_digits(t) {
+            Some(digits) => Ok(Some(s.phone(&digits))),
+            None => Err(s.fail(|| not_us_phone(t))),
+        }
+    });
 }
 
 /// The ten digits of a US phone number (a leading 1 of eleven dropped), without allocating.

@@ -20,8 +20,8 @@ pub fn run(files: Vec<PathBuf>, data: Option<&Path>, format: Format, color: bool
     let mut results: Vec<Compilation> = Vec::new();
     for f in &files {
         let mut c = compile(&DiskFs, f);
-        if let (Some(dir), Some(model), Some(program)) = (data, &c.model, &c.program) {
-            let found = crate::data::check(dir, model, program);
+        if let (Some(dir), Some(checked), Some(program)) = (data, &c.ir, &c.program) {
+            let found = crate::data::check(dir, checked, program);
             c.diagnostics.extend(found);
         }
         results.push(c);

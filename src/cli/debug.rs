@@ -25,11 +25,11 @@ pub fn run(stage: Stage, file: &Path, color: bool) -> ExitCode {
                 .and_then(|p| p.units.iter().find(|u| u.file == p.root));
             root.map(|u| serde_json::to_string_pretty(&u.module))
         }
-        Stage::Check => c.model.as_ref().map(serde_json::to_string_pretty),
-        Stage::Plan => c
-            .model
-            .clone()
-            .map(|m| serde_json::to_string_pretty(&crate::plan::build(m))),
+        Stage::Check => c.ir.as_ref().map(serde_json::to_string_pretty),
+        Stage::Plan => {
+            c.ir.clone()
+                .map(|m| serde_json::to_string_pretty(&crate::plan::build(m, c.spec_hash())))
+        }
     };
     match json {
         Some(Ok(text)) => {

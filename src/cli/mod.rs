@@ -59,13 +59,18 @@ pub enum Command {
     },
     /// Run a migration: read the exports in DATA, write to the target, account for every row.
     Run {
-        spec: PathBuf,
+        /// The spec to compile and run (or give `--plan`).
+        #[arg(required_unless_present = "plan", conflicts_with = "plan")]
+        spec: Option<PathBuf>,
+        /// Run this plan (`mapc plan SPEC --format json`) instead of compiling a spec.
+        #[arg(long)]
+        plan: Option<PathBuf>,
         /// The folder with the source exports.
         #[arg(long)]
         data: PathBuf,
         /// Where records go: dir:OUT (JSON lines per object) or twenty-csv:OUT (Twenty import files).
-        #[arg(long, default_value = "dir:out")]
-        target: String,
+        #[arg(long, default_value = "dir:out", value_parser = crate::io::target::TargetSpec::parse)]
+        target: crate::io::target::TargetSpec,
         /// The ledger (SQLite) of runs, ids and audit entries [default: OUT/_ledger.sqlite].
         #[arg(long)]
         ledger: Option<PathBuf>,
@@ -97,14 +102,16 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Plan { file, format } => plan::run(&file, format, color),
         Command::Run {
             spec,
+            plan,
             data,
             target,
             ledger,
         } => {
             let args = run::Args {
-                spec: &spec,
+                spec: spec.as_deref(),
+                plan: plan.as_deref(),
                 data: &data,
-                target: &target,
+                target,
                 ledger: ledger.as_deref(),
             };
             run::run(args, color)
@@ -115,24 +122,20 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// Compiles a spec, prints its diagnostics, and gives the checked model only when there is no
-/// error (`doing` says what did not happen otherwise: "no plan", "not run", …).
-fn checked_model(
-    spec: &std::path::Path,
-    color: bool,
-    doing: &str,
-) -> Option<crate::semantic::Model> {
+/// Compiles a spec, prints its diagnostics, and gives its plan only when there is no error
+/// (`doing` says what did not happen otherwise: "no plan", "not run", …).
+fn checked_plan(spec: &std::path::Path, color: bool, doing: &str) -> Option<crate::plan::Plan> {
     let c = crate::compile::compile(&crate::semantic::loader::DiskFs, spec);
     crate::diag::render::to_stderr(&c.db, &c.diagnostics, color);
-    if c.has_errors() {
+    let plan = c.plan();
+    if plan.is_none() {
         eprintln!(
             "{doing}: {} has errors (run `mapc check {}`)",
             spec.display(),
             spec.display()
         );
-        return None;
     }
-    c.model
+    plan
 }
 
 /// `--color always|never` decides; `auto` colours only a terminal, and never with NO_COLOR set.

@@ -1,47 +1,75 @@
-//! `mapc run SPEC --data DIR --target dir:OUT [--ledger FILE]`: executes the plan, records every
-//! row in the ledger and prints the summary table.
+//! `mapc run SPEC|--plan FILE --data DIR --target dir:OUT [--ledger FILE]`: executes the plan,
+//! records every row in the ledger and prints the summary table.
 
-use crate::engine::{Engine, Finished};
+use crate::engine::{Engine, Finished, RunError};
 use crate::io::ledger::Ledger;
 use crate::io::report::{self, ExceptionWriter, Sink};
 use crate::io::source::FileSources;
-use crate::io::target::{DirTarget, Target};
-use crate::io::twenty_csv::TwentyCsvTarget;
-use std::path::{Path, PathBuf};
+use crate::io::target::{DirTarget, Target, TargetError, TargetSpec, TwentyCsvTarget};
+use crate::plan::Plan;
+use std::path::Path;
 use std::process::ExitCode;
 
-/// `dir:PATH` (the default kind when no prefix is given) or `twenty-csv:PATH`.
-fn parse_target(spec: &str) -> Result<(&str, PathBuf), String> {
-    let (kind, path) = spec.split_once(':').unwrap_or(("dir", spec));
-    match kind {
-        "dir" | "twenty-csv" => Ok((kind, PathBuf::from(path))),
-        other => Err(format!(
-            "unknown target kind `{other}` (this build supports dir:PATH and twenty-csv:PATH)"
-        )),
-    }
-}
-
 pub struct Args<'a> {
-    pub spec: &'a Path,
+    pub spec: Option<&'a Path>,
+    pub plan: Option<&'a Path>,
     pub data: &'a Path,
-    pub target: &'a str,
+    pub target: TargetSpec,
     pub ledger: Option<&'a Path>,
 }
 
-fn fail(message: String, code: u8) -> ExitCode {
+fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(code)
 }
 
+/// The plan to run: the one given, or the spec's, compiled. None when there is none (said).
+fn plan(args: &Args, color: bool) -> Option<Plan> {
+    match (args.plan, args.spec) {
+        (Some(file), _) => match std::fs::read_to_string(file) {
+            Err(e) => {
+                eprintln!("error: cannot read the plan {}: {e}", file.display());
+                None
+            }
+            Ok(text) => crate::plan::file::from_json(&text)
+                .map_err(|e| eprintln!("error: the plan {} cannot be run: {e}", file.display()))
+                .ok(),
+        },
+        (None, Some(spec)) => super::checked_plan(spec, color, "not run"),
+        (None, None) => None,
+    }
+}
+
+fn target(spec: &TargetSpec, plan: &Plan) -> Result<Box<dyn Target>, TargetError> {
+    Ok(match spec {
+        TargetSpec::Dir(out) => Box::new(DirTarget::new(out.clone())?),
+        TargetSpec::TwentyCsv(out) => Box::new(TwentyCsvTarget::new(out.clone(), plan)?),
+    })
+}
+
 pub fn run(args: Args, color: bool) -> ExitCode {
-    let (kind, out) = match parse_target(args.target) {
-        Ok(t) => t,
-        Err(e) => return fail(e, 2),
-    };
-    let Some(model) = super::checked_model(args.spec, color, "not run") else {
+    let Some(plan) = plan(&args, color) else {
         return ExitCode::from(1);
     };
-    let plan = crate::plan::build(model);
+    let migrates_to = &plan.program.migration.target;
+    if let Some(needed) = args.target.requires().filter(|t| t != migrates_to) {
+        return fail(
+            format!(
+                "{} writes {needed} import files, but this spec migrates to {migrates_to}",
+                args.target
+            ),
+            2,
+        );
+    }
+    let out = args.target.out().to_path_buf();
+    let target = match target(&args.target, &plan) {
+        Ok(t) => t,
+        Err(e) => return fail(format!("cannot write to {}: {e}", out.display()), 1),
+    };
+    let sink: Box<dyn Sink> = match ExceptionWriter::create(&out) {
+        Ok(w) => Box::new(w),
+        Err(e) => return fail(format!("cannot write to {}: {e}", out.display()), 1),
+    };
     // The ledger sits with the output by default: it describes what that target holds.
     let ledger_path = args
         .ledger
@@ -51,58 +79,55 @@ pub fn run(args: Args, color: bool) -> ExitCode {
         Ok(l) => l,
         Err(e) => return fail(e, 1),
     };
-    if let Err(e) = ledger.begin_run(&args.spec.display().to_string(), args.target) {
+    let what = args.plan.or(args.spec).map(Path::display);
+    let label = what.map(|w| w.to_string()).unwrap_or_default();
+    if let Err(e) = ledger.begin_run(&label, &args.target.to_string()) {
         return fail(e, 1);
     }
-    if kind == "twenty-csv" && plan.model.migration.target != "twenty" {
-        return fail(
-            format!(
-                "twenty-csv writes Twenty import files, but this spec migrates to {}",
-                plan.model.migration.target
-            ),
-            2,
-        );
-    }
-    let made: std::io::Result<Box<dyn Target>> = match kind {
-        "twenty-csv" => {
-            TwentyCsvTarget::new(out.clone(), &plan).map(|t| Box::new(t) as Box<dyn Target>)
-        }
-        _ => DirTarget::new(out.clone()).map(|t| Box::new(t) as Box<dyn Target>),
-    };
-    let target = match made {
-        Ok(t) => t,
-        Err(e) => return fail(format!("cannot write to {}: {e}", out.display()), 1),
-    };
-    let sink: Box<dyn Sink> = match ExceptionWriter::create(&out) {
-        Ok(w) => Box::new(w),
-        Err(e) => return fail(format!("cannot write to {}: {e}", out.display()), 1),
-    };
     let sources = FileSources {
         dir: args.data.to_path_buf(),
     };
+    let result = execute(&plan, &sources, target, sink, &mut ledger);
+    match result {
+        Ok(done) => finish(done, &out, &mut ledger),
+        Err(e) => {
+            let _ = ledger.finish_run("failed", &format!("{{\"error\": {:?}}}", e.to_string()));
+            fail(
+                format!(
+                    "{e}\nthe ledger keeps what was done; run the same command again to continue"
+                ),
+                1,
+            )
+        }
+    }
+}
+
+/// Runs the engine with a progress bar on a terminal.
+fn execute(
+    plan: &Plan,
+    sources: &FileSources,
+    target: Box<dyn Target>,
+    sink: Box<dyn Sink>,
+    ledger: &mut Ledger,
+) -> Result<Finished, RunError> {
     let bar = progress_bar();
     let total = plan.steps.len();
-    let engine = Engine::new(&plan, &sources, target, sink, Some(ledger)).map(|e| {
-        e.on_progress(|step, rows| {
+    let engine =
+        Engine::new(plan, sources, target, sink, Some(ledger))?.on_progress(|step, rows| {
             if let Some(b) = &bar {
                 b.set_message(format!(
-                    "step {}/{total} {} ({:?}): {rows} rows",
-                    step.number, step.map, step.phase
+                    "step {}/{total} {} ({}): {rows} rows",
+                    step.number,
+                    plan.map(step).name,
+                    step.phase.key()
                 ));
             }
-        })
-    });
-    let result = engine.and_then(Engine::run);
-    if let Some(b) = bar {
+        });
+    let result = engine.run();
+    if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    match result {
-        Ok(done) => finish(done, &out),
-        Err(e) => fail(
-            format!("{e}\nthe ledger keeps what was done; run the same command again to continue"),
-            1,
-        ),
-    }
+    result
 }
 
 /// A spinner with the current step and row count, only when stderr is a terminal.
@@ -126,9 +151,8 @@ fn write_owner_queue(out: &Path, owners: &[(String, u64)]) -> std::io::Result<()
     w.flush()
 }
 
-fn finish(done: Finished, out: &Path) -> ExitCode {
+fn finish(done: Finished, out: &Path, ledger: &mut Ledger) -> ExitCode {
     let steps = &done.steps;
-    let ledger = done.ledger;
     eprint!("{}", report::summary(steps));
     if !done.unmatched_owners.is_empty() {
         if let Err(e) = write_owner_queue(out, &done.unmatched_owners) {
@@ -141,12 +165,13 @@ fn finish(done: Finished, out: &Path) -> ExitCode {
         );
     }
     let json = serde_json::to_string_pretty(steps).unwrap_or_default();
-    let _ = std::fs::write(out.join("_report.json"), &json);
+    if let Err(e) = std::fs::write(out.join("_report.json"), &json) {
+        return fail(format!("cannot write the report: {e}"), 1);
+    }
     let balanced = steps.iter().all(|s| s.counts.balanced());
-    if let Some(mut l) = ledger {
-        if let Err(e) = l.finish_run(if balanced { "done" } else { "unbalanced" }, &json) {
-            return fail(e, 1);
-        }
+    let status = if balanced { "done" } else { "unbalanced" };
+    if let Err(e) = ledger.finish_run(status, &json) {
+        return fail(e, 1);
     }
     if balanced {
         ExitCode::SUCCESS

@@ -7,11 +7,10 @@ use std::process::ExitCode;
 pub fn run(specs: &[PathBuf], color: bool) -> ExitCode {
     let (mut passed, mut failed) = (0, 0);
     for spec in specs {
-        let Some(model) = super::checked_model(spec, color, "not tested") else {
+        let Some(plan) = super::checked_plan(spec, color, "not tested") else {
             failed += 1;
             continue;
         };
-        let plan = crate::plan::build(model);
         for r in spec_test::run_all(&plan) {
             if r.passed() {
                 passed += 1;

@@ -1,14 +1,12 @@
 //! `mapc check --data DIR`: reads the exports a spec names and reports what the spec alone cannot
 //! know: missing files and columns, and source values that no value-table entry covers.
-//! This is the edge of the compiler: it does file I/O.
-
-mod read;
+//! This is the edge of the compiler: it reads the exports through the run's own reader
+//! (`io::source::inspect`), streaming, so a file reads here exactly as a run will read it.
 
 use crate::diag::{Code, Diagnostic};
-use crate::plan::ir::Expr;
+use crate::io::source::{inspect, SourceError};
+use crate::ir::{Expr, Program as Checked, Source, Table, TableElse};
 use crate::semantic::loader::Program;
-use crate::semantic::model::{SourceInfo, TableElse, TableInfo};
-use crate::semantic::Model;
 use crate::span::Span;
 use crate::syntax::ast::Item;
 use std::collections::BTreeMap;
@@ -45,26 +43,26 @@ fn spans(program: &Program) -> Spans {
     s
 }
 
-pub fn check(dir: &Path, model: &Model, program: &Program) -> Vec<Diagnostic> {
+pub fn check(dir: &Path, checked: &Checked, program: &Program) -> Vec<Diagnostic> {
     let spans = spans(program);
-    let uses = table_uses(model);
+    let uses = table_uses(checked);
     let mut out = Vec::new();
-    for source in &model.sources {
+    for source in &checked.sources {
         let (file_span, cols) = spans.sources.get(&source.name).cloned().unwrap_or_default();
         let wanted: Vec<&str> = uses
             .iter()
             .filter(|u| u.0 == source.name)
             .map(|u| u.1.as_str())
             .collect();
-        match read::columns(&dir.join(&source.file), source, &wanted) {
-            Err(read::ReadError::Missing(path)) => out.push(
+        match inspect(dir, source, &wanted) {
+            Err(SourceError::Open { path, .. }) => out.push(
                 Diagnostic::new(
                     Code::DataFileMissing,
                     format!("`{}` is not in {}", source.file, dir.display()),
                 )
-                .primary(file_span, format!("expected at {path}")),
+                .primary(file_span, format!("expected at {}", path.display())),
             ),
-            Err(read::ReadError::Bad(why)) => out.push(
+            Err(why) => out.push(
                 Diagnostic::new(
                     Code::DataUnreadable,
                     format!("cannot read `{}`: {why}", source.file),
@@ -74,7 +72,7 @@ pub fn check(dir: &Path, model: &Model, program: &Program) -> Vec<Diagnostic> {
             Ok(data) => {
                 missing_columns(source, &data.header, &cols, file_span, &mut out);
                 for (src, column, table) in uses.iter().filter(|u| u.0 == source.name) {
-                    let Some(t) = model.tables.iter().find(|t| &t.name == table) else {
+                    let Some(t) = checked.tables.iter().find(|t| &t.name == table) else {
                         continue;
                     };
                     let values = data.values.get(column.as_str());
@@ -88,7 +86,7 @@ pub fn check(dir: &Path, model: &Model, program: &Program) -> Vec<Diagnostic> {
 }
 
 fn missing_columns(
-    source: &SourceInfo,
+    source: &Source,
     header: &[String],
     cols: &BTreeMap<String, Span>,
     file_span: Span,
@@ -114,16 +112,20 @@ fn missing_columns(
 }
 
 /// `(source, column, table)` for each value table applied directly to a column.
-fn table_uses(model: &Model) -> Vec<(String, String, String)> {
+fn table_uses(checked: &Checked) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
-    for m in &model.maps {
-        let mut exprs: Vec<Expr> = m.assignments.iter().map(|a| a.value.clone()).collect();
-        exprs.extend(m.when.clone());
-        for mut e in exprs {
-            e.walk_mut(&mut |node| {
+    for m in &checked.maps {
+        let source = checked.source(m.source);
+        let exprs = m.assignments.iter().map(|a| &a.value).chain(&m.when);
+        for e in exprs {
+            e.walk(&mut |node| {
                 if let Expr::Table { table, arg } = node {
-                    if let Expr::Column { name } = arg.as_ref() {
-                        let u = (m.source.clone(), name.clone(), table.clone());
+                    if let Expr::Column { column } = arg.as_ref() {
+                        let u = (
+                            source.name.clone(),
+                            source.column(*column).name.clone(),
+                            checked.table(*table).name.clone(),
+                        );
                         if !out.contains(&u) {
                             out.push(u);
                         }
@@ -135,7 +137,7 @@ fn table_uses(model: &Model) -> Vec<(String, String, String)> {
     out
 }
 
-fn fold(t: &TableInfo, v: &str) -> String {
+fn fold(t: &Table, v: &str) -> String {
     if t.ignore_case {
         v.trim().to_lowercase()
     } else {
@@ -144,7 +146,7 @@ fn fold(t: &TableInfo, v: &str) -> String {
 }
 
 fn uncovered(
-    t: &TableInfo,
+    t: &Table,
     source: &str,
     column: &str,
     values: Option<&BTreeMap<String, usize>>,

@@ -1,19 +1,14 @@
 //! `mapc test`: runs each `test` block of a spec through the engine, in memory, and compares
 //! what came out with what the test expects.
 
-use crate::engine::Engine;
-use crate::eval::shape::Fields;
+use super::Engine;
 use crate::eval::typing::Raw;
-use crate::io::report::{MemorySink, Outcome};
-use crate::io::source::{MemorySources, Original, RawRow};
-use crate::io::target::{RecordStore, Target};
+use crate::io::memory::{Kept, MemorySink, MemorySources, MemoryTarget};
+use crate::io::source::{Original, RawRow};
+use crate::io::target::RecordStore;
+use crate::ir::{Expect, Object, Outcome, Test, TestOutcome};
 use crate::plan::Plan;
-use crate::semantic::model::{TestExpect, TestInfo};
-use crate::semantic::schema::Object;
-use crate::syntax::ast::TestOutcome;
 use serde_json::{Map, Value as Json};
-use std::cell::RefCell;
-use std::rc::Rc;
 
 #[derive(Debug)]
 pub struct TestResult {
@@ -27,39 +22,6 @@ impl TestResult {
     }
 }
 
-/// The records a test run created (merges and second passes applied).
-#[derive(Clone, Default)]
-struct MemoryTarget(Rc<RefCell<RecordStore>>);
-
-impl Target for MemoryTarget {
-    fn create(&mut self, object: &Object, id: &str, record: &Fields) -> std::io::Result<()> {
-        self.0
-            .borrow_mut()
-            .create(&object.name, id, &record.to_map()?);
-        Ok(())
-    }
-
-    fn update(&mut self, object: &Object, id: &str, fields: &Fields) -> std::io::Result<()> {
-        self.0
-            .borrow_mut()
-            .update(&object.name, id, &fields.to_map()?);
-        Ok(())
-    }
-
-    fn link(&mut self, link: &Object, record: &Map<String, Json>) -> std::io::Result<()> {
-        self.0.borrow_mut().create(&link.name, "", record);
-        Ok(())
-    }
-
-    fn finish(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-
-    fn snapshot(&self) -> bool {
-        true
-    }
-}
-
 fn raw(v: &Json) -> Raw {
     match v {
         Json::Null => Raw::Null,
@@ -68,15 +30,13 @@ fn raw(v: &Json) -> Raw {
     }
 }
 
-fn sources(plan: &Plan, test: &TestInfo) -> MemorySources {
+fn sources(plan: &Plan, test: &Test) -> MemorySources {
     let mut out = MemorySources {
         users: test.users.iter().map(|u| (u.clone(), u.clone())).collect(),
         ..MemorySources::default()
     };
     for (i, g) in test.givens.iter().enumerate() {
-        let Some(src) = plan.model.sources.iter().find(|s| s.name == g.source) else {
-            continue;
-        };
+        let src = plan.program.source(g.source);
         let values = src
             .columns
             .iter()
@@ -97,7 +57,7 @@ fn sources(plan: &Plan, test: &TestInfo) -> MemorySources {
                 )
             })
             .collect();
-        out.rows.entry(g.source.clone()).or_default().push(RawRow {
+        out.rows.entry(src.name.clone()).or_default().push(RawRow {
             line: i as u64 + 1,
             values,
             original: Original::Pairs(original),
@@ -107,18 +67,22 @@ fn sources(plan: &Plan, test: &TestInfo) -> MemorySources {
 }
 
 pub fn run_all(plan: &Plan) -> Vec<TestResult> {
-    plan.model.tests.iter().map(|t| run_one(plan, t)).collect()
+    plan.program
+        .tests
+        .iter()
+        .map(|t| run_one(plan, t))
+        .collect()
 }
 
-pub fn run_one(plan: &Plan, test: &TestInfo) -> TestResult {
+pub fn run_one(plan: &Plan, test: &Test) -> TestResult {
     let sources = sources(plan, test);
     let target = MemoryTarget::default();
-    let sink = Rc::new(RefCell::new(MemorySink::default()));
+    let sink = MemorySink::default();
     let engine = Engine::new(
         plan,
         &sources,
         Box::new(target.clone()),
-        Box::new(SharedSink(sink.clone())),
+        Box::new(sink.clone()),
         None,
     );
     let mut failures = Vec::new();
@@ -126,7 +90,7 @@ pub fn run_one(plan: &Plan, test: &TestInfo) -> TestResult {
         failures.push(format!("the run failed: {e}"));
     }
     let store = target.0.borrow();
-    let sink = sink.borrow();
+    let sink = sink.0.borrow();
     for expect in &test.expects {
         if let Some(f) = check(plan, expect, &store, &sink) {
             failures.push(f);
@@ -138,102 +102,103 @@ pub fn run_one(plan: &Plan, test: &TestInfo) -> TestResult {
     }
 }
 
-struct SharedSink(Rc<RefCell<MemorySink>>);
-
-impl crate::io::report::Sink for SharedSink {
-    fn exception(&mut self, e: &crate::io::report::Exception) -> std::io::Result<()> {
-        self.0.borrow_mut().exception(e)
-    }
-    fn finish(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn check(
-    plan: &Plan,
-    expect: &TestExpect,
-    store: &RecordStore,
-    sink: &MemorySink,
-) -> Option<String> {
+fn check(plan: &Plan, expect: &Expect, store: &RecordStore, sink: &[Kept]) -> Option<String> {
     match expect {
-        TestExpect::Outcome {
+        Expect::Outcome {
             outcome,
             source,
             reason,
-        } => {
-            let wanted = match outcome {
-                TestOutcome::Rejected => Outcome::Rejected,
-                TestOutcome::Held => Outcome::Held,
-                TestOutcome::Skipped => Outcome::Skipped,
-            };
-            let found = sink.rows.iter().any(|(o, s, _, r)| {
-                *o == wanted
-                    && s == source
-                    && reason
-                        .as_ref()
-                        .is_none_or(|want| r.to_lowercase().contains(&want.to_lowercase()))
-            });
-            if found {
-                return None;
-            }
-            let seen: Vec<String> = sink
-                .rows
-                .iter()
-                .filter(|(_, s, _, _)| s == source)
-                .map(|(o, _, _, r)| format!("{o:?}: {r}"))
-                .collect();
-            Some(format!(
-                "expected a {wanted:?} row of {source}{}; got {}",
-                reason
-                    .as_ref()
-                    .map(|r| format!(" with reason containing {r:?}"))
-                    .unwrap_or_default(),
-                if seen.is_empty() {
-                    "none".to_string()
-                } else {
-                    seen.join("; ")
-                }
-            ))
-        }
-        TestExpect::Record { object, fields } => {
-            let obj = plan.model.schema.object(object)?;
-            let records = store.of(object);
-            let mut best: Option<(usize, Vec<String>)> = None;
-            for (_, r) in records {
-                let misses: Vec<String> = fields
-                    .iter()
-                    .filter_map(|(path, want)| mismatch(obj, r, path, want))
-                    .collect();
-                if misses.is_empty() {
-                    return None;
-                }
-                if best.as_ref().is_none_or(|(n, _)| misses.len() < *n) {
-                    best = Some((misses.len(), misses));
-                }
-            }
-            Some(match best {
-                None => {
-                    let fates: Vec<String> = sink
-                        .rows
-                        .iter()
-                        .map(|(o, s, _, r)| format!("{s} {o:?}: {r}"))
-                        .collect();
-                    format!(
-                        "no {object} record was created; rows that did not land: {}",
-                        if fates.is_empty() {
-                            "none".into()
-                        } else {
-                            fates.join("; ")
-                        }
-                    )
-                }
-                Some((_, misses)) => format!(
-                    "no {object} record matches; the closest differs in: {}",
-                    misses.join(", ")
-                ),
-            })
+        } => outcome_found(plan, *outcome, *source, reason.as_deref(), sink),
+        Expect::Record { object, fields } => {
+            let obj = plan.program.object(*object);
+            record_found(obj, fields, store, sink)
         }
     }
+}
+
+/// Whether a row of `source` had the outcome a test expects (with a reason containing its
+/// words, when it gives some).
+fn outcome_found(
+    plan: &Plan,
+    outcome: TestOutcome,
+    source: crate::ir::SourceId,
+    reason: Option<&str>,
+    sink: &[Kept],
+) -> Option<String> {
+    let wanted = match outcome {
+        TestOutcome::Rejected => Outcome::Rejected,
+        TestOutcome::Held => Outcome::Held,
+        TestOutcome::Skipped => Outcome::Skipped,
+    };
+    let source = &plan.program.source(source).name;
+    let found = sink.iter().any(|k| {
+        k.outcome == wanted
+            && k.source == *source
+            && reason.is_none_or(|want| k.reason.to_lowercase().contains(&want.to_lowercase()))
+    });
+    if found {
+        return None;
+    }
+    let seen: Vec<String> = sink
+        .iter()
+        .filter(|k| k.source == *source)
+        .map(|k| format!("{}: {}", k.outcome.name(), k.reason))
+        .collect();
+    Some(format!(
+        "expected a {} row of {source}{}; got {}",
+        wanted.name(),
+        reason
+            .map(|r| format!(" with reason containing {r:?}"))
+            .unwrap_or_default(),
+        if seen.is_empty() {
+            "none".to_string()
+        } else {
+            seen.join("; ")
+        }
+    ))
+}
+
+/// Whether a record of `obj` with the fields a test expects was made; else the closest one.
+fn record_found(
+    obj: &Object,
+    fields: &[(String, Json)],
+    store: &RecordStore,
+    sink: &[Kept],
+) -> Option<String> {
+    let object = &obj.name;
+    let mut best: Option<(usize, Vec<String>)> = None;
+    for (_, r) in store.of(object) {
+        let misses: Vec<String> = fields
+            .iter()
+            .filter_map(|(path, want)| mismatch(obj, r, path, want))
+            .collect();
+        if misses.is_empty() {
+            return None;
+        }
+        if best.as_ref().is_none_or(|(n, _)| misses.len() < *n) {
+            best = Some((misses.len(), misses));
+        }
+    }
+    Some(match best {
+        None => {
+            let fates: Vec<String> = sink
+                .iter()
+                .map(|k| format!("{} {}: {}", k.source, k.outcome.name(), k.reason))
+                .collect();
+            format!(
+                "no {object} record was created; rows that did not land: {}",
+                if fates.is_empty() {
+                    "none".into()
+                } else {
+                    fates.join("; ")
+                }
+            )
+        }
+        Some((_, misses)) => format!(
+            "no {object} record matches; the closest differs in: {}",
+            misses.join(", ")
+        ),
+    })
 }
 
 /// `None` when the record's value at `path` equals `want`.

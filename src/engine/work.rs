@@ -1,9 +1,11 @@
 //! The pure half of a create step's rows, done by the workers: typing, `when`, the assignments,
 //! the record's JSON, its hash and id. Nothing here writes anything but the block's own output,
-//! so blocks can be worked on any thread, in any order; `batch.rs` settles them in order.
+//! so blocks can be worked on any thread, in any order; `create.rs` settles them in order.
 
-use crate::engine::{routed_here, Fate, RowCx, StepCx};
-use crate::eval::index::{push_key, Index};
+use super::fate::Fate;
+use super::rows::{build_into, dedupe_key, routed_here};
+use super::step::StepPlan;
+use crate::eval::index::{push_key, push_key_with, Index, RowContext};
 use crate::eval::lend::{self, Got, Lender, Scratch};
 use crate::eval::owned::Evaluator;
 use crate::eval::record::RecordId;
@@ -11,7 +13,7 @@ use crate::eval::typing::type_into;
 use crate::eval::value::{Stop, Value};
 use crate::eval::vector::{Env, Vector, R};
 use crate::io::block::Block;
-use crate::io::report::Outcome;
+use crate::ir::Outcome;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -23,12 +25,17 @@ pub(crate) struct Worked {
     pub(crate) made: Result<Made, Fate>,
 }
 
+/// A row's record, made: what is written, its content hash and its id.
 pub(crate) struct Made {
     pub(crate) dedupe: Option<String>,
     /// The record's members, in its block's `json`.
     pub(crate) json: Range<usize>,
     pub(crate) hash: u64,
+    /// The record's id: the one made, merged into or written again.
     pub(crate) id: RecordId,
+    /// For a links step, the link records instead: each one's link object (its place in the
+    /// step's `links`) and members, in the block's `json`.
+    pub(crate) links: Vec<(usize, Range<usize>)>,
 }
 
 /// What the pure half reads: shared by every thread, never written during a step.
@@ -36,7 +43,7 @@ pub(crate) struct Pure<'a> {
     pub(crate) eval: &'a Evaluator<'a>,
     pub(crate) index: &'a Index,
     pub(crate) default_owner: Option<&'a Value>,
-    pub(crate) sx: &'a StepCx<'a>,
+    pub(crate) sx: &'a StepPlan<'a>,
     /// Evaluate by lending (see `run::lend`), or the owned way.
     pub(crate) lend: bool,
 }
@@ -58,7 +65,7 @@ pub(crate) fn work(pure: &Pure, block: &Block, out: &mut Out) {
     if pure.lend {
         work_lent(pure, block, out, &unmatched);
     } else {
-        let mut typed = Vec::with_capacity(pure.sx.src.columns.len());
+        let mut typed = Vec::with_capacity(pure.sx.source.columns.len());
         let mut values = Vec::with_capacity(pure.sx.values.len());
         for row in 0..block.len() {
             let start = out.text.len();
@@ -87,8 +94,7 @@ fn work_lent(
     out: &mut Out,
     unmatched: &RefCell<BTreeMap<String, u64>>,
 ) {
-    let cx = RowCx {
-        row: &[],
+    let cx = RowContext {
         index: pure.index,
         default_owner: pure.default_owner,
         unmatched,
@@ -99,7 +105,7 @@ fn work_lent(
         cx: &cx,
     };
     let mut lending = Lending {
-        cells: Vec::with_capacity(block.len() * pure.sx.src.columns.len()),
+        cells: Vec::with_capacity(block.len() * pure.sx.source.columns.len()),
         got: Vec::with_capacity(pure.sx.values.len()),
         values: Vec::new(),
         scratch: std::mem::take(&mut out.scratch),
@@ -118,7 +124,7 @@ fn work_block<'a>(
     out: &mut Out,
 ) {
     let sx = pure.sx;
-    let (rows, width) = (block.len(), sx.src.columns.len());
+    let (rows, width) = (block.len(), sx.source.columns.len());
     let s = &mut l.scratch;
     s.clear();
     let (mut fates, keys) = type_rows(sx, block, s, &mut l.cells, out);
@@ -156,13 +162,13 @@ fn work_block<'a>(
 /// and writes their keys to `out.text`: returns the fate of each row that is already settled
 /// (unreadable, or not typed) and where each row's key is.
 fn type_rows<'a>(
-    sx: &StepCx,
+    sx: &StepPlan,
     block: &'a Block,
     s: &mut Scratch,
     cells: &mut Vec<Got<'a>>,
     out: &mut Out,
 ) -> (Vec<Option<Fate>>, Vec<Range<usize>>) {
-    let width = sx.src.columns.len();
+    let width = sx.source.columns.len();
     let mut fates: Vec<Option<Fate>> = (0..block.len()).map(|_| None).collect();
     let mut keys = Vec::with_capacity(block.len());
     let mut row_cells = Vec::with_capacity(width);
@@ -170,14 +176,14 @@ fn type_rows<'a>(
     for (r, fate) in fates.iter_mut().enumerate() {
         let start = out.text.len();
         let typed = match block.unreadable(r) {
-            Some(why) => Err(Fate::bad(Outcome::Rejected, "unreadable", why)),
-            None => lend::cells(&sx.src.columns, block.values(r), s, &mut row_cells)
+            Some(why) => Err(Fate::unreadable(why)),
+            None => lend::cells(&sx.source.columns, block.values(r), s, &mut row_cells)
                 .map_err(|e| Fate::bad(Outcome::Rejected, e.code, e.message)),
         };
         match typed {
             Ok(()) => {
                 cells.extend_from_slice(&row_cells);
-                crate::eval::index::push_key_with(
+                push_key_with(
                     &sx.key_columns,
                     |i| s.text_of(row_cells.get(i).copied().unwrap_or(Got::Null)),
                     &mut out.text,
@@ -199,7 +205,7 @@ const EVAL_ROWS: usize = 256;
 /// Routes and evaluates the written assignments for the rows of `env` not already settled in
 /// `fates`; a row that does not get through gets its fate. Returns each assignment's results.
 fn evaluate<'a>(
-    sx: &'a StepCx,
+    sx: &'a StepPlan,
     vector: &Vector<'_, 'a>,
     env: &Env<'_, 'a>,
     fates: &mut [Option<Fate>],
@@ -222,8 +228,8 @@ fn evaluate<'a>(
         vector.give([routed]);
     }
     let mut results: Vec<Option<Vec<R>>> = (0..sx.values.len()).map(|_| None).collect();
-    for &i in &sx.written {
-        let mut x = vector.eval(&sx.values[i], &live, env, s);
+    for (i, value) in sx.values.iter().enumerate() {
+        let mut x = vector.eval(value, &live, env, s);
         live.retain(|&r| match &mut x[r as usize] {
             Ok(_) => true,
             Err(stop) => {
@@ -240,7 +246,7 @@ fn evaluate<'a>(
 /// A row's record from its results: its JSON appended to `out.json`, its hash, id and dedupe
 /// key (its key already in `out.text`, at `key`).
 fn record(
-    sx: &StepCx,
+    sx: &StepPlan,
     got: &[Got],
     s: &Scratch,
     values: &mut Vec<Value>,
@@ -256,14 +262,15 @@ fn record(
         values.clear();
         values.extend(got.iter().map(|g| s.value(*g)));
         sx.shape.write_members(values, &mut out.json);
-        crate::engine::phases::dedupe_key(sx.map, sx.object, &sx.shape, values)
+        dedupe_key(sx, values)
     };
     let key = &out.text[key];
     Made {
-        id: RecordId::new(&sx.object.name, &sx.src.name, key),
+        id: RecordId::new(&sx.object.name, &sx.source.name, key),
         dedupe,
         hash: xxhash_rust::xxh3::xxh3_64(&out.json[at..]),
         json: at..out.json.len(),
+        links: Vec::new(),
     }
 }
 
@@ -279,29 +286,29 @@ fn prepare(
 ) -> Result<Made, Fate> {
     let sx = pure.sx;
     if let Some(why) = block.unreadable(row) {
-        return Err(Fate::bad(Outcome::Rejected, "unreadable", why));
+        return Err(Fate::unreadable(why));
     }
-    if let Err(e) = type_into(&sx.src.columns, block.values(row), typed) {
+    if let Err(e) = type_into(&sx.source.columns, block.values(row), typed) {
         return Err(Fate::bad(Outcome::Rejected, e.code, e.message));
     }
     let start = out.text.len();
     push_key(&sx.key_columns, typed, &mut out.text);
-    let cx = RowCx {
-        row: typed,
+    let cx = RowContext {
         index: pure.index,
         default_owner: pure.default_owner,
         unmatched,
     };
-    routed_here(pure.eval, sx, &cx)?;
-    crate::engine::phases::build_into(pure.eval, sx, &cx, values).map_err(Fate::from_stop)?;
-    let dedupe = crate::engine::phases::dedupe_key(sx.map, sx.object, &sx.shape, values);
+    routed_here(pure.eval, sx, typed, &cx)?;
+    build_into(pure.eval, sx, typed, &cx, values).map_err(Fate::from_stop)?;
+    let dedupe = dedupe_key(sx, values);
     let at = out.json.len();
     sx.shape.write_members(values, &mut out.json);
     let key = &out.text[start..];
     Ok(Made {
-        id: RecordId::new(&sx.object.name, &sx.src.name, key),
+        id: RecordId::new(&sx.object.name, &sx.source.name, key),
         dedupe,
         hash: xxhash_rust::xxh3::xxh3_64(&out.json[at..]),
         json: at..out.json.len(),
+        links: Vec::new(),
     })
 }

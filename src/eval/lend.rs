@@ -15,14 +15,15 @@
 //! compare the files byte for byte.
 
 use crate::builtins::{us_phone, Builtin};
-use crate::engine::RowCx;
+use crate::eval::index::RowContext;
 use crate::eval::index::{ColumnRows, Index};
 use crate::eval::node::{LentCall, LookupNode};
 use crate::eval::owned::{self, Evaluator};
 use crate::eval::shape::{write_str, write_value};
 use crate::eval::typing::{lends_as_is, type_value, RawRef, TypeError};
 use crate::eval::value::{Stop, Value};
-use crate::semantic::model::ColumnInfo;
+use crate::eval::vector::R;
+use crate::ir::{Column, LookupTarget};
 use smallvec::SmallVec;
 use std::borrow::Cow;
 
@@ -247,7 +248,7 @@ pub struct Case {
 /// Types a row's values for lending into `out`: text as read is lent as it is; what typing
 /// changes (a default for an empty value, a number, a date) is made into the scratch.
 pub fn cells<'a>(
-    columns: &[ColumnInfo],
+    columns: &[Column],
     raw: impl Iterator<Item = RawRef<'a>>,
     s: &mut Scratch,
     out: &mut Vec<Got<'a>>,
@@ -255,10 +256,15 @@ pub fn cells<'a>(
     out.clear();
     let mut raw = raw.fuse();
     for c in columns {
-        out.push(match raw.next().unwrap_or(RawRef::Missing) {
+        let got = match raw.next().unwrap_or(RawRef::Missing) {
             RawRef::Text(t) if lends_as_is(c, t) => Got::Str(t),
-            other => s.own(type_value(c, other)?),
-        });
+            // Empty optional columns are common: their null is made here, not in the scratch.
+            other => match type_value(c, other)? {
+                Value::Null => Got::Null,
+                v => s.own(v),
+            },
+        };
+        out.push(got);
     }
     Ok(())
 }
@@ -269,7 +275,7 @@ pub(crate) struct Lender<'a> {
     pub eval: &'a Evaluator<'a>,
     pub index: &'a Index,
     /// Owners, the default owner and what the owned way asks; its row is never read.
-    pub cx: &'a RowCx<'a>,
+    pub cx: &'a RowContext<'a>,
 }
 
 impl<'a> Lender<'a> {
@@ -295,7 +301,10 @@ impl<'a> Lender<'a> {
 
     /// The column a lookup reads, when it reads one.
     pub(crate) fn column_rows(&self, l: &LookupNode) -> Option<ColumnRows<'a>> {
-        self.index.column_rows(&l.source, l.column.as_deref()?)
+        match l.target {
+            LookupTarget::Column { column } => self.index.column_rows(l.source, column),
+            LookupTarget::Record { .. } => None,
+        }
     }
 
     /// A lookup by a key already evaluated.
@@ -307,7 +316,7 @@ impl<'a> Lender<'a> {
         s: &mut Scratch,
     ) -> Result<Got<'a>, Stop> {
         // The usual lookup, one text key into a source read by column, is lent from the index.
-        if let (Some(_), [one]) = (&l.column, key) {
+        if let (LookupTarget::Column { .. }, [one]) = (l.target, key) {
             if let Some(k) = s.str(*one) {
                 if k.trim().is_empty() {
                     return Ok(Got::Null);
@@ -315,7 +324,7 @@ impl<'a> Lender<'a> {
                 if let Some(v) = column.and_then(|c| c.get(k)) {
                     return Ok(lent(v));
                 }
-                let v = owned::missed(l, &[s.value(*one)], self.cx)?;
+                let v = self.eval.missed(l, &[s.value(*one)], self.cx)?;
                 return Ok(s.own(v));
             }
         }
@@ -323,16 +332,9 @@ impl<'a> Lender<'a> {
         if owned::no_key(&values) {
             return Ok(Got::Null);
         }
-        let found = owned::Context::lookup(
-            self.cx,
-            &l.source,
-            l.object.as_deref(),
-            &values,
-            l.column.as_deref(),
-        );
-        let v = match found {
+        let v = match owned::Context::lookup(self.cx, l.source, l.target, &values) {
             Some(v) => v,
-            None => owned::missed(l, &values, self.cx)?,
+            None => self.eval.missed(l, &values, self.cx)?,
         };
         Ok(s.own(v))
     }
@@ -354,15 +356,61 @@ pub(crate) fn call_with<'a>(
     Ok(s.own(v))
 }
 
-/// A lending call on its first argument, already evaluated.
-pub(crate) fn lent_with<'a>(c: &LentCall, x: Got<'a>, s: &mut Scratch) -> Result<Got<'a>, Stop> {
-    if x == Got::Null {
-        return Ok(Got::Null);
+/// A lending call's rows, a block at a time: each selected row's result of the call's first
+/// argument becomes the call's own, in place. A built-in's lending form (`builtins::LendFn`)
+/// says what it does to one row's text; the loop over the rows is here, made once per
+/// built-in, so the rows of a block cost one call into it, not one each.
+pub struct Lending<'r, 'a> {
+    results: &'r mut [R<'a>],
+    sel: &'r [u32],
+    call: &'r LentCall,
+    scratch: &'r mut Scratch,
+}
+
+impl<'r, 'a> Lending<'r, 'a> {
+    pub(crate) fn new(
+        results: &'r mut [R<'a>],
+        sel: &'r [u32],
+        call: &'r LentCall,
+        scratch: &'r mut Scratch,
+    ) -> Lending<'r, 'a> {
+        Lending {
+            results,
+            sel,
+            call,
+            scratch,
+        }
     }
-    if let Some(done) = (c.lend)(x, &c.consts, s)? {
-        return Ok(done);
+
+    /// The call's result on each selected row by `on_text`, given the row's (non-null) first
+    /// argument, the call's constants and the scratch: `None` when it is not text, for the
+    /// built-in's own function to do on the value made whole. Null gives null; a row whose
+    /// argument failed keeps its failure.
+    #[inline]
+    pub fn each(
+        &mut self,
+        mut on_text: impl FnMut(Got<'a>, &[Value], &mut Scratch) -> Result<Option<Got<'a>>, Stop>,
+    ) {
+        for &r in self.sel {
+            let Some(slot) = self.results.get_mut(r as usize) else {
+                continue;
+            };
+            let Ok(x) = *slot else { continue };
+            *slot = match x {
+                Got::Null => Ok(Got::Null),
+                x => match on_text(x, &self.call.consts, self.scratch) {
+                    Ok(Some(done)) => Ok(done),
+                    Ok(None) => by_value(self.call, x, self.scratch),
+                    Err(stop) => Err(stop),
+                },
+            };
+        }
     }
-    // Not text: the built-in's own function, on the value made whole.
+}
+
+/// A lending call on a value that is not text: the built-in's own function, on it made whole.
+#[inline(never)]
+fn by_value<'a>(c: &LentCall, x: Got<'a>, s: &mut Scratch) -> R<'a> {
     let mut values: SmallVec<[Value; 3]> = SmallVec::new();
     values.push(s.value(x));
     values.extend(c.consts.iter().cloned());
@@ -432,7 +480,7 @@ mod tests {
     ];
 
     /// A model whose one map writes `expr` (over text column `v`) into a json field.
-    fn model(expr: &str) -> crate::semantic::Model {
+    fn model(expr: &str) -> crate::ir::Program {
         let spec = format!(
             "migration \"t\" {{ from \"x\"  to twenty }}\n\
              source S from \"s.csv\" key id {{ id text  v text? }}\n\
@@ -440,21 +488,25 @@ mod tests {
              map S -> Person {{ identity sourceSystemId = id\n  probe = {expr}\n}}\n"
         );
         let c = crate::compile::compile_str("lend.map", &spec);
-        c.model
-            .unwrap_or_else(|| panic!("`{expr}` does not compile"))
+        c.ir.unwrap_or_else(|| panic!("`{expr}` does not compile"))
     }
 
     /// Calls `f` with `expr` compiled over a row `[id, v]`, its evaluator, a lender and the
     /// context both evaluators share.
-    fn with_lender<T>(expr: &str, f: impl FnOnce(&Node, &Evaluator, &Lender, &RowCx) -> T) -> T {
+    fn with_lender<T>(
+        expr: &str,
+        f: impl FnOnce(&Node, &Evaluator, &Lender, &RowContext) -> T,
+    ) -> T {
         let m = model(expr);
         let eval = Evaluator::new(&m);
-        let a = m.maps[0].assignments.iter().find(|a| a.path == "probe");
-        let node = eval.compile(&a.expect("probe").value, Some(&m.sources[0].columns));
-        let index = Index::default();
+        let a = m.maps[0]
+            .assignments
+            .iter()
+            .find(|a| a.path.dotted == "probe");
+        let node = Node::compile(&a.expect("probe").value);
+        let index = Index::new(&m, []);
         let unmatched = RefCell::new(BTreeMap::new());
-        let cx = RowCx {
-            row: &[],
+        let cx = RowContext {
             index: &index,
             default_owner: None,
             unmatched: &unmatched,

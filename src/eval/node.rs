@@ -1,21 +1,16 @@
-//! The form the interpreter runs: the plan's IR with every name resolved once, before the first
-//! row — columns to their position in the typed row, built-ins to function pointers, value
-//! tables and user functions to indices. Evaluating a node never looks a name up.
+//! The form the evaluators walk: the IR, its ids already resolved, made ready once before the
+//! first row — constants made values, built-ins function pointers, `++` chains flattened, and
+//! lending built-ins with constant later arguments turned into one step.
 
 use crate::builtins::{self, Builtin, LendFn};
 use crate::eval::value::{Str, Value};
-use crate::plan::ir::{Const, Expr};
-use crate::semantic::model::ColumnInfo;
-use crate::syntax::ast::{BinOp, MissAction};
-use rustc_hash::FxHashMap;
+use crate::ir::{BinOp, Const, Expr, LookupTarget, MissAction, SourceId};
 
 #[derive(Debug)]
 pub enum Node {
     Const(Value),
     /// A column by its position in the typed row.
     Col(usize),
-    /// A column by name, asked of the context (evaluation outside a run: tests, tools).
-    Named(String),
     Param(usize),
     Call(&'static Builtin, Vec<Node>),
     /// A call of a lending built-in (`trim`, `left(x, 2)`, `after(x, "/")`) whose arguments
@@ -37,8 +32,6 @@ pub enum Node {
     List(Vec<Node>),
     Record(Vec<(Str, Node)>),
     Field(Box<Node>, String),
-    /// A name the checker let through but the run cannot resolve: rejects the row, loudly.
-    Unknown(String),
 }
 
 /// A call of a lending built-in whose arguments after the first are constants.
@@ -84,119 +77,94 @@ fn lent(builtin: &'static Builtin, args: Vec<Node>) -> Result<LentCall, Vec<Node
 
 #[derive(Debug)]
 pub struct LookupNode {
-    pub source: String,
-    pub object: Option<String>,
+    pub source: SourceId,
+    pub target: LookupTarget,
     pub args: Vec<Node>,
-    pub column: Option<String>,
     pub miss: Option<MissAction>,
 }
 
-/// What names resolve to while compiling.
-pub struct Names<'a> {
-    /// The columns of the row being mapped; None resolves columns by name at run time.
-    pub columns: Option<&'a [ColumnInfo]>,
-    pub tables: &'a FxHashMap<String, usize>,
-    pub functions: &'a FxHashMap<String, usize>,
-}
-
-impl Names<'_> {
-    pub fn compile(&self, e: &Expr) -> Node {
+impl Node {
+    pub fn compile(e: &Expr) -> Node {
         match e {
             Expr::Const { value } => Node::Const(constant(value)),
-            Expr::Column { name } => match self.columns {
-                Some(cols) => match cols.iter().position(|c| &c.name == name) {
-                    Some(i) => Node::Col(i),
-                    None => Node::Unknown(format!("column `{name}`")),
-                },
-                None => Node::Named(name.clone()),
-            },
+            Expr::Column { column } => Node::Col(column.index()),
             Expr::Param { index } => Node::Param(*index),
-            Expr::Builtin { name, args } => match builtins::find(name) {
-                Some(id) => match lent(builtins::get(id), self.all(args)) {
+            Expr::Call { builtin, args } => {
+                let b = builtins::get(*builtin);
+                match lent(b, all(args)) {
                     Ok(call) => Node::Lent(Box::new(call)),
-                    Err(args) => Node::Call(builtins::get(id), args),
-                },
-                None => Node::Unknown(format!("built-in `{name}`")),
-            },
-            Expr::Table { table, arg } => match self.tables.get(table) {
-                Some(&i) => Node::Table(i, self.boxed(arg)),
-                None => Node::Unknown(format!("value table `{table}`")),
-            },
-            Expr::Function { name, args } => match self.functions.get(name) {
-                Some(&i) => Node::Func(i, self.all(args)),
-                None => Node::Unknown(format!("function `{name}`")),
-            },
+                    Err(args) => Node::Call(b, args),
+                }
+            }
+            Expr::Table { table, arg } => Node::Table(table.index(), boxed(arg)),
+            Expr::Function { function, args } => Node::Func(function.index(), all(args)),
             Expr::Binary {
                 operator: BinOp::Concat,
                 ..
             } => {
                 let mut parts = Vec::new();
-                self.concat_parts(e, &mut parts);
+                concat_parts(e, &mut parts);
                 Node::Concat(parts)
             }
-            Expr::Binary { operator, lhs, rhs } => {
-                Node::Binary(*operator, self.boxed(lhs), self.boxed(rhs))
-            }
-            Expr::Not { arg } => Node::Not(self.boxed(arg)),
-            Expr::Neg { arg } => Node::Neg(self.boxed(arg)),
-            Expr::In { arg, list } => Node::In(self.boxed(arg), self.all(list)),
+            Expr::Binary { operator, lhs, rhs } => Node::Binary(*operator, boxed(lhs), boxed(rhs)),
+            Expr::Not { arg } => Node::Not(boxed(arg)),
+            Expr::Neg { arg } => Node::Neg(boxed(arg)),
+            Expr::In { arg, list } => Node::In(boxed(arg), all(list)),
             Expr::If {
                 cond,
                 then,
                 otherwise,
-            } => Node::If(self.boxed(cond), self.boxed(then), self.boxed(otherwise)),
+            } => Node::If(boxed(cond), boxed(then), boxed(otherwise)),
             Expr::Lookup {
                 source,
-                object,
+                target,
                 args,
-                column,
                 miss,
             } => Node::Lookup(Box::new(LookupNode {
-                source: source.clone(),
-                object: object.clone(),
-                args: self.all(args),
-                column: column.clone(),
+                source: *source,
+                target: *target,
+                args: all(args),
                 miss: miss.clone(),
             })),
-            Expr::Owner { email, miss } => Node::Owner(self.boxed(email), miss.clone()),
+            Expr::Owner { email, miss } => Node::Owner(boxed(email), miss.clone()),
             Expr::Reject { reason } => Node::Reject(reason.clone()),
             Expr::Hold { reason } => Node::Hold(reason.clone()),
-            Expr::List { items } => Node::List(self.all(items)),
+            Expr::List { items } => Node::List(all(items)),
             Expr::Record { fields } => Node::Record(
                 fields
                     .iter()
-                    .map(|(k, v)| (Str::from(k.as_str()), self.compile(v)))
+                    .map(|(k, v)| (Str::from(k.as_str()), Node::compile(v)))
                     .collect(),
             ),
-            Expr::Field { arg, name } => Node::Field(self.boxed(arg), name.clone()),
+            Expr::Field { arg, name } => Node::Field(boxed(arg), name.clone()),
         }
-    }
-
-    /// The operands of a chain of `++`, in order (the chain nests either way).
-    fn concat_parts(&self, e: &Expr, out: &mut Vec<Node>) {
-        match e {
-            Expr::Binary {
-                operator: BinOp::Concat,
-                lhs,
-                rhs,
-            } => {
-                self.concat_parts(lhs, out);
-                self.concat_parts(rhs, out);
-            }
-            other => out.push(self.compile(other)),
-        }
-    }
-
-    fn boxed(&self, e: &Expr) -> Box<Node> {
-        Box::new(self.compile(e))
-    }
-
-    fn all(&self, es: &[Expr]) -> Vec<Node> {
-        es.iter().map(|e| self.compile(e)).collect()
     }
 }
 
-fn constant(c: &Const) -> Value {
+/// The operands of a chain of `++`, in order (the chain nests either way).
+fn concat_parts(e: &Expr, out: &mut Vec<Node>) {
+    match e {
+        Expr::Binary {
+            operator: BinOp::Concat,
+            lhs,
+            rhs,
+        } => {
+            concat_parts(lhs, out);
+            concat_parts(rhs, out);
+        }
+        other => out.push(Node::compile(other)),
+    }
+}
+
+fn boxed(e: &Expr) -> Box<Node> {
+    Box::new(Node::compile(e))
+}
+
+fn all(es: &[Expr]) -> Vec<Node> {
+    es.iter().map(Node::compile).collect()
+}
+
+pub fn constant(c: &Const) -> Value {
     match c {
         Const::Null => Value::Null,
         Const::Bool { value } => Value::Bool(*value),

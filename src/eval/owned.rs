@@ -1,12 +1,9 @@
 //! Evaluates compiled [`Node`]s for one row. Pure: lookups and owners come through [`Context`].
 
 use crate::builtins::{add_duration, Builtin};
-use crate::eval::node::{LookupNode, Names, Node};
+use crate::eval::node::{constant, LookupNode, Node};
 use crate::eval::value::{Eval, Stop, Str, Value};
-use crate::plan::ir::Expr;
-use crate::semantic::model::{ColumnInfo, TableElse, TableInfo};
-use crate::semantic::Model;
-use crate::syntax::ast::{BinOp, MissAction};
+use crate::ir::{BinOp, Expr, LookupTarget, MissAction, Program, SourceId, TableElse};
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 use std::cmp::Ordering;
@@ -16,35 +13,27 @@ type Args = SmallVec<[Value; 4]>;
 
 /// What a row's evaluation may ask of the run around it.
 pub trait Context {
-    /// A column by name, for nodes compiled without the row's columns.
-    fn column(&self, _name: &str) -> Value {
-        Value::Null
-    }
-    /// The record (or, with `column`, the source value) for `source`'s row with this key.
-    fn lookup(
-        &self,
-        source: &str,
-        object: Option<&str>,
-        key: &[Value],
-        column: Option<&str>,
-    ) -> Option<Value>;
+    /// What `source`'s row with this key gives (`target`): a reference to its record, or the
+    /// value of one of its columns.
+    fn lookup(&self, source: SourceId, target: LookupTarget, key: &[Value]) -> Option<Value>;
     fn owner(&self, email: &str) -> Option<Value>;
     fn default_owner(&self) -> Option<Value>;
 }
 
 struct Table<'m> {
     name: &'m str,
-    info: &'m TableInfo,
+    ignore_case: bool,
+    otherwise: &'m TableElse,
     /// Keys as written, or trimmed and lower-cased for `ignore case` tables.
     entries: FxHashMap<String, Value>,
 }
 
-/// The value tables and user functions of a model, compiled for evaluation.
+/// The value tables and user functions of a program, made ready for evaluation, and the names
+/// of its sources (for the reasons a lookup that misses gives).
 pub struct Evaluator<'m> {
+    program: &'m Program,
     tables: Vec<Table<'m>>,
-    table_index: FxHashMap<String, usize>,
     functions: Vec<Node>,
-    function_index: FxHashMap<String, usize>,
 }
 
 /// `{}` in a reason stands for the value that caused it.
@@ -56,52 +45,43 @@ fn reason(template: &Option<String>, default: &str, value: &str) -> String {
 }
 
 impl<'m> Evaluator<'m> {
-    pub fn new(model: &'m Model) -> Evaluator<'m> {
-        let tables: Vec<Table> = model
+    pub fn new(program: &'m Program) -> Evaluator<'m> {
+        let tables: Vec<Table> = program
             .tables
             .iter()
             .map(|t| Table {
                 name: &t.name,
-                info: t,
+                ignore_case: t.ignore_case,
+                otherwise: &t.otherwise,
                 entries: t
                     .entries
                     .iter()
-                    .map(|(k, v)| (fold(t.ignore_case, k).into_owned(), Value::from_json(v)))
+                    .map(|(k, v)| (fold(t.ignore_case, k).into_owned(), constant(v)))
                     .collect(),
             })
             .collect();
-        let table_index = tables
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.name.to_string(), i))
-            .collect();
-        let function_index: FxHashMap<String, usize> = model
-            .functions
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.name.clone(), i))
-            .collect();
-        let mut ev = Evaluator {
+        Evaluator {
+            program,
             tables,
-            table_index,
-            functions: Vec::new(),
-            function_index,
-        };
-        // Bodies use parameters, never columns; they may call each other by index.
-        ev.functions = model
-            .functions
-            .iter()
-            .map(|f| ev.names(None).compile(&f.body))
-            .collect();
-        ev
+            functions: program
+                .functions
+                .iter()
+                .map(|f| Node::compile(&f.body))
+                .collect(),
+        }
     }
 
-    fn names<'a>(&'a self, columns: Option<&'a [ColumnInfo]>) -> Names<'a> {
-        Names {
-            columns,
-            tables: &self.table_index,
-            functions: &self.function_index,
-        }
+    /// The program evaluated.
+    pub fn program(&self) -> &'m Program {
+        self.program
+    }
+
+    /// A source's name, for reasons and record ids.
+    pub fn source_name(&self, id: SourceId) -> &'m str {
+        self.program
+            .sources
+            .get(id.index())
+            .map_or("?", |s| s.name.as_str())
     }
 
     /// The compiled body of user function `i`.
@@ -109,14 +89,9 @@ impl<'m> Evaluator<'m> {
         self.functions.get(i)
     }
 
-    /// Compiles an expression for rows with these columns (None: columns by name).
-    pub fn compile(&self, e: &Expr, columns: Option<&[ColumnInfo]>) -> Node {
-        self.names(columns).compile(e)
-    }
-
-    /// Compiles and evaluates an expression once, its columns asked of `cx` by name.
-    pub fn eval(&self, e: &Expr, cx: &dyn Context, params: &[Value]) -> Eval {
-        self.run(&self.compile(e, None), &[], cx, params)
+    /// Compiles and evaluates an expression once, against a typed row.
+    pub fn eval(&self, e: &Expr, row: &[Value], cx: &dyn Context, params: &[Value]) -> Eval {
+        self.run(&Node::compile(e), row, cx, params)
     }
 
     /// Evaluates a compiled node against a typed row.
@@ -125,7 +100,6 @@ impl<'m> Evaluator<'m> {
         match n {
             Node::Const(v) => Ok(v.clone()),
             Node::Col(i) => Ok(row.get(*i).cloned().unwrap_or(Value::Null)),
-            Node::Named(name) => Ok(cx.column(name)),
             Node::Param(i) => Ok(params.get(*i).cloned().unwrap_or(Value::Null)),
             Node::Call(b, args) => self.call(b, args, row, cx, params),
             Node::Lent(c) => self.call(c.builtin, &c.args, row, cx, params),
@@ -193,7 +167,6 @@ impl<'m> Evaluator<'m> {
                     .unwrap_or(Value::Null)),
                 _ => Ok(Value::Null),
             },
-            Node::Unknown(what) => Err(Stop::Reject(format!("internal: no {what}"))),
         }
     }
 
@@ -256,9 +229,9 @@ impl<'m> Evaluator<'m> {
         if no_key(&key) {
             return Ok(Value::Null);
         }
-        match cx.lookup(&l.source, l.object.as_deref(), &key, l.column.as_deref()) {
+        match cx.lookup(l.source, l.target, &key) {
             Some(found) => Ok(found),
-            None => missed(l, &key, cx),
+            None => self.missed(l, &key, cx),
         }
     }
 
@@ -280,7 +253,7 @@ impl<'m> Evaluator<'m> {
         let Some(t) = self.tables.get(t) else {
             return Err(Stop::Reject("internal: a value table is missing".into()));
         };
-        Ok(t.entries.get(fold(t.info.ignore_case, key).as_ref()))
+        Ok(t.entries.get(fold(t.ignore_case, key).as_ref()))
     }
 
     /// What value table `t` says for an input it has no entry for.
@@ -289,13 +262,13 @@ impl<'m> Evaluator<'m> {
             return Err(Stop::Reject("internal: a value table is missing".into()));
         };
         let default = format!("no entry in {} for", t.name);
-        match &t.info.otherwise {
+        match t.otherwise {
             TableElse::Fail => Err(Stop::Fail(format!("{default} {key:?}"))),
             TableElse::Reject(r) => Err(Stop::Reject(reason(r, &default, key))),
             TableElse::Hold(r) => Err(Stop::Hold(reason(r, &default, key))),
             TableElse::Skip => Err(Stop::Skip(format!("{default} {key:?}"))),
             TableElse::Keep => Ok(input.clone()),
-            TableElse::Output(v) => Ok(Value::from_json(v)),
+            TableElse::Output(v) => Ok(constant(v)),
         }
     }
 
@@ -361,12 +334,15 @@ pub(crate) fn no_key(key: &[Value]) -> bool {
         .all(|k| k.is_null() || k.text().trim().is_empty())
 }
 
-/// What a lookup whose key matched nothing gives, by its miss policy.
-pub(crate) fn missed(l: &LookupNode, key: &[Value], cx: &dyn Context) -> Eval {
-    resolve_miss(None, l.miss.as_ref(), cx, || {
-        let key: Vec<String> = key.iter().map(Value::to_text).collect();
-        format!("no {} with key {}", l.source, key.join(", "))
-    })
+impl Evaluator<'_> {
+    /// What a lookup whose key matched nothing gives, by its miss policy.
+    pub(crate) fn missed(&self, l: &LookupNode, key: &[Value], cx: &dyn Context) -> Eval {
+        resolve_miss(None, l.miss.as_ref(), cx, || {
+            let key: Vec<String> = key.iter().map(Value::to_text).collect();
+            let source = self.source_name(l.source);
+            format!("no {source} with key {}", key.join(", "))
+        })
+    }
 }
 
 fn fold(ignore_case: bool, s: &str) -> std::borrow::Cow<'_, str> {
@@ -396,7 +372,7 @@ fn resolve_miss(
         Some(MissAction::Hold(m)) => Err(Stop::Hold(m.clone().unwrap_or(what))),
         Some(MissAction::Skip) => Err(Stop::Skip(what)),
         Some(MissAction::Placeholder(label)) => Ok(Value::reference(
-            String::new(),
+            None,
             format!("placeholder:{}", label.clone().unwrap_or_default()),
         )),
         Some(MissAction::Default) => cx

@@ -3,7 +3,6 @@
 //! JSON straight from there — no map is built per row unless a target asks for one.
 
 use crate::eval::value::Value;
-use crate::semantic::schema::Object;
 use serde_json::{Map, Value as Json};
 
 #[derive(Debug)]
@@ -55,26 +54,17 @@ pub struct Shape {
 }
 
 impl Shape {
-    /// The shape of `(slot, dotted path)` assignments, top-level names mapped to wire names.
-    pub fn new<'a>(
-        object: &Object,
-        assignments: impl IntoIterator<Item = (usize, &'a str)>,
-    ) -> Shape {
+    /// The shape of `(slot, wire path)` assignments (`["name", "firstName"]`).
+    pub fn new<'a>(assignments: impl IntoIterator<Item = (usize, &'a [String])>) -> Shape {
         let mut shape = Shape {
             exact: true,
             ..Shape::default()
         };
         // The members as a tree, only to lay the pieces out.
         let mut members = Vec::new();
-        for (slot, path) in assignments {
-            let mut parts: Vec<String> = path.split('.').map(str::to_string).collect();
-            if let Some(top) = parts.first_mut() {
-                if let Some(f) = object.field(top) {
-                    *top = f.api.clone();
-                }
-            }
-            shape.exact &= place(&mut members, &parts, slot);
-            shape.paths.push((slot, parts));
+        for (slot, parts) in assignments {
+            shape.exact &= place(&mut members, parts, slot);
+            shape.paths.push((slot, parts.to_vec()));
         }
         let mut text = Vec::new();
         flatten(&members, &mut text, &mut shape.pieces);
@@ -325,8 +315,9 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// One row's record as a target receives it: its shape, its values, and its members already
-/// written as JSON (they were written once, to hash the content).
+/// One record as a target receives it: its members already written as JSON (`"a":1,"b":{…}`,
+/// without braces: they were written once, to hash the content).
+#[derive(Debug, Clone, Copy)]
 pub struct Fields<'a> {
     pub json: &'a [u8],
 }
@@ -352,19 +343,13 @@ impl Fields<'_> {
 mod tests {
     use super::*;
 
-    /// An object with no declared fields: paths keep their names.
-    fn person() -> Object {
-        Object {
-            name: "Person".into(),
-            api: "person".into(),
-            plural: "people".into(),
-            label: "Person".into(),
-            link: false,
-            readonly: false,
-            custom: false,
-            fields: Vec::new(),
-            span: Default::default(),
-        }
+    /// A shape of dotted wire paths.
+    fn shape(paths: &[(usize, &str)]) -> Shape {
+        let wire: Vec<(usize, Vec<String>)> = paths
+            .iter()
+            .map(|(slot, p)| (*slot, p.split('.').map(str::to_string).collect()))
+            .collect();
+        Shape::new(wire.iter().map(|(slot, p)| (*slot, p.as_slice())))
     }
 
     fn written(shape: &Shape, values: &[Value]) -> Json {
@@ -376,10 +361,7 @@ mod tests {
 
     #[test]
     fn members_nest_by_path_and_match_the_map_form() {
-        let shape = Shape::new(
-            &person(),
-            [(0, "name.firstName"), (1, "city"), (2, "name.lastName")],
-        );
+        let shape = shape(&[(0, "name.firstName"), (1, "city"), (2, "name.lastName")]);
         let values = [
             Value::text_value("Ana \"A\"\n"),
             Value::Null,
@@ -399,7 +381,7 @@ mod tests {
 
     #[test]
     fn a_whole_composite_and_its_subfield_keep_assignment_order() {
-        let shape = Shape::new(&person(), [(0, "name.firstName"), (1, "name")]);
+        let shape = shape(&[(0, "name.firstName"), (1, "name")]);
         let values = [
             Value::text_value("Ana"),
             Value::Record(vec![("lastName".into(), Value::text_value("Kim"))]),
@@ -408,7 +390,7 @@ mod tests {
             written(&shape, &values),
             serde_json::json!({"name": {"lastName": "Kim"}})
         );
-        let later = Shape::new(&person(), [(1, "name"), (0, "name.firstName")]);
+        let later = super::tests::shape(&[(1, "name"), (0, "name.firstName")]);
         assert_eq!(
             written(&later, &values),
             serde_json::json!({"name": {"lastName": "Kim", "firstName": "Ana"}})

@@ -3,9 +3,9 @@
 //! column and the reason, never dropped.
 
 use crate::builtins;
+use crate::eval::node::constant;
 use crate::eval::value::{Stop, Str, Value};
-use crate::semantic::model::{ColumnInfo, PolicyAction};
-use crate::syntax::ast::ValueState;
+use crate::ir::{Column, ColumnType, PolicyAction, ValueState};
 
 /// A value as read, before typing.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +34,15 @@ pub enum RawRef<'a> {
     Text(&'a str),
 }
 
-impl RawRef<'_> {
+impl<'a> RawRef<'a> {
+    /// The text read; empty for a missing or null value.
+    pub fn as_str(self) -> &'a str {
+        match self {
+            RawRef::Text(t) => t,
+            RawRef::Missing | RawRef::Null => "",
+        }
+    }
+
     pub fn to_raw(self) -> Raw {
         match self {
             RawRef::Missing => Raw::Missing,
@@ -55,7 +63,7 @@ impl Raw {
 }
 
 /// Types a row's values.
-pub fn type_row(columns: &[ColumnInfo], raw: Vec<Raw>) -> Result<Vec<Value>, TypeError> {
+pub fn type_row(columns: &[Column], raw: Vec<Raw>) -> Result<Vec<Value>, TypeError> {
     let mut out = Vec::with_capacity(columns.len());
     type_into(columns, raw.iter().map(Raw::as_ref), &mut out)?;
     Ok(out)
@@ -63,7 +71,7 @@ pub fn type_row(columns: &[ColumnInfo], raw: Vec<Raw>) -> Result<Vec<Value>, Typ
 
 /// Types a row's values into `out` (cleared first), so a buffer can serve row after row.
 pub fn type_into<'a>(
-    columns: &[ColumnInfo],
+    columns: &[Column],
     raw: impl Iterator<Item = RawRef<'a>>,
     out: &mut Vec<Value>,
 ) -> Result<(), TypeError> {
@@ -77,23 +85,23 @@ pub fn type_into<'a>(
 
 /// Whether typing gives this text back as it is (a text column's value, not empty and not one
 /// of its null markers): what [`type_value`] returns as `Value::Text(t)`.
-pub fn lends_as_is(c: &ColumnInfo, t: &str) -> bool {
-    c.ty == "text" && absent(c, t).is_none()
+pub fn lends_as_is(c: &Column, t: &str) -> bool {
+    matches!(c.ty, ColumnType::Text) && absent(c, t).is_none()
 }
 
 /// The state text read for this column stands for when it stands for no value: one of its
 /// null markers, empty text, or blank text in a column that is not text.
-fn absent(c: &ColumnInfo, t: &str) -> Option<ValueState> {
+fn absent(c: &Column, t: &str) -> Option<ValueState> {
     if !c.nulls.is_empty() && c.nulls.iter().any(|n| n == t.trim()) {
         Some(ValueState::Null)
-    } else if t.is_empty() || (c.ty != "text" && t.trim().is_empty()) {
+    } else if t.is_empty() || (!matches!(c.ty, ColumnType::Text) && t.trim().is_empty()) {
         Some(ValueState::Empty)
     } else {
         None
     }
 }
 
-pub fn type_value(c: &ColumnInfo, raw: RawRef) -> Result<Value, TypeError> {
+pub fn type_value(c: &Column, raw: RawRef) -> Result<Value, TypeError> {
     let text = match raw {
         RawRef::Missing => return by_state(c, ValueState::Missing, ""),
         RawRef::Null => return by_state(c, ValueState::Null, ""),
@@ -113,28 +121,16 @@ pub fn type_value(c: &ColumnInfo, raw: RawRef) -> Result<Value, TypeError> {
     }
 }
 
-fn parse(c: &ColumnInfo, text: &str) -> Result<Value, String> {
-    let r = match c.ty.as_str() {
-        "text" => return Ok(Value::text_value(text)),
-        "int" => builtins::parse_int(text),
-        "decimal" => builtins::parse_decimal(text),
-        "bool" => builtins::parse_bool(text),
-        "date" => builtins::parse_date(text, c.format.as_deref().unwrap_or("%Y-%m-%d")),
-        "datetime" => {
-            let zone = match c.tz.as_deref().filter(|z| !z.is_empty()) {
-                None => None,
-                Some(z) => match z.parse::<chrono_tz::Tz>() {
-                    Ok(tz) => Some(tz),
-                    Err(_) => return Err(format!("{}: unknown time zone {z:?}", c.name)),
-                },
-            };
-            builtins::parse_datetime(
-                text,
-                c.format.as_deref().unwrap_or("%Y-%m-%dT%H:%M:%S"),
-                zone,
-            )
+fn parse(c: &Column, text: &str) -> Result<Value, String> {
+    let r = match &c.ty {
+        ColumnType::Text => return Ok(Value::text_value(text)),
+        ColumnType::Int => builtins::parse_int(text),
+        ColumnType::Decimal => builtins::parse_decimal(text),
+        ColumnType::Bool => builtins::parse_bool(text),
+        ColumnType::Date { format } => builtins::parse_date(text, format.as_str()),
+        ColumnType::DateTime { format, tz } => {
+            builtins::parse_datetime(text, format.as_str(), tz.map(|z| z.0))
         }
-        other => return Err(format!("unknown column type {other}")),
     };
     r.map_err(|stop| match stop {
         Stop::Fail(m) | Stop::Reject(m) | Stop::Hold(m) | Stop::Skip(m) => {
@@ -143,22 +139,13 @@ fn parse(c: &ColumnInfo, text: &str) -> Result<Value, String> {
     })
 }
 
-fn state_name(s: ValueState) -> &'static str {
-    match s {
-        ValueState::Empty => "empty",
-        ValueState::Missing => "missing",
-        ValueState::Null => "null",
-        ValueState::Invalid => "invalid",
-    }
-}
-
 /// The column's policy for a state, or the default: optional columns take null for empty,
 /// missing and null; required columns and invalid values reject.
-fn by_state(c: &ColumnInfo, state: ValueState, text: &str) -> Result<Value, TypeError> {
+fn by_state(c: &Column, state: ValueState, text: &str) -> Result<Value, TypeError> {
     let policy = c.policies.iter().find(|(s, _)| *s == state).map(|(_, a)| a);
     let reject = |message: String| TypeError {
         column: c.name.clone(),
-        code: state_name(state),
+        code: state.name(),
         message,
     };
     match policy {
@@ -167,7 +154,7 @@ fn by_state(c: &ColumnInfo, state: ValueState, text: &str) -> Result<Value, Type
             Ok(Value::Null)
         }
         Some(PolicyAction::Keep) => Ok(Value::text_value(text)),
-        Some(PolicyAction::Default(v)) => Ok(Value::from_json(v)),
+        Some(PolicyAction::Default(v)) => Ok(constant(v)),
         Some(PolicyAction::Reject(m)) => Err(reject(
             m.clone().unwrap_or_else(|| default_message(c, state, text)),
         )),
@@ -176,10 +163,10 @@ fn by_state(c: &ColumnInfo, state: ValueState, text: &str) -> Result<Value, Type
     }
 }
 
-fn default_message(c: &ColumnInfo, state: ValueState, text: &str) -> String {
+fn default_message(c: &Column, state: ValueState, text: &str) -> String {
     match state {
-        ValueState::Invalid => format!("{}: {text:?} is not a valid {}", c.name, c.ty),
-        other => format!("{} is {} but required", c.name, state_name(other)),
+        ValueState::Invalid => format!("{}: {text:?} is not a valid {}", c.name, c.ty.name()),
+        other => format!("{} is {} but required", c.name, other.name()),
     }
 }
 
@@ -187,13 +174,18 @@ fn default_message(c: &ColumnInfo, state: ValueState, text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn col(ty: &str, optional: bool, policies: Vec<(ValueState, PolicyAction)>) -> ColumnInfo {
-        ColumnInfo {
+    fn col(ty: &str, optional: bool, policies: Vec<(ValueState, PolicyAction)>) -> Column {
+        let ty = match ty {
+            "date" => ColumnType::Date {
+                format: crate::ir::DateFormat::new("%m/%d/%Y").expect("a format"),
+            },
+            "int" => ColumnType::Int,
+            _ => ColumnType::Text,
+        };
+        Column {
             name: "c".into(),
-            ty: ty.into(),
+            ty,
             optional,
-            format: (ty == "date").then(|| "%m/%d/%Y".to_string()),
-            tz: None,
             nulls: vec!["N/A".into()],
             sensitive: false,
             policies,
@@ -256,7 +248,7 @@ mod tests {
             vec![
                 (
                     ValueState::Empty,
-                    PolicyAction::Default(serde_json::json!(0)),
+                    PolicyAction::Default(crate::ir::Const::Number { value: 0.0 }),
                 ),
                 (ValueState::Invalid, PolicyAction::Keep),
             ],

@@ -1,6 +1,6 @@
 //! Runtime values, and the ways evaluating a row can stop short of a value.
 
-use crate::syntax::ast::DurationUnit;
+use crate::ir::{DurationUnit, ObjectId};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value as Json};
 use std::borrow::Cow;
@@ -26,10 +26,11 @@ pub enum Value {
     Ref(Box<Reference>),
 }
 
-/// The object a reference points into, and the referenced record's id (or a user's).
+/// The object a reference points into, and the referenced record's id (or a user's). A
+/// placeholder (`on missing placeholder`) points into no object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
-    pub object: String,
+    pub object: Option<ObjectId>,
     pub key: String,
 }
 
@@ -49,9 +50,9 @@ pub enum Stop {
 pub type Eval = Result<Value, Stop>;
 
 impl Value {
-    pub fn reference(object: impl Into<String>, key: impl Into<String>) -> Value {
+    pub fn reference(object: Option<ObjectId>, key: impl Into<String>) -> Value {
         Value::Ref(Box::new(Reference {
-            object: object.into(),
+            object,
             key: key.into(),
         }))
     }
@@ -85,9 +86,9 @@ impl Value {
             Value::Date(d) => d.format("%Y-%m-%d").to_string(),
             Value::DateTime(t) => t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             Value::Duration(n, u) => {
-                let unit = format!("{u:?}").to_lowercase();
+                let unit = u.name();
                 let unit = if *n == 1.0 {
-                    unit.trim_end_matches('s').to_string()
+                    unit.trim_end_matches('s')
                 } else {
                     unit
                 };

@@ -10,11 +10,11 @@
 //! where they are reached. A row keeps its first failure. Nodes without a block form here
 //! (owners, records, lists, …) are handed to the owned evaluator row by row.
 
-use crate::eval::lend::{boolean, call_with, lent, lent_with, Got, Lender, Scratch};
+use crate::eval::lend::{boolean, call_with, lent, Got, Lender, Lending, Scratch};
 use crate::eval::node::{LentCall, LookupNode, Node};
 use crate::eval::owned;
 use crate::eval::value::{Stop, Value};
-use crate::syntax::ast::BinOp;
+use crate::ir::BinOp;
 use smallvec::SmallVec;
 use std::cell::RefCell;
 
@@ -222,10 +222,12 @@ impl<'l, 'a> Vector<'l, 'a> {
         env: &Env<'_, 'a>,
         s: &mut Scratch,
     ) -> Vec<R<'a>> {
-        match c.args.first() {
-            Some(first) => self.map_ok(first, sel, env, s, |x, s| lent_with(c, x, s)),
-            None => self.dense(env.rows),
-        }
+        let Some(first) = c.args.first() else {
+            return self.dense(env.rows);
+        };
+        let mut out = self.eval(first, sel, env, s);
+        (c.lend)(&mut Lending::new(&mut out, sel, c, s));
+        out
     }
 
     fn func(

@@ -1,24 +1,13 @@
 //! Outcomes: every source row ends in exactly one per step, counted here; rejected and held rows
 //! are written with their file, line, key, reason and every column.
 
-use crate::plan::Phase;
+pub use crate::ir::Outcome;
+use crate::ir::Phase;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    Created,
-    Updated,
-    Unchanged,
-    Rejected,
-    Deduped,
-    Skipped,
-    Held,
-}
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct StepCounts {
@@ -106,29 +95,6 @@ impl Sink for ExceptionWriter {
     }
 }
 
-/// Keeps everything in memory (spec tests).
-#[derive(Default)]
-pub struct MemorySink {
-    /// (outcome, source, key, reason)
-    pub rows: Vec<(Outcome, String, String, String)>,
-}
-
-impl Sink for MemorySink {
-    fn exception(&mut self, e: &Exception) -> std::io::Result<()> {
-        self.rows.push((
-            e.outcome,
-            e.source.to_string(),
-            e.key.to_string(),
-            e.reason.to_string(),
-        ));
-        Ok(())
-    }
-
-    fn finish(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 pub struct ExceptionWriter {
     rejected: BufWriter<File>,
     held: BufWriter<File>,
@@ -169,7 +135,7 @@ pub fn summary(steps: &[StepReport]) -> String {
         out.push_str(&format!(
             "{:>4}  {:<8}  {:<30} {:>8} {:>8} {:>8} {:>10} {:>9} {:>8} {:>8} {:>5}  {}\n",
             s.step,
-            format!("{:?}", s.phase).to_lowercase(),
+            s.phase.key(),
             truncate(&s.map, 30),
             c.rows_in,
             c.created,

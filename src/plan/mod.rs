@@ -1,168 +1,146 @@
-//! Stage 3: checked model → plan: the schema changes to apply first, the load order with the
-//! reason for each edge, and one step per map and pass. `mapc run` executes this.
+//! Stage 3: the checked program → the plan: the program itself, and one step per map and pass
+//! saying exactly what the step writes, in load order. The plan is the artefact `mapc run`
+//! executes (`mapc plan --format json` writes it, `mapc run --plan FILE` reads it back: see
+//! `file.rs`), pinned to the spec's content hash and the mapc version that made it.
 
-pub mod ir;
+pub mod file;
 pub mod render;
+mod validate;
 
-use crate::semantic::model::{GapInfo, MigrationInfo};
-use crate::semantic::schema::{FieldType, SchemaChange, TargetInfo};
-use crate::semantic::Model;
+use crate::ir::{self, FieldType, MapId, ObjectId, Phase};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    /// Creates (or upserts) records.
-    Create,
-    /// Writes into records another map created (many:1).
-    Merge,
-    /// Writes `deferred` fields once every object exists.
-    Deferred,
-    /// Creates link records (Twenty task/note targets) once both ends exist.
-    Links,
-    /// Reads a source that only lookups use (no map): in run reports, never a plan step.
-    Lookup,
-}
+pub use validate::validate;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Step {
-    pub number: usize,
-    pub phase: Phase,
-    pub map: String,
-    pub source: String,
-    pub object: String,
-    /// The fields this step writes.
-    pub fields: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct OrderEntry {
-    pub object: String,
-    /// Why it comes after others: "after Company: Person.company looks up Company (map Patient_Person)".
-    pub after: Vec<String>,
-}
+/// The mapc that makes (and alone may run) a plan.
+pub const MAPC_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Plan {
-    pub migration: MigrationInfo,
-    pub target: TargetInfo,
-    pub schema_changes: Vec<SchemaChange>,
-    pub load_order: Vec<OrderEntry>,
+    /// The version of mapc that made the plan; another version refuses to run it.
+    pub mapc: String,
+    /// `sha256:…` of the spec's files (the root and what it `use`s, not the stdlib, which is
+    /// the mapc version's): the same hash as the sign-off document.
+    pub spec_hash: String,
+    pub program: ir::Program,
+    /// In the order they run.
     pub steps: Vec<Step>,
-    pub gaps: Vec<GapInfo>,
-    /// `(map, what it knowingly does not carry)`.
-    pub lossy: Vec<(String, String)>,
-    /// Everything needed to execute the steps.
-    pub model: Model,
 }
 
-/// Builds the plan. Pure: same model, same plan.
-pub fn build(model: Model) -> Plan {
-    let load_order = model
-        .order
-        .iter()
-        .map(|object| OrderEntry {
-            object: object.clone(),
-            after: reasons(&model, object),
-        })
-        .collect();
-    let steps = steps(&model);
-    let lossy = model
-        .maps
-        .iter()
-        .flat_map(|m| m.lossy.iter().map(|l| (m.name.clone(), l.clone())))
-        .collect();
-    Plan {
-        migration: model.migration.clone(),
-        target: model.schema.target.clone(),
-        schema_changes: model.schema.changes.clone(),
-        load_order,
-        steps,
-        gaps: model.gaps.clone(),
-        lossy,
-        model,
+/// One pass of one map over its source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// From 1, in run order.
+    pub number: usize,
+    pub phase: Phase,
+    pub map: MapId,
+    /// The map's assignments this step writes, by their place in the map, in order.
+    pub writes: Vec<usize>,
+}
+
+impl Plan {
+    pub fn map(&self, step: &Step) -> &ir::Map {
+        self.program.map(step.map)
+    }
+
+    /// The durable name of a step's history in the ledger: the map's name in lower case and
+    /// the phase (`patient_person#create`). The checker refuses two maps whose names differ
+    /// only in case, so no two steps share one.
+    pub fn step_key(&self, step: &Step) -> String {
+        step_key(&self.map(step).name, step.phase)
+    }
+
+    /// The dotted paths a step writes, for people.
+    pub fn written(&self, step: &Step) -> Vec<&str> {
+        let map = self.map(step);
+        step.writes
+            .iter()
+            .filter_map(|&i| map.assignments.get(i))
+            .map(|a| a.path.dotted.as_str())
+            .collect()
     }
 }
 
-fn reasons(model: &Model, object: &str) -> Vec<String> {
-    let mut out: Vec<String> = model
-        .edges
-        .iter()
-        .filter(|e| e.object == object && e.depends_on != object)
-        .map(|e| {
-            format!(
-                "after {}: {}.{} looks it up (map {})",
-                e.depends_on, e.object, e.field, e.map
-            )
-        })
-        .collect();
-    out.dedup();
-    out
+/// The ledger's key for the history of `name`'s steps of `phase`.
+pub fn step_key(name: &str, phase: Phase) -> String {
+    format!("{}#{}", name.to_lowercase(), phase.key())
 }
 
-pub fn is_link_field(model: &Model, object: &str, path: &str) -> bool {
-    let Some(obj) = model.schema.object(object) else {
-        return false;
-    };
-    let top = path.split('.').next().unwrap_or(path);
-    match obj.field(top).map(|f| &f.ty) {
-        Some(FieldType::Links { object }) => model.schema.object(object).is_some_and(|o| o.link),
+/// Builds the plan. Pure: same program, same plan.
+pub fn build(program: ir::Program, spec_hash: String) -> Plan {
+    let steps = steps(&program);
+    Plan {
+        mapc: MAPC_VERSION.to_string(),
+        spec_hash,
+        program,
+        steps,
+    }
+}
+
+/// Whether an assignment of `object` writes a links field whose records are link records
+/// (Twenty's task and note targets), which wait until both ends exist.
+pub fn is_link_field(program: &ir::Program, object: ObjectId, path: &ir::FieldPath) -> bool {
+    let field = program.object(object).field_at(path.field);
+    match field.ty {
+        FieldType::Links { object } => program.object(object).link,
         _ => false,
     }
 }
 
-fn steps(model: &Model) -> Vec<Step> {
+/// The phase an assignment is written in: link records after every create, deferred fields
+/// in the second pass, the rest with the record (create or merge).
+fn phase_of(program: &ir::Program, map: &ir::Map, a: &ir::Assignment) -> Phase {
+    if is_link_field(program, map.object, &a.path) {
+        Phase::Links
+    } else if a.deferred {
+        Phase::Deferred
+    } else if map.merge.is_some() {
+        Phase::Merge
+    } else {
+        Phase::Create
+    }
+}
+
+/// Every map's first pass (creates, then merges, object by object in load order), then the
+/// second passes, then the link records. A map always has its first pass; the later ones only
+/// when it writes something in them.
+fn steps(program: &ir::Program) -> Vec<Step> {
     let mut out = Vec::new();
-    let mut push = |phase: Phase, m: &crate::semantic::model::MapInfo, fields: Vec<String>| {
-        out.push(Step {
-            number: 0,
-            phase,
-            map: m.name.clone(),
-            source: m.source.clone(),
-            object: m.object.clone(),
-            fields,
-        });
+    let mut push = |phase: Phase, id: MapId, map: &ir::Map| {
+        let writes: Vec<usize> = (0..map.assignments.len())
+            .filter(|&i| phase_of(program, map, &map.assignments[i]) == phase)
+            .collect();
+        let first_pass = matches!(phase, Phase::Create | Phase::Merge);
+        if first_pass || !writes.is_empty() {
+            out.push(Step {
+                number: out.len() + 1,
+                phase,
+                map: id,
+                writes,
+            });
+        }
     };
-    for object in &model.order {
+    let in_order = |object: ObjectId| {
+        program
+            .maps
+            .iter()
+            .enumerate()
+            .filter(move |(_, m)| m.object == object)
+            .map(|(i, m)| (MapId::new(i), m))
+    };
+    for &object in &program.order {
         for merge in [false, true] {
-            for m in model
-                .maps
-                .iter()
-                .filter(|m| &m.object == object && m.merge.is_some() == merge)
-            {
-                let fields = m
-                    .assignments
-                    .iter()
-                    .filter(|a| !a.deferred && !is_link_field(model, &m.object, &a.path))
-                    .map(|a| a.path.clone())
-                    .collect();
-                push(if merge { Phase::Merge } else { Phase::Create }, m, fields);
+            for (id, m) in in_order(object).filter(|(_, m)| m.merge.is_some() == merge) {
+                push(if merge { Phase::Merge } else { Phase::Create }, id, m);
             }
         }
     }
-    for (phase, pick) in [(Phase::Deferred, true), (Phase::Links, false)] {
-        for object in &model.order {
-            for m in model.maps.iter().filter(|m| &m.object == object) {
-                let fields: Vec<String> = m
-                    .assignments
-                    .iter()
-                    .filter(|a| {
-                        if pick {
-                            a.deferred
-                        } else {
-                            is_link_field(model, &m.object, &a.path)
-                        }
-                    })
-                    .map(|a| a.path.clone())
-                    .collect();
-                if !fields.is_empty() {
-                    push(phase, m, fields);
-                }
+    for phase in [Phase::Deferred, Phase::Links] {
+        for &object in &program.order {
+            for (id, m) in in_order(object) {
+                push(phase, id, m);
             }
         }
-    }
-    for (i, s) in out.iter_mut().enumerate() {
-        s.number = i + 1;
     }
     out
 }

@@ -1,12 +1,13 @@
 //! Whether a checked value may be written into a target field, with the diagnostic when not.
 
-use super::schema::{Field, FieldType, Scalar, Schema};
 use super::types::{Ty, Typed};
 use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::ir::{Field, FieldType, ObjectId, Scalar, Schema};
 use crate::span::Span;
 
 /// The type a value read from a field of this type has.
-pub fn field_value_type(ty: &FieldType) -> Ty {
+pub fn field_value_type(schema: &Schema, ty: &FieldType) -> Ty {
+    let name = |o: &ObjectId| schema.object_at(*o).name.clone();
     match ty {
         FieldType::Scalar { scalar } => match scalar {
             Scalar::Number | Scalar::Position => Ty::Decimal,
@@ -19,8 +20,8 @@ pub fn field_value_type(ty: &FieldType) -> Ty {
         },
         FieldType::Select { multi: false, .. } => Ty::Text,
         FieldType::Select { multi: true, .. } => Ty::List(Box::new(Ty::Text)),
-        FieldType::Relation { objects } => Ty::Ref(objects.clone()),
-        FieldType::Links { object } => Ty::List(Box::new(Ty::Ref(vec![object.clone()]))),
+        FieldType::Relation { objects } => Ty::Ref(objects.iter().map(name).collect()),
+        FieldType::Links { object } => Ty::List(Box::new(Ty::Ref(vec![name(object)]))),
         FieldType::Composite { name } => Ty::Composite(name.clone()),
     }
 }
@@ -60,7 +61,7 @@ pub fn check(t: &Target, value: &Typed, value_span: Span) -> Vec<Diagnostic> {
         FieldType::Relation { objects } => relation_fits(t, objects, found, value_span)
             .into_iter()
             .collect(),
-        FieldType::Links { object } => links_fits(t, object, found, value_span)
+        FieldType::Links { object } => links_fits(t, *object, found, value_span)
             .into_iter()
             .collect(),
         FieldType::Composite { name } => composite_fits(t, name, found, value_span)
@@ -76,12 +77,12 @@ fn mismatch(t: &Target, value_span: Span, found: &Ty, help: Option<&str>) -> Dia
             "`{}.{}` is {}, but this is {}",
             t.object,
             t.path,
-            t.field.ty.describe(),
+            t.schema.describe(&t.field.ty),
             found.name()
         ),
     )
     .primary(value_span, format!("this is {}", found.name()))
-    .context(t.span, format!("{} field", t.field.ty.describe()));
+    .context(t.span, format!("{} field", t.schema.describe(&t.field.ty)));
     match help {
         Some(h) => d.help(h),
         None => d,
@@ -109,7 +110,7 @@ fn scalar_fits(t: &Target, scalar: Scalar, found: &Ty, span: Span) -> Option<Dia
         return Some(
             Diagnostic::new(
                 Code::TextIntoDate,
-                format!("`{}.{}` is a {} field, but this is text with no parse", t.object, t.path, t.field.ty.describe()),
+                format!("`{}.{}` is a {} field, but this is text with no parse", t.object, t.path, t.schema.describe(&t.field.ty)),
             )
             .primary(span, "text")
             .context(t.span, "date field")
@@ -204,7 +205,8 @@ fn select_values(t: &Target, value: &Typed) -> Vec<Diagnostic> {
     out
 }
 
-fn relation_fits(t: &Target, objects: &[String], found: &Ty, span: Span) -> Option<Diagnostic> {
+fn relation_fits(t: &Target, objects: &[ObjectId], found: &Ty, span: Span) -> Option<Diagnostic> {
+    let objects = names(t.schema, objects);
     match found {
         Ty::Ref(refs) if refs.iter().any(|r| objects.contains(r)) => None,
         Ty::Ref(refs) => Some(
@@ -241,8 +243,8 @@ fn relation_fits(t: &Target, objects: &[String], found: &Ty, span: Span) -> Opti
     }
 }
 
-fn links_fits(t: &Target, object: &str, found: &Ty, span: Span) -> Option<Diagnostic> {
-    let accepted = link_targets(t.schema, object);
+fn links_fits(t: &Target, object: ObjectId, found: &Ty, span: Span) -> Option<Diagnostic> {
+    let accepted = names(t.schema, &link_targets(t.schema, object));
     match found {
         Ty::List(inner) => match inner.as_ref() {
             Ty::Ref(refs) if refs.iter().any(|r| accepted.contains(r)) => None,
@@ -285,16 +287,21 @@ fn links_fits(t: &Target, object: &str, found: &Ty, span: Span) -> Option<Diagno
     }
 }
 
+fn names(schema: &Schema, objects: &[ObjectId]) -> Vec<String> {
+    objects
+        .iter()
+        .map(|o| schema.object_at(*o).name.clone())
+        .collect()
+}
+
 /// The objects a `-> [Object]` field may point at: for a link object, the objects its relations
 /// reach (and every custom object, which targets gain automatically); otherwise the object.
-pub fn link_targets(schema: &Schema, object: &str) -> Vec<String> {
-    let Some(obj) = schema.object(object) else {
-        return Vec::new();
-    };
+pub fn link_targets(schema: &Schema, object: ObjectId) -> Vec<ObjectId> {
+    let obj = schema.object_at(object);
     if !obj.link {
-        return vec![object.to_string()];
+        return vec![object];
     }
-    let mut out: Vec<String> = obj
+    let mut out: Vec<ObjectId> = obj
         .fields
         .iter()
         .filter_map(|f| match &f.ty {
@@ -306,9 +313,10 @@ pub fn link_targets(schema: &Schema, object: &str) -> Vec<String> {
     out.extend(
         schema
             .objects
-            .values()
-            .filter(|o| o.custom && !o.link)
-            .map(|o| o.name.clone()),
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.custom && !o.link)
+            .map(|(i, _)| ObjectId::new(i)),
     );
     out.dedup();
     out

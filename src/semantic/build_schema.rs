@@ -2,13 +2,16 @@
 //! recording each custom object, field and option as a schema change for the plan.
 
 use super::loader::Unit;
-use super::schema::*;
 use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::ir::*;
+use crate::span::Span;
 use crate::syntax::ast::{self, DefaultValue, FieldTypeExpr, Item, Literal};
+use std::collections::HashMap;
 
 pub fn build(units: &[Unit], target: &str, diags: &mut Vec<Diagnostic>) -> Schema {
     let mut b = Builder {
         schema: Schema::default(),
+        field_spans: HashMap::new(),
         diags,
     };
     b.schema.target.name = target.to_string();
@@ -48,6 +51,8 @@ pub fn build(units: &[Unit], target: &str, diags: &mut Vec<Diagnostic>) -> Schem
 
 struct Builder<'a> {
     schema: Schema,
+    /// Where each object's fields are declared, for "defined twice" diagnostics.
+    field_spans: HashMap<(ObjectId, String), Span>,
     diags: &'a mut Vec<Diagnostic>,
 }
 
@@ -104,7 +109,7 @@ impl Builder<'_> {
     }
 
     fn declare_object(&mut self, o: &ast::ObjectDecl, custom: bool) {
-        if self.schema.objects.contains_key(&o.name.name) {
+        if self.schema.object(&o.name.name).is_some() {
             self.duplicate(&o.name, "object");
             return;
         }
@@ -123,71 +128,70 @@ impl Builder<'_> {
             .as_ref()
             .map(|s| s.value.clone())
             .unwrap_or_else(|| o.name.name.clone());
-        self.schema.objects.insert(
-            o.name.name.clone(),
-            Object {
-                name: o.name.name.clone(),
-                api,
-                plural,
-                label,
-                link: o.link,
-                readonly: o.readonly,
-                custom,
-                fields: Vec::new(),
-                span: o.name.span,
-            },
-        );
+        let id = ObjectId::new(self.schema.objects.len());
+        self.schema.objects.push(Object {
+            name: o.name.name.clone(),
+            api,
+            plural,
+            label,
+            link: o.link,
+            readonly: o.readonly,
+            custom,
+            fields: Vec::new(),
+        });
         if custom {
-            self.schema.changes.push(SchemaChange::CreateObject {
-                object: o.name.name.clone(),
-            });
+            self.schema
+                .changes
+                .push(SchemaChange::CreateObject { object: id });
         }
     }
 
     fn object_fields(&mut self, o: &ast::ObjectDecl, custom: bool) {
-        let fields: Vec<Field> = o
+        let fields: Vec<(Field, Span)> = o
             .fields
             .iter()
-            .filter_map(|f| self.field(f, custom))
+            .filter_map(|f| Some((self.field(f, custom)?, f.name.span)))
             .collect();
         self.add_fields(&o.name.name, fields);
     }
 
-    fn add_fields(&mut self, object: &str, fields: Vec<Field>) {
-        for f in fields {
-            let Some(obj) = self.schema.objects.get_mut(object) else {
-                return;
-            };
-            if let Some(first) = obj.field(&f.name) {
+    fn add_fields(&mut self, object: &str, fields: Vec<(Field, Span)>) {
+        let Some(id) = self.schema.object_id(object) else {
+            return;
+        };
+        for (f, span) in fields {
+            let key = (id, f.name.clone());
+            if let Some(first) = self.field_spans.get(&key) {
                 let d = Diagnostic::new(
                     Code::Duplicate,
                     format!("`{object}` already has a field `{}`", f.name),
                 )
-                .primary(f.span, "second definition")
-                .context(first.span, "first defined here");
+                .primary(span, "second definition")
+                .context(*first, "first defined here");
                 self.diags.push(d);
                 continue;
             }
+            self.field_spans.insert(key, span);
+            let obj = &mut self.schema.objects[id.index()];
+            let field = FieldId::new(obj.fields.len());
             if f.custom {
-                self.schema.changes.push(SchemaChange::CreateField {
-                    object: object.to_string(),
-                    field: f.name.clone(),
-                    ty: f.ty.describe(),
-                });
+                self.schema
+                    .changes
+                    .push(SchemaChange::CreateField { object: id, field });
             }
             obj.fields.push(f);
         }
     }
 
     fn extend(&mut self, e: &ast::ExtendDecl) {
-        if !self.schema.objects.contains_key(&e.object.name) {
+        if self.schema.object(&e.object.name).is_none() {
             self.unknown_object(&e.object);
             return;
         }
-        let fields: Vec<Field> = e
+        let fields: Vec<(Field, Span)> = e
             .fields
             .iter()
-            .filter_map(|f| self.field(f, true))
+            .filter_map(|f| Some((self.field(f, true)?, f.name.span)))
             .collect();
         self.add_fields(&e.object.name, fields);
         for add in &e.option_adds {
@@ -196,9 +200,11 @@ impl Builder<'_> {
     }
 
     fn add_options(&mut self, object: &str, add: &ast::OptionAdd) {
-        let Some(obj) = self.schema.objects.get_mut(object) else {
+        let Some(id) = self.schema.object_id(object) else {
             return;
         };
+        let obj = &mut self.schema.objects[id.index()];
+        let field_id = obj.field_id(&add.field.name);
         let names: Vec<String> = obj.fields.iter().map(|f| f.name.clone()).collect();
         let Some(field) = obj.field_mut(&add.field.name) else {
             let d = Diagnostic::new(
@@ -236,10 +242,10 @@ impl Builder<'_> {
                 added.push(o.value.name.clone());
             }
         }
-        if !added.is_empty() {
+        if let (false, Some(field)) = (added.is_empty(), field_id) {
             self.schema.changes.push(SchemaChange::AddOptions {
-                object: object.to_string(),
-                field: add.field.name.clone(),
+                object: id,
+                field,
                 options: added,
             });
         }
@@ -300,7 +306,6 @@ impl Builder<'_> {
             readonly: f.readonly,
             sensitive: f.sensitive,
             custom,
-            span: f.name.span,
         })
     }
 
@@ -310,26 +315,23 @@ impl Builder<'_> {
                 options: opts.iter().map(|o| o.value.name.clone()).collect(),
                 multi: matches!(t, FieldTypeExpr::MultiSelect(_)),
             },
-            FieldTypeExpr::Relation(objs) => {
-                for o in objs {
-                    if !self.schema.objects.contains_key(&o.name) {
-                        self.unknown_object(o);
-                    }
-                }
-                FieldType::Relation {
-                    objects: objs.iter().map(|o| o.name.clone()).collect(),
-                }
-            }
-            FieldTypeExpr::Links(o) => {
-                if !self.schema.objects.contains_key(&o.name) {
-                    self.unknown_object(o);
-                }
-                FieldType::Links {
-                    object: o.name.clone(),
-                }
-            }
+            FieldTypeExpr::Relation(objs) => FieldType::Relation {
+                objects: objs.iter().filter_map(|o| self.object_ref(o)).collect(),
+            },
+            FieldTypeExpr::Links(o) => FieldType::Links {
+                object: self.object_ref(o)?,
+            },
             FieldTypeExpr::Named(n) => self.named_type(n)?,
         })
+    }
+
+    /// An object a relation names; an unknown one is reported.
+    fn object_ref(&mut self, name: &ast::Ident) -> Option<ObjectId> {
+        let id = self.schema.object_id(&name.name);
+        if id.is_none() {
+            self.unknown_object(name);
+        }
+        id
     }
 
     fn named_type(&mut self, n: &ast::Ident) -> Option<FieldType> {

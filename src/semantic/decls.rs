@@ -1,11 +1,12 @@
-//! Checks declarations that expressions depend on: sources, value tables and functions.
+//! Checks the declarations expressions depend on besides sources (`sources.rs`): value tables
+//! and functions.
 
-use super::env::{ColumnEnv, Env, FnEnv, Scope, SourceEnv, TableEnv, Usage};
-use super::expr::ExprChecker;
-use super::model::*;
+use super::env::{Env, FnEnv, Scope, TableEnv, Usage};
+use super::expr::{literal_const, ExprChecker};
 use super::types::{Known, Ty};
 use crate::diag::{did_you_mean, Code, Diagnostic};
-use crate::syntax::ast::{self, ElseKind, Literal, StateAction, ValueOut};
+use crate::ir::{self, Const, FunctionId, TableElse, TableId};
+use crate::syntax::ast::{self, ElseKind, Literal, ValueOut};
 use std::collections::BTreeMap;
 
 pub fn literal_json(l: &Literal) -> serde_json::Value {
@@ -19,7 +20,12 @@ pub fn literal_json(l: &Literal) -> serde_json::Value {
     }
 }
 
-fn duplicate(diags: &mut Vec<Diagnostic>, kind: &str, name: &ast::Ident, first: crate::span::Span) {
+pub(super) fn duplicate(
+    diags: &mut Vec<Diagnostic>,
+    kind: &str,
+    name: &ast::Ident,
+    first: crate::span::Span,
+) {
     diags.push(
         Diagnostic::new(
             Code::Duplicate,
@@ -28,161 +34,6 @@ fn duplicate(diags: &mut Vec<Diagnostic>, kind: &str, name: &ast::Ident, first: 
         .primary(name.span, "second definition")
         .context(first, "first defined here"),
     );
-}
-
-pub fn source(
-    s: &ast::SourceDecl,
-    env: &mut Env,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<SourceInfo> {
-    if let Some(first) = env.sources.get(&s.name.name) {
-        duplicate(diags, "source", &s.name, first.span);
-        return None;
-    }
-    let mut columns = BTreeMap::new();
-    let mut infos = Vec::new();
-    for c in &s.columns {
-        if let Some(first) = columns.get(&c.name.name).map(|c: &ColumnEnv| c.span) {
-            duplicate(diags, "column", &c.name, first);
-            continue;
-        }
-        let Some(ty) = Ty::from_column_type(&c.ty.name) else {
-            diags.push(
-                Diagnostic::new(
-                    Code::UnknownType,
-                    format!("unknown column type `{}`", c.ty.name),
-                )
-                .primary(c.ty.span, "not a column type")
-                .help_opt(did_you_mean(&c.ty.name, Ty::COLUMN_TYPES.iter().copied()))
-                .note("column types: text int decimal bool date datetime"),
-            );
-            continue;
-        };
-        if let Some(fmt) = &c.format {
-            diags.extend(super::formats::check(&fmt.value, fmt.span));
-        }
-        if let Some(tz) = &c.tz {
-            diags.extend(super::formats::check_zone(&tz.value, tz.span));
-        }
-        columns.insert(
-            c.name.name.clone(),
-            ColumnEnv {
-                ty,
-                span: c.name.span,
-            },
-        );
-        infos.push(column_info(c));
-    }
-    for k in s.key.iter().chain(s.watermark.iter()) {
-        if !columns.contains_key(&k.name) {
-            diags.push(
-                Diagnostic::new(
-                    Code::KeyColumn,
-                    format!("`{}` is not a declared column of `{}`", k.name, s.name.name),
-                )
-                .primary(k.span, "undeclared column")
-                .help_opt(did_you_mean(&k.name, columns.keys().map(String::as_str))),
-            );
-        }
-    }
-    if s.key.is_empty() {
-        diags.push(
-            Diagnostic::new(
-                Code::KeyColumn,
-                format!("source `{}` has no key", s.name.name),
-            )
-            .primary(s.name.span, "no `key` clause")
-            .help("add `key column`: without a key, re-runs cannot tell a row they already moved"),
-        );
-    }
-    let format = s
-        .format
-        .as_ref()
-        .map(|f| f.name.clone())
-        .unwrap_or_else(|| {
-            let lower = s.file.value.to_lowercase();
-            if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
-                "jsonl".into()
-            } else {
-                "csv".into()
-            }
-        });
-    if format != "csv" && format != "jsonl" {
-        if let Some(f) = &s.format {
-            diags.push(
-                Diagnostic::new(
-                    Code::UnknownType,
-                    format!("unknown source format `{format}`"),
-                )
-                .primary(f.span, "expected `csv` or `jsonl`"),
-            );
-        }
-    }
-    check_reading(s, &format, diags);
-    env.sources.insert(
-        s.name.name.clone(),
-        SourceEnv {
-            columns,
-            key: s.key.iter().map(|k| k.name.clone()).collect(),
-            span: s.name.span,
-        },
-    );
-    Some(SourceInfo {
-        name: s.name.name.clone(),
-        file: s.file.value.clone(),
-        format,
-        delimiter: s
-            .delimiter
-            .as_ref()
-            .map(|d| d.value.clone())
-            .unwrap_or_else(|| ",".into()),
-        encoding: s
-            .encoding
-            .as_ref()
-            .map(|e| e.value.to_lowercase())
-            .unwrap_or_else(|| "utf-8".into()),
-        key: s.key.iter().map(|k| k.name.clone()).collect(),
-        watermark: s.watermark.as_ref().map(|w| w.name.clone()),
-        sensitive: s.sensitive,
-        columns: infos,
-    })
-}
-
-/// The encoding and delimiter a source is read with: settings the reader can honour.
-fn check_reading(s: &ast::SourceDecl, format: &str, diags: &mut Vec<Diagnostic>) {
-    if let Some(e) = &s.encoding {
-        diags.extend(super::formats::check_encoding(&e.value, e.span));
-    }
-    if let Some(d) = &s.delimiter {
-        diags.extend(super::formats::check_delimiter(&d.value, format, d.span));
-    }
-}
-
-fn column_info(c: &ast::ColumnDecl) -> ColumnInfo {
-    ColumnInfo {
-        name: c.name.name.clone(),
-        ty: c.ty.name.clone(),
-        optional: c.optional,
-        format: c.format.as_ref().map(|f| f.value.clone()),
-        tz: c.tz.as_ref().map(|t| t.value.clone()),
-        nulls: c.nulls.iter().map(|n| n.value.clone()).collect(),
-        sensitive: c.sensitive,
-        policies: c
-            .policies
-            .iter()
-            .map(|p| {
-                let action = match &p.action {
-                    StateAction::Null => PolicyAction::Null,
-                    StateAction::Keep => PolicyAction::Keep,
-                    StateAction::Reject(r) => {
-                        PolicyAction::Reject(r.as_ref().map(|s| s.value.clone()))
-                    }
-                    StateAction::Default(l) => PolicyAction::Default(literal_json(l)),
-                };
-                (p.state, action)
-            })
-            .collect(),
-    }
 }
 
 fn key_text(l: &Literal) -> String {
@@ -194,10 +45,12 @@ fn key_text(l: &Literal) -> String {
     }
 }
 
-fn out_json(o: &ValueOut) -> serde_json::Value {
+fn out_const(o: &ValueOut) -> Const {
     match o {
-        ValueOut::Literal(l) => literal_json(l),
-        ValueOut::Option(i) => serde_json::Value::String(i.name.clone()),
+        ValueOut::Literal(l) => literal_const(l),
+        ValueOut::Option(i) => Const::Text {
+            value: i.name.clone(),
+        },
     }
 }
 
@@ -232,7 +85,7 @@ pub fn table(
     std: bool,
     env: &mut Env,
     diags: &mut Vec<Diagnostic>,
-) -> Option<TableInfo> {
+) -> Option<ir::Table> {
     if let Some(first) = env.tables.get(&v.name.name) {
         duplicate(diags, "value table", &v.name, first.span);
         return None;
@@ -263,7 +116,7 @@ pub fn table(
                     })),
                 );
             }
-            entries.push((text, out_json(&e.output)));
+            entries.push((text, out_const(&e.output)));
         }
         ty = Ty::join(&ty, &out_type(&e.output));
         known.extend(out_known(&e.output, name, e.span));
@@ -281,7 +134,7 @@ pub fn table(
             ty = Ty::join(&ty, &out_type(o));
             let span = v.otherwise.as_ref().map(|e| e.span).unwrap_or(v.span);
             known.extend(out_known(o, name, span));
-            (TableElse::Output(out_json(o)), false)
+            (TableElse::Output(out_const(o)), false)
         }
     };
     if keep {
@@ -290,6 +143,7 @@ pub fn table(
     env.tables.insert(
         name.to_string(),
         TableEnv {
+            id: TableId::new(env.tables.len()),
             ty,
             known: (!keep).then_some(known),
             otherwise: otherwise.clone(),
@@ -297,7 +151,7 @@ pub fn table(
             std,
         },
     );
-    Some(TableInfo {
+    Some(ir::Table {
         name: name.to_string(),
         ignore_case: v.ignore_case,
         entries,
@@ -341,6 +195,7 @@ pub fn declare_fns(fns: &[&ast::FnDecl], env: &mut Env, diags: &mut Vec<Diagnost
         env.fns.insert(
             f.name.name.clone(),
             FnEnv {
+                id: FunctionId::new(env.fns.len()),
                 params,
                 ret,
                 fallible: false,
@@ -358,13 +213,14 @@ pub fn check_fns(
     env: &mut Env,
     usage: &mut Usage,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<FunctionInfo> {
+) -> Vec<ir::Function> {
     let mut infos = Vec::new();
     for round in 0..3 {
         infos.clear();
         let mut round_diags = Vec::new();
         for f in fns {
-            let Some(fenv) = env.fns.get(&f.name.name) else {
+            // A second function of the same name (reported) has no id of its own.
+            let Some(fenv) = env.fns.get(&f.name.name).filter(|e| e.span == f.name.span) else {
                 continue;
             };
             let params = fenv.params.clone();
@@ -382,7 +238,7 @@ pub fn check_fns(
                 fenv.fallible = t.fallible.is_some();
                 fenv.known = t.known.clone();
             }
-            infos.push(FunctionInfo {
+            infos.push(ir::Function {
                 name: f.name.name.clone(),
                 params: params.iter().map(|(n, _)| n.clone()).collect(),
                 body: t.ir,

@@ -1,24 +1,26 @@
 //! What expressions are checked against: sources and their columns, value tables, functions,
 //! the schema, and which map makes which object from which source.
 
-use super::model::{MigrationInfo, TableElse};
-use super::schema::Schema;
 use super::types::{Known, Ty};
+use crate::ir::{self, ColumnId, FunctionId, ObjectId, SourceId, TableElse, TableId};
 use crate::span::Span;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub struct ColumnEnv {
+    pub id: ColumnId,
     pub ty: Ty,
     pub span: Span,
 }
 
 pub struct SourceEnv {
+    pub id: SourceId,
     pub columns: BTreeMap<String, ColumnEnv>,
     pub key: Vec<String>,
     pub span: Span,
 }
 
 pub struct TableEnv {
+    pub id: TableId,
     pub ty: Ty,
     /// The outputs, or `None` when `else => keep` lets unknown input through.
     pub known: Option<Vec<Known>>,
@@ -28,6 +30,7 @@ pub struct TableEnv {
 }
 
 pub struct FnEnv {
+    pub id: FunctionId,
     pub params: Vec<(String, Ty)>,
     pub ret: Ty,
     pub fallible: bool,
@@ -38,13 +41,19 @@ pub struct FnEnv {
 
 #[derive(Default)]
 pub struct Env {
-    pub migration: MigrationInfo,
-    pub schema: Schema,
+    pub migration: ir::Migration,
+    pub schema: ir::Schema,
     pub sources: BTreeMap<String, SourceEnv>,
     pub tables: BTreeMap<String, TableEnv>,
     pub fns: BTreeMap<String, FnEnv>,
-    /// source → the objects its (non-merge) maps create.
-    pub made_from: HashMap<String, Vec<String>>,
+    /// source → the objects its (non-merge) maps create, in the order the maps are declared.
+    pub made_from: HashMap<SourceId, Vec<ObjectId>>,
+}
+
+impl Env {
+    pub fn object_name(&self, id: ObjectId) -> &str {
+        &self.schema.object_at(id).name
+    }
 }
 
 /// What the spec actually uses, for the unused-declaration warnings.

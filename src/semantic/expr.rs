@@ -2,11 +2,10 @@
 
 use super::builtins;
 use super::env::{Env, Scope, Usage};
-use super::model::TableElse;
 use super::types::{Known, LookupUse, Ty, Typed};
 use crate::builtins::{Builtin, Literal as LiteralArg, Param};
 use crate::diag::{did_you_mean, Code, Diagnostic};
-use crate::plan::ir::{self, Const};
+use crate::ir::{self, BuiltinId, Const, LookupTarget, TableElse};
 use crate::span::Span;
 use crate::syntax::ast::{self, BinOp, ExprKind, Literal, MissAction};
 
@@ -143,14 +142,9 @@ impl<'a> ExprChecker<'a> {
         let (found, candidates): (Option<Typed>, Vec<String>) = match self.scope {
             Scope::Row(source) => {
                 let src = self.env.sources.get(source);
-                let found = src.and_then(|s| s.columns.get(&id.name)).map(|c| {
-                    Typed::new(
-                        c.ty.clone(),
-                        ir::Expr::Column {
-                            name: id.name.clone(),
-                        },
-                    )
-                });
+                let found = src
+                    .and_then(|s| s.columns.get(&id.name))
+                    .map(|c| Typed::new(c.ty.clone(), ir::Expr::Column { column: c.id }));
                 let names = src
                     .map(|s| s.columns.keys().cloned().collect())
                     .unwrap_or_default();
@@ -226,7 +220,7 @@ impl<'a> ExprChecker<'a> {
             Ty::Composite(c) => {
                 let comp = self.env.schema.composites.get(c);
                 match comp.and_then(|c| c.fields.iter().find(|f| f.name == name.name)) {
-                    Some(f) => super::assign::field_value_type(&f.ty),
+                    Some(f) => super::assign::field_value_type(&self.env.schema, &f.ty),
                     None => {
                         let names: Vec<&str> = comp
                             .map(|c| c.fields.iter().map(|f| f.name.as_str()).collect())
@@ -266,7 +260,7 @@ impl<'a> ExprChecker<'a> {
             return self.fn_call(callee, args, span);
         }
         if let Some(b) = crate::builtins::find(&callee.name) {
-            return self.builtin_call(crate::builtins::get(b), callee, args, span);
+            return self.builtin_call(b, callee, args, span);
         }
         self.unknown_callee(callee)
     }
@@ -320,7 +314,7 @@ impl<'a> ExprChecker<'a> {
         let arg = self.check(&args[0]);
         let table = &self.env.tables[&callee.name];
         let ir = ir::Expr::Table {
-            table: callee.name.clone(),
+            table: table.id,
             arg: Box::new(arg.ir.clone()),
         };
         let mut t = Typed::new(table.ty.clone(), ir).absorb(&[&arg]);
@@ -334,8 +328,13 @@ impl<'a> ExprChecker<'a> {
     fn fn_call(&mut self, callee: &ast::Ident, args: &[ast::Expr], span: Span) -> Typed {
         self.usage.fns.insert(callee.name.clone());
         let f = &self.env.fns[&callee.name];
-        let (params, ret, fallible, known) =
-            (f.params.clone(), f.ret.clone(), f.fallible, f.known.clone());
+        let (id, params, ret, fallible, known) = (
+            f.id,
+            f.params.clone(),
+            f.ret.clone(),
+            f.fallible,
+            f.known.clone(),
+        );
         if args.len() != params.len() {
             self.arity(
                 callee,
@@ -356,7 +355,7 @@ impl<'a> ExprChecker<'a> {
             }
         }
         let ir = ir::Expr::Function {
-            name: callee.name.clone(),
+            function: id,
             args: checked.iter().map(|t| t.ir.clone()).collect(),
         };
         let mut out = Typed::new(ret, ir);
@@ -372,11 +371,12 @@ impl<'a> ExprChecker<'a> {
 
     fn builtin_call(
         &mut self,
-        b: &Builtin,
+        id: BuiltinId,
         callee: &ast::Ident,
         args: &[ast::Expr],
         span: Span,
     ) -> Typed {
+        let b = crate::builtins::get(id);
         let max = if b.variadic {
             usize::MAX
         } else {
@@ -406,8 +406,8 @@ impl<'a> ExprChecker<'a> {
         }
         self.check_literal_args(b, args);
         let tys: Vec<Ty> = checked.iter().map(|t| t.ty.clone()).collect();
-        let ir = ir::Expr::Builtin {
-            name: b.name.to_string(),
+        let ir = ir::Expr::Call {
+            builtin: id,
             args: checked.iter().map(|t| t.ir.clone()).collect(),
         };
         let mut out = Typed::new(builtins::return_type(b, &tys), ir);
@@ -541,11 +541,11 @@ impl<'a> ExprChecker<'a> {
                 args.len(),
             );
         }
-        let ir = ir::Expr::Lookup {
-            source: source.name.clone(),
-            object: None,
+        let source_id = src.id;
+        let lookup = |target| ir::Expr::Lookup {
+            source: source_id,
+            target,
             args: checked.iter().map(|t| t.ir.clone()).collect(),
-            column: column.map(|c| c.name.clone()),
             miss: miss.map(|m| m.action.clone()),
         };
         let mut out = match column {
@@ -560,7 +560,7 @@ impl<'a> ExprChecker<'a> {
                     .help_opt(did_you_mean(&col.name, names));
                     return self.err(d);
                 };
-                let t = Typed::new(c.ty.clone(), ir);
+                let t = Typed::new(c.ty.clone(), lookup(LookupTarget::Column { column: c.id }));
                 if miss.is_none() {
                     t.fallible_at(span)
                 } else {
@@ -571,16 +571,9 @@ impl<'a> ExprChecker<'a> {
                 let objects = self
                     .env
                     .made_from
-                    .get(&source.name)
+                    .get(&source_id)
                     .cloned()
                     .unwrap_or_default();
-                if objects.is_empty() {
-                    self.diags.push(
-                        Diagnostic::new(Code::LookupUnmapped, format!("`{}` is looked up but never mapped", source.name))
-                            .primary(source.span, "no `map` makes records from this source")
-                            .help(format!("add `map {} -> Object {{ … }}`, or read a column: `lookup {}(…).column`", source.name, source.name)),
-                    );
-                }
                 if miss.is_none() {
                     self.no_miss_policy(
                         span,
@@ -588,16 +581,27 @@ impl<'a> ExprChecker<'a> {
                         "reject | null | skip | hold | placeholder",
                     );
                 }
-                let mut t = Typed::new(
-                    if objects.is_empty() {
-                        Ty::Any
-                    } else {
-                        Ty::Ref(objects)
-                    },
-                    ir,
-                );
+                // The first object the source's maps make; a field that accepts another of
+                // them points the lookup at that one (`maps.rs`).
+                let mut t = match objects.first() {
+                    Some(&object) => {
+                        let names = objects
+                            .iter()
+                            .map(|o| self.env.object_name(*o).to_string())
+                            .collect();
+                        Typed::new(Ty::Ref(names), lookup(LookupTarget::Record { object }))
+                    }
+                    None => {
+                        self.diags.push(
+                            Diagnostic::new(Code::LookupUnmapped, format!("`{}` is looked up but never mapped", source.name))
+                                .primary(source.span, "no `map` makes records from this source")
+                                .help(format!("add `map {} -> Object {{ … }}`, or read a column: `lookup {}(…).column`", source.name, source.name)),
+                        );
+                        Typed::new(Ty::Any, ir::Expr::null())
+                    }
+                };
                 t.lookups.push(LookupUse {
-                    source: source.name.clone(),
+                    source: source_id,
                     span,
                 });
                 t

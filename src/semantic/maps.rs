@@ -4,11 +4,10 @@
 use super::assign::{self, link_targets};
 use super::env::{Env, Scope, Usage};
 use super::expr::ExprChecker;
-use super::model::{Assignment, Edge, MapInfo, MergeInfo};
-use super::schema::{Field, FieldType, Object, PathLookup};
 use super::types::Typed;
 use crate::diag::{did_you_mean, Code, Diagnostic};
-use crate::plan::ir;
+use crate::ir::{self, Assignment, Edge, Field, FieldPath, FieldType, LookupTarget, MapId};
+use crate::ir::{Merge, Object, ObjectId, PathLookup};
 use crate::span::Span;
 use crate::syntax::ast::{self, MapStmt};
 use std::collections::HashMap;
@@ -20,6 +19,27 @@ pub struct MapChecker<'a> {
     pub edges: Vec<Edge>,
     /// Where each edge's lookup is written, parallel to `edges`.
     pub edge_spans: Vec<Span>,
+}
+
+/// Where an assignment's lookups are: the map, its object and the field they feed.
+#[derive(Clone, Copy)]
+struct Reached<'o> {
+    map: MapId,
+    object: &'o Object,
+    field: &'o str,
+}
+
+/// A resolved path as the IR names it: its top-level field and its wire path.
+fn field_path(object: &Object, path: &ast::FieldPath) -> Option<FieldPath> {
+    let first = path.parts.first()?;
+    let field = object.field_id(&first.name)?;
+    let mut wire = vec![object.field_at(field).api.clone()];
+    wire.extend(path.parts[1..].iter().map(|p| p.name.clone()));
+    Some(FieldPath {
+        dotted: path.dotted(),
+        field,
+        wire,
+    })
 }
 
 pub fn map_name(m: &ast::MapDecl) -> String {
@@ -53,9 +73,10 @@ impl<'a> MapChecker<'a> {
         }
     }
 
-    pub fn check(&mut self, m: &ast::MapDecl) -> Option<MapInfo> {
+    /// Checks map `m`, which gets id `id` when it checks (None: it cannot be run at all).
+    pub fn check(&mut self, m: &ast::MapDecl, id: MapId) -> Option<ir::Map> {
         let name = map_name(m);
-        if !self.env.sources.contains_key(&m.source.name) {
+        let Some(source_id) = self.env.sources.get(&m.source.name).map(|s| s.id) else {
             let names: Vec<&str> = self.env.sources.keys().map(String::as_str).collect();
             self.diags.push(
                 Diagnostic::new(
@@ -66,9 +87,12 @@ impl<'a> MapChecker<'a> {
                 .help_opt(did_you_mean(&m.source.name, names)),
             );
             return None;
-        }
+        };
         let env: &'a Env = self.env;
-        let Some(object) = env.schema.object(&m.target.name) else {
+        let (Some(object), Some(object_id)) = (
+            env.schema.object(&m.target.name),
+            env.schema.object_id(&m.target.name),
+        ) else {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnknownObject,
@@ -108,10 +132,10 @@ impl<'a> MapChecker<'a> {
             .merge
             .as_ref()
             .and_then(|mg| self.merge(source, object, mg));
-        let mut info = MapInfo {
+        let mut info = ir::Map {
             name,
-            source: source.to_string(),
-            object: object.name.clone(),
+            source: source_id,
+            object: object_id,
             when,
             merge,
             identity: None,
@@ -121,7 +145,7 @@ impl<'a> MapChecker<'a> {
         };
         let mut assigned: HashMap<String, Span> = HashMap::new();
         for stmt in &m.stmts {
-            self.stmt(m, object, stmt, &mut info, &mut assigned);
+            self.stmt(m, id, object, stmt, &mut info, &mut assigned);
         }
         if m.merge.is_none() {
             self.required(m, object, &assigned);
@@ -129,16 +153,13 @@ impl<'a> MapChecker<'a> {
         Some(info)
     }
 
-    fn merge(
-        &mut self,
-        source: &str,
-        object: &'a Object,
-        mg: &ast::MergeClause,
-    ) -> Option<MergeInfo> {
+    fn merge(&mut self, source: &str, object: &'a Object, mg: &ast::MergeClause) -> Option<Merge> {
         let key = self.expr(source, &mg.key);
         self.unhandled(&key, "this merge key");
-        let made = self.env.made_from.get(&mg.source.name);
-        if !self.env.sources.contains_key(&mg.source.name) {
+        let object_id = self.env.schema.object_id(&object.name);
+        let merged = self.env.sources.get(&mg.source.name).map(|s| s.id);
+        let made = merged.and_then(|s| self.env.made_from.get(&s));
+        if merged.is_none() {
             let names: Vec<&str> = self.env.sources.keys().map(String::as_str).collect();
             self.diags.push(
                 Diagnostic::new(
@@ -148,7 +169,7 @@ impl<'a> MapChecker<'a> {
                 .primary(mg.source.span, "no `source` has this name")
                 .help_opt(did_you_mean(&mg.source.name, names)),
             );
-        } else if !made.is_some_and(|objs| objs.contains(&object.name)) {
+        } else if !made.is_some_and(|objs| object_id.is_some_and(|o| objs.contains(&o))) {
             self.diags.push(
                 Diagnostic::new(
                     Code::LookupUnmapped,
@@ -172,8 +193,8 @@ impl<'a> MapChecker<'a> {
             );
             return None;
         };
-        Some(MergeInfo {
-            source: mg.source.name.clone(),
+        Some(Merge {
+            source: merged?,
             key: key.ir,
             miss: miss.action.clone(),
         })
@@ -182,9 +203,10 @@ impl<'a> MapChecker<'a> {
     fn stmt(
         &mut self,
         m: &ast::MapDecl,
+        id: MapId,
         object: &'a Object,
         stmt: &MapStmt,
-        info: &mut MapInfo,
+        info: &mut ir::Map,
         assigned: &mut HashMap<String, Span>,
     ) {
         match stmt {
@@ -194,25 +216,23 @@ impl<'a> MapChecker<'a> {
                 deferred,
                 ..
             } => {
-                if let Some(a) = self.assign(m, object, path, value, *deferred, assigned) {
-                    info.assignments.push(a);
-                }
+                let a = self.assign(m, id, object, path, value, *deferred, assigned);
+                info.assignments.extend(a);
             }
             MapStmt::Identity { path, value, .. } => {
-                if !self.identity(object, path) {
+                let Some(field) = self.identity(object, path) else {
                     return;
-                }
-                info.identity = Some(path.dotted());
+                };
+                info.identity = Some(field);
                 if let Some(v) = value {
-                    if let Some(a) = self.assign(m, object, path, v, false, assigned) {
-                        info.assignments.push(a);
-                    }
+                    let a = self.assign(m, id, object, path, v, false, assigned);
+                    info.assignments.extend(a);
                 }
             }
             MapStmt::Dedupe { paths, .. } => {
                 for p in paths {
                     if self.resolve(object, p, Code::DedupeNotField).is_some() {
-                        info.dedupe.push(p.dotted());
+                        info.dedupe.extend(field_path(object, p));
                     }
                 }
             }
@@ -268,7 +288,7 @@ impl<'a> MapChecker<'a> {
                         format!(
                             "`{}` is {} and has no subfields",
                             field.name,
-                            field.ty.describe()
+                            env.schema.describe(&field.ty)
                         ),
                     )
                     .primary(part.span, "no such subfield"),
@@ -278,11 +298,9 @@ impl<'a> MapChecker<'a> {
         }
     }
 
-    /// Checks an identity key; false when the path does not exist (already reported).
-    fn identity(&mut self, object: &'a Object, path: &ast::FieldPath) -> bool {
-        let Some((top, _)) = self.resolve(object, path, Code::IdentityNotField) else {
-            return false;
-        };
+    /// Checks an identity key; None when the path does not exist (already reported).
+    fn identity(&mut self, object: &'a Object, path: &ast::FieldPath) -> Option<FieldPath> {
+        let (top, _) = self.resolve(object, path, Code::IdentityNotField)?;
         let sub = path.parts.get(1).map(|p| p.name.as_str());
         let unique = match (&top.unique, sub) {
             (Some(None), None) => true,
@@ -306,12 +324,14 @@ impl<'a> MapChecker<'a> {
                 )),
             );
         }
-        true
+        field_path(object, path)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn assign(
         &mut self,
         m: &ast::MapDecl,
+        id: MapId,
         object: &'a Object,
         path: &ast::FieldPath,
         value: &ast::Expr,
@@ -347,61 +367,63 @@ impl<'a> MapChecker<'a> {
         };
         let found = assign::check(&target, &typed, value.span);
         self.diags.extend(found);
-        self.resolve_lookups(m, object, &dotted, &leaf.ty, deferred, &mut typed);
+        let reached = Reached {
+            map: id,
+            object,
+            field: &dotted,
+        };
+        self.resolve_lookups(reached, &leaf.ty, deferred, &mut typed);
         Some(Assignment {
-            path: dotted,
+            path: field_path(object, path)?,
             value: typed.ir,
             deferred,
         })
     }
 
     /// Points each record lookup at the object this field accepts, and records load-order edges.
-    fn resolve_lookups(
-        &mut self,
-        m: &ast::MapDecl,
-        object: &Object,
-        field: &str,
-        ty: &FieldType,
-        deferred: bool,
-        typed: &mut Typed,
-    ) {
+    fn resolve_lookups(&mut self, at: Reached, ty: &FieldType, deferred: bool, typed: &mut Typed) {
+        let schema = &self.env.schema;
         let (accepted, orders) = match ty {
             FieldType::Relation { objects } => (objects.clone(), true),
             FieldType::Links { object: link } => {
-                let is_link = self.env.schema.object(link).is_some_and(|o| o.link);
-                (link_targets(&self.env.schema, link), !is_link)
+                let is_link = schema.object_at(*link).link;
+                (link_targets(schema, *link), !is_link)
             }
             _ => return,
         };
         let made_from = &self.env.made_from;
-        let pick = |source: &str| -> Option<String> {
+        let pick = |source: &ir::SourceId| -> Option<ObjectId> {
             made_from
                 .get(source)?
                 .iter()
                 .find(|o| accepted.contains(o))
-                .cloned()
+                .copied()
         };
         typed.ir.walk_mut(&mut |e| {
             if let ir::Expr::Lookup {
                 source,
-                object: obj @ None,
-                column: None,
+                target: LookupTarget::Record { object },
                 ..
             } = e
             {
-                *obj = pick(source);
+                if let Some(found) = pick(source) {
+                    *object = found;
+                }
             }
         });
         if deferred || !orders {
             return;
         }
+        let Some(object) = schema.object_id(&at.object.name) else {
+            return;
+        };
         for l in &typed.lookups {
             if let Some(dep) = pick(&l.source) {
                 self.edges.push(Edge {
-                    object: object.name.clone(),
+                    object,
                     depends_on: dep,
-                    map: map_name(m),
-                    field: field.to_string(),
+                    map: at.map,
+                    field: at.field.to_string(),
                 });
                 self.edge_spans.push(l.span);
             }

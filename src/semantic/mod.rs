@@ -10,38 +10,21 @@ mod expr;
 pub mod formats;
 pub mod loader;
 mod maps;
-pub mod model;
 mod order;
-pub mod schema;
+mod sources;
 mod spec_tests;
 pub mod types;
 
 use crate::diag::{Code, Diagnostic};
+use crate::ir::{self, MapId, ObjectId};
 use crate::span::FileId;
 use crate::syntax::ast::{self, Item};
 use env::{Env, Usage};
 use loader::{Program, Unit};
-use model::*;
-use schema::Schema;
-use serde::{Deserialize, Serialize};
 
-/// Everything the checker learnt; the plan stage orders it into steps.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct Model {
-    pub migration: MigrationInfo,
-    pub schema: Schema,
-    pub sources: Vec<SourceInfo>,
-    pub tables: Vec<TableInfo>,
-    pub functions: Vec<FunctionInfo>,
-    pub maps: Vec<MapInfo>,
-    pub gaps: Vec<GapInfo>,
-    pub tests: Vec<TestInfo>,
-    pub edges: Vec<Edge>,
-    pub order: Vec<String>,
-}
-
-/// Checks a loaded program. The model is `None` only when there is no header to check against.
-pub fn check(program: &Program) -> (Option<Model>, Vec<Diagnostic>) {
+/// Checks a loaded program into the IR. The IR is `None` only when there is no header to check
+/// against.
+pub fn check(program: &Program) -> (Option<ir::Program>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let header = header(program, &mut diags);
     let Some(migration) = header else {
@@ -70,7 +53,7 @@ fn items(units: &[Unit]) -> impl Iterator<Item = (&Item, bool, FileId)> {
 }
 
 /// The root's migration header. A file with none is a library module (checked on its own).
-fn header(program: &Program, diags: &mut Vec<Diagnostic>) -> Option<MigrationInfo> {
+fn header(program: &Program, diags: &mut Vec<Diagnostic>) -> Option<ir::Migration> {
     let root = program.units.iter().find(|u| u.file == program.root)?;
     let headers: Vec<&ast::Migration> = root
         .module
@@ -119,7 +102,7 @@ fn header(program: &Program, diags: &mut Vec<Diagnostic>) -> Option<MigrationInf
         );
         return None;
     };
-    Some(MigrationInfo {
+    Some(ir::Migration {
         title: m.title.value.clone(),
         from: m.from.as_ref().map(|f| f.value.clone()),
         target: to.name.clone(),
@@ -137,9 +120,9 @@ fn library(program: &Program, diags: &mut Vec<Diagnostic>) {
 }
 
 struct Declared {
-    sources: Vec<SourceInfo>,
-    tables: Vec<TableInfo>,
-    functions: Vec<FunctionInfo>,
+    sources: Vec<ir::Source>,
+    tables: Vec<ir::Table>,
+    functions: Vec<ir::Function>,
 }
 
 fn declarations(
@@ -153,7 +136,7 @@ fn declarations(
     let mut fns = Vec::new();
     for (item, std, _) in items(&program.units) {
         match item {
-            Item::Source(s) => sources.extend(decls::source(s, env, diags)),
+            Item::Source(s) => sources.extend(sources::source(s, env, diags)),
             Item::Values(v) => tables.extend(decls::table(v, std, env, diags)),
             Item::Fn(f) => fns.push(f),
             _ => {}
@@ -168,18 +151,13 @@ fn declarations(
     }
 }
 
-fn check_items(program: &Program, env: &mut Env, diags: &mut Vec<Diagnostic>) -> Model {
+fn check_items(program: &Program, env: &mut Env, diags: &mut Vec<Diagnostic>) -> ir::Program {
     let mut usage = Usage::default();
     let declared = declarations(program, env, &mut usage, diags);
     let map_decls: Vec<&ast::MapDecl> = items(&program.units)
         .filter_map(|(i, _, _)| if let Item::Map(m) = i { Some(m) } else { None })
         .collect();
-    for m in map_decls.iter().filter(|m| m.merge.is_none()) {
-        let objects = env.made_from.entry(m.source.name.clone()).or_default();
-        if !objects.contains(&m.target.name) {
-            objects.push(m.target.name.clone());
-        }
-    }
+    record_made_from(&map_decls, env);
     let mut checker = maps::MapChecker {
         env,
         usage: &mut usage,
@@ -191,16 +169,13 @@ fn check_items(program: &Program, env: &mut Env, diags: &mut Vec<Diagnostic>) ->
     let mut names: Vec<(String, crate::span::Span)> = Vec::new();
     for m in &map_decls {
         let name = maps::map_name(m);
-        if let Some((_, first)) = names.iter().find(|(n, _)| *n == name) {
-            checker.diags.push(
-                Diagnostic::new(Code::Duplicate, format!("two maps are named `{name}`"))
-                    .primary(m.span, "second map")
-                    .context(*first, "first map")
-                    .help("name one with `as other_name`"),
-            );
+        if let Some((first_name, first)) = names.iter().find(|(n, _)| same_map_name(n, &name)) {
+            checker
+                .diags
+                .push(duplicate_map(&name, first_name, m.span, *first));
         }
         names.push((name, m.span));
-        maps.extend(checker.check(m));
+        maps.extend(checker.check(m, MapId::new(maps.len())));
     }
     let (edges, spans) = (checker.edges, checker.edge_spans);
     let explicit = items(&program.units).find_map(|(i, _, _)| {
@@ -210,13 +185,13 @@ fn check_items(program: &Program, env: &mut Env, diags: &mut Vec<Diagnostic>) ->
             None
         }
     });
-    let mut objects: Vec<String> = Vec::new();
+    let mut objects: Vec<ObjectId> = Vec::new();
     for m in &maps {
         if !objects.contains(&m.object) {
-            objects.push(m.object.clone());
+            objects.push(m.object);
         }
     }
-    let order = order::derive(&objects, &edges, &spans, explicit, diags);
+    let order = order::derive(&env.schema, &objects, &edges, &spans, explicit, diags);
     let mut gaps = Vec::new();
     let mut tests = Vec::new();
     for (item, _, _) in items(&program.units) {
@@ -227,18 +202,64 @@ fn check_items(program: &Program, env: &mut Env, diags: &mut Vec<Diagnostic>) ->
         }
     }
     unused(program, env, &usage, diags);
-    Model {
+    ir::Program {
         migration: env.migration.clone(),
         schema: env.schema.clone(),
         sources: declared.sources,
         tables: declared.tables,
         functions: declared.functions,
         maps,
-        gaps,
-        tests,
         edges,
         order,
+        gaps,
+        tests,
     }
+}
+
+/// Which objects each source's (non-merge) maps create, in declaration order: what a lookup
+/// into the source can point at.
+fn record_made_from(maps: &[&ast::MapDecl], env: &mut Env) {
+    for m in maps.iter().filter(|m| m.merge.is_none()) {
+        let (Some(source), Some(object)) = (
+            env.sources.get(&m.source.name).map(|s| s.id),
+            env.schema.object_id(&m.target.name),
+        ) else {
+            continue;
+        };
+        let objects = env.made_from.entry(source).or_default();
+        if !objects.contains(&object) {
+            objects.push(object);
+        }
+    }
+}
+
+/// Map names are compared ignoring case: the ledger keys each step's history by the map's name
+/// in lower case, so two names that differ only in case would share one.
+fn same_map_name(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
+}
+
+fn duplicate_map(
+    name: &str,
+    first_name: &str,
+    span: crate::span::Span,
+    first: crate::span::Span,
+) -> Diagnostic {
+    let (message, help) = if name == first_name {
+        (
+            format!("two maps are named `{name}`"),
+            "name one with `as other_name`",
+        )
+    } else {
+        (
+            format!("maps `{first_name}` and `{name}` differ only in case"),
+            "name one with `as other_name`: map names are compared ignoring case",
+        )
+    };
+    Diagnostic::new(Code::Duplicate, message)
+        .primary(span, "second map")
+        .context(first, "first map")
+        .help(help)
 }
 
 fn unused(program: &Program, env: &Env, usage: &Usage, diags: &mut Vec<Diagnostic>) {

@@ -1,58 +1,57 @@
 //! Load order: derived from the lookups, checked against an explicit `order`, cycles reported
 //! with their path.
 
-use super::model::Edge;
 use crate::diag::{Code, Diagnostic};
+use crate::ir::{Edge, ObjectId, Schema};
 use crate::span::Span;
 use crate::syntax::ast::OrderDecl;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The mapped objects in load order. `objects` is in first-mapped order (the tie-break).
 pub fn derive(
-    objects: &[String],
+    schema: &Schema,
+    objects: &[ObjectId],
     edges: &[Edge],
     spans: &[Span],
     explicit: Option<&OrderDecl>,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<String> {
+) -> Vec<ObjectId> {
     if let Some(cycle) = find_cycle(objects, edges) {
-        diags.push(cycle_diagnostic(&cycle, edges, spans));
+        diags.push(cycle_diagnostic(schema, &cycle, edges, spans));
     }
     match explicit {
-        Some(order) => check_explicit(order, objects, edges, spans, diags),
+        Some(order) => check_explicit(schema, order, objects, edges, spans, diags),
         None => topo(objects, edges),
     }
 }
 
-fn deps<'e>(edges: &'e [Edge], object: &'e str) -> impl Iterator<Item = &'e str> {
+fn deps(edges: &[Edge], object: ObjectId) -> impl Iterator<Item = ObjectId> + '_ {
     edges
         .iter()
         .filter(move |e| e.object == object)
-        .map(|e| e.depends_on.as_str())
+        .map(|e| e.depends_on)
 }
 
 /// Kahn's algorithm, taking ready objects in their first-mapped order; objects left in a cycle
 /// are appended so the order is total.
-pub fn topo(objects: &[String], edges: &[Edge]) -> Vec<String> {
-    let mut placed: Vec<String> = Vec::new();
-    let mut left: Vec<&String> = objects.iter().collect();
+pub fn topo(objects: &[ObjectId], edges: &[Edge]) -> Vec<ObjectId> {
+    let mut placed: Vec<ObjectId> = Vec::new();
+    let mut left: Vec<ObjectId> = objects.to_vec();
     while !left.is_empty() {
-        let ready = left.iter().position(|o| {
-            deps(edges, o).all(|d| {
-                d == o.as_str() || placed.iter().any(|p| p == d) || !objects.iter().any(|x| x == d)
-            })
+        let ready = left.iter().position(|&o| {
+            deps(edges, o).all(|d| d == o || placed.contains(&d) || !objects.contains(&d))
         });
         let idx = ready.unwrap_or(0);
-        placed.push(left.remove(idx).clone());
+        placed.push(left.remove(idx));
     }
     placed
 }
 
 /// A cycle as a path `[a, b, …, a]`, if any (a self-lookup is a cycle of one).
-pub fn find_cycle(objects: &[String], edges: &[Edge]) -> Option<Vec<String>> {
-    let mut state: BTreeMap<&str, u8> = BTreeMap::new();
-    for start in objects {
-        let mut stack: Vec<&str> = Vec::new();
+pub fn find_cycle(objects: &[ObjectId], edges: &[Edge]) -> Option<Vec<ObjectId>> {
+    let mut state: BTreeMap<ObjectId, u8> = BTreeMap::new();
+    for &start in objects {
+        let mut stack: Vec<ObjectId> = Vec::new();
         if let Some(c) = dfs(start, edges, &mut state, &mut stack) {
             return Some(c);
         }
@@ -60,25 +59,25 @@ pub fn find_cycle(objects: &[String], edges: &[Edge]) -> Option<Vec<String>> {
     None
 }
 
-fn dfs<'e>(
-    node: &'e str,
-    edges: &'e [Edge],
-    state: &mut BTreeMap<&'e str, u8>,
-    stack: &mut Vec<&'e str>,
-) -> Option<Vec<String>> {
-    match state.get(node) {
+fn dfs(
+    node: ObjectId,
+    edges: &[Edge],
+    state: &mut BTreeMap<ObjectId, u8>,
+    stack: &mut Vec<ObjectId>,
+) -> Option<Vec<ObjectId>> {
+    match state.get(&node) {
         Some(2) => return None,
         Some(1) => {
             let from = stack.iter().position(|n| *n == node).unwrap_or(0);
-            let mut path: Vec<String> = stack[from..].iter().map(|s| s.to_string()).collect();
-            path.push(node.to_string());
+            let mut path: Vec<ObjectId> = stack[from..].to_vec();
+            path.push(node);
             return Some(path);
         }
         _ => {}
     }
     state.insert(node, 1);
     stack.push(node);
-    let next: BTreeSet<&str> = deps(edges, node).collect();
+    let next: BTreeSet<ObjectId> = deps(edges, node).collect();
     for n in next {
         if let Some(c) = dfs(n, edges, state, stack) {
             return Some(c);
@@ -89,9 +88,18 @@ fn dfs<'e>(
     None
 }
 
-fn cycle_diagnostic(cycle: &[String], edges: &[Edge], spans: &[Span]) -> Diagnostic {
-    let path = cycle.join(" → ");
-    let mut d = Diagnostic::new(Code::Cycle, format!("dependency cycle: {path}"));
+fn cycle_diagnostic(
+    schema: &Schema,
+    cycle: &[ObjectId],
+    edges: &[Edge],
+    spans: &[Span],
+) -> Diagnostic {
+    let name = |o: ObjectId| schema.object_at(o).name.as_str();
+    let path: Vec<&str> = cycle.iter().map(|o| name(*o)).collect();
+    let mut d = Diagnostic::new(
+        Code::Cycle,
+        format!("dependency cycle: {}", path.join(" → ")),
+    );
     for pair in cycle.windows(2) {
         if let Some(i) = edges
             .iter()
@@ -101,7 +109,9 @@ fn cycle_diagnostic(cycle: &[String], edges: &[Edge], spans: &[Span]) -> Diagnos
             let span = spans.get(i).copied().unwrap_or_default();
             let label = format!(
                 "`{}.{}` needs a `{}` first",
-                e.object, e.field, e.depends_on
+                name(e.object),
+                e.field,
+                name(e.depends_on)
             );
             d = if d.labels.is_empty() {
                 d.primary(span, label)
@@ -114,16 +124,19 @@ fn cycle_diagnostic(cycle: &[String], edges: &[Edge], spans: &[Span]) -> Diagnos
 }
 
 fn check_explicit(
+    schema: &Schema,
     order: &OrderDecl,
-    objects: &[String],
+    objects: &[ObjectId],
     edges: &[Edge],
     spans: &[Span],
     diags: &mut Vec<Diagnostic>,
-) -> Vec<String> {
+) -> Vec<ObjectId> {
+    let name = |o: ObjectId| schema.object_at(o).name.as_str();
     let named: Vec<&str> = order.objects.iter().map(|o| o.name.as_str()).collect();
+    let mapped = |n: &str| objects.iter().any(|o| name(*o) == n);
     for o in &order.objects {
         let repeated = named.iter().filter(|n| **n == o.name).count() > 1;
-        if !objects.contains(&o.name) || repeated {
+        if !mapped(&o.name) || repeated {
             let why = if repeated {
                 "named twice"
             } else {
@@ -138,8 +151,9 @@ fn check_explicit(
             );
         }
     }
-    for o in objects {
-        if !named.contains(&o.as_str()) {
+    for &o in objects {
+        let o = name(o);
+        if !named.contains(&o) {
             diags.push(
                 Diagnostic::new(
                     Code::OrderIncomplete,
@@ -150,47 +164,40 @@ fn check_explicit(
             );
         }
     }
-    let pos = |n: &str| named.iter().position(|x| *x == n);
+    let pos = |o: ObjectId| named.iter().position(|x| *x == name(o));
     for (i, e) in edges.iter().enumerate() {
         if e.object == e.depends_on {
             continue;
         }
-        if let (Some(a), Some(b)) = (pos(&e.object), pos(&e.depends_on)) {
+        if let (Some(a), Some(b)) = (pos(e.object), pos(e.depends_on)) {
             if a < b {
                 let span = spans.get(i).copied().unwrap_or_default();
+                let (object, first) = (name(e.object), name(e.depends_on));
                 diags.push(
                     Diagnostic::new(
                         Code::OrderContradicts,
                         format!(
-                            "the order loads `{}` before `{}`, but `{}.{}` looks up a `{}`",
-                            e.object, e.depends_on, e.object, e.field, e.depends_on
+                            "the order loads `{object}` before `{first}`, but `{object}.{}` looks up a `{first}`",
+                            e.field
                         ),
                     )
-                    .primary(span, format!("needs a `{}` to exist", e.depends_on))
-                    .context(
-                        order.objects[a].span,
-                        format!("`{}` is loaded here", e.object),
-                    )
-                    .context(
-                        order.objects[b].span,
-                        format!("`{}` only here", e.depends_on),
-                    ),
+                    .primary(span, format!("needs a `{first}` to exist"))
+                    .context(order.objects[a].span, format!("`{object}` is loaded here"))
+                    .context(order.objects[b].span, format!("`{first}` only here")),
                 );
             }
         }
     }
-    let mut out: Vec<String> = named
+    let mut out: Vec<ObjectId> = named
         .iter()
-        .filter(|n| objects.iter().any(|o| o == *n))
-        .map(|s| s.to_string())
+        .filter_map(|n| objects.iter().copied().find(|o| name(*o) == *n))
         .collect();
     out.dedup();
-    out.extend(
-        objects
-            .iter()
-            .filter(|o| !out.contains(o))
-            .cloned()
-            .collect::<Vec<_>>(),
-    );
+    let rest: Vec<ObjectId> = objects
+        .iter()
+        .filter(|o| !out.contains(o))
+        .copied()
+        .collect();
+    out.extend(rest);
     out
 }

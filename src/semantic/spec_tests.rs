@@ -1,9 +1,8 @@
 //! Checks the `test` blocks of a spec and the `gap` declarations.
 
 use super::env::Env;
-use super::model::{GapInfo, TestExpect, TestGiven, TestInfo};
-use super::schema::{FieldType, PathLookup};
 use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::ir::{self, FieldType, PathLookup};
 use crate::syntax::ast::{self, Expect, ExprKind, Literal, RecordField};
 
 /// A test value must be a literal (or an option name, or a list of them).
@@ -31,14 +30,18 @@ fn not_literal(e: &ast::Expr, diags: &mut Vec<Diagnostic>) -> serde_json::Value 
     serde_json::Value::Null
 }
 
-pub fn test(t: &ast::TestDecl, env: &Env, diags: &mut Vec<Diagnostic>) -> TestInfo {
-    let givens = t.givens.iter().map(|g| given(g, env, diags)).collect();
+pub fn test(t: &ast::TestDecl, env: &Env, diags: &mut Vec<Diagnostic>) -> ir::Test {
+    let givens = t
+        .givens
+        .iter()
+        .filter_map(|g| given(g, env, diags))
+        .collect();
     let expects = t
         .expects
         .iter()
         .filter_map(|e| expect(e, env, diags))
         .collect();
-    TestInfo {
+    ir::Test {
         name: t.name.value.clone(),
         users: t.users.iter().map(|u| u.value.clone()).collect(),
         givens,
@@ -46,14 +49,18 @@ pub fn test(t: &ast::TestDecl, env: &Env, diags: &mut Vec<Diagnostic>) -> TestIn
     }
 }
 
-fn given(g: &ast::Given, env: &Env, diags: &mut Vec<Diagnostic>) -> TestGiven {
+/// A given row; None when its source is unknown (reported).
+fn given(g: &ast::Given, env: &Env, diags: &mut Vec<Diagnostic>) -> Option<ir::Given> {
     let row = g
         .fields
         .iter()
         .map(|f| (f.key.dotted(), value_json(&f.value, diags)))
         .collect();
     match env.sources.get(&g.source.name) {
-        None => unknown_source(&g.source, env, diags),
+        None => {
+            unknown_source(&g.source, env, diags);
+            None
+        }
         Some(src) => {
             for f in &g.fields {
                 let name = f.key.dotted();
@@ -68,11 +75,11 @@ fn given(g: &ast::Given, env: &Env, diags: &mut Vec<Diagnostic>) -> TestGiven {
                     );
                 }
             }
+            Some(ir::Given {
+                source: src.id,
+                row,
+            })
         }
-    }
-    TestGiven {
-        source: g.source.name.clone(),
-        row,
     }
 }
 
@@ -87,7 +94,7 @@ fn unknown_source(s: &ast::Ident, env: &Env, diags: &mut Vec<Diagnostic>) {
     );
 }
 
-fn expect(e: &Expect, env: &Env, diags: &mut Vec<Diagnostic>) -> Option<TestExpect> {
+fn expect(e: &Expect, env: &Env, diags: &mut Vec<Diagnostic>) -> Option<ir::Expect> {
     match e {
         Expect::Outcome {
             outcome,
@@ -95,12 +102,13 @@ fn expect(e: &Expect, env: &Env, diags: &mut Vec<Diagnostic>) -> Option<TestExpe
             reason,
             ..
         } => {
-            if !env.sources.contains_key(&source.name) {
+            let Some(src) = env.sources.get(&source.name) else {
                 unknown_source(source, env, diags);
-            }
-            Some(TestExpect::Outcome {
+                return None;
+            };
+            Some(ir::Expect::Outcome {
                 outcome: *outcome,
-                source: source.name.clone(),
+                source: src.id,
                 reason: reason.as_ref().map(|r| r.value.clone()),
             })
         }
@@ -120,8 +128,8 @@ fn expect(e: &Expect, env: &Env, diags: &mut Vec<Diagnostic>) -> Option<TestExpe
                 .iter()
                 .map(|f| (f.key.dotted(), expected_field(obj, f, env, diags)))
                 .collect();
-            Some(TestExpect::Record {
-                object: object.name.clone(),
+            Some(ir::Expect::Record {
+                object: env.schema.object_id(&object.name)?,
                 fields,
             })
         }
@@ -129,7 +137,7 @@ fn expect(e: &Expect, env: &Env, diags: &mut Vec<Diagnostic>) -> Option<TestExpe
 }
 
 fn expected_field(
-    obj: &super::schema::Object,
+    obj: &ir::Object,
     f: &RecordField,
     env: &Env,
     diags: &mut Vec<Diagnostic>,
@@ -181,7 +189,7 @@ fn expected_field(
 
 const GAP_KEYS: &[&str] = &["reason", "action", "volume", "owner"];
 
-pub fn gap(g: &ast::GapDecl, diags: &mut Vec<Diagnostic>) -> GapInfo {
+pub fn gap(g: &ast::GapDecl, diags: &mut Vec<Diagnostic>) -> ir::Gap {
     let get = |k: &str| {
         g.entries
             .iter()
@@ -208,7 +216,7 @@ pub fn gap(g: &ast::GapDecl, diags: &mut Vec<Diagnostic>) -> GapInfo {
             .help("add `reason \"…\"`: the customer signs off on it"),
         );
     }
-    GapInfo {
+    ir::Gap {
         title: g.title.value.clone(),
         reason: reason.unwrap_or_default(),
         action: get("action"),

@@ -1,6 +1,6 @@
 //! Types of expressions, and what the checker knows about a checked expression.
 
-use crate::plan::ir;
+use crate::ir;
 use crate::span::Span;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -100,7 +100,7 @@ pub struct Known {
 /// A lookup met inside an expression, for the load-order graph.
 #[derive(Debug, Clone)]
 pub struct LookupUse {
-    pub source: String,
+    pub source: crate::ir::SourceId,
     pub span: Span,
 }
 

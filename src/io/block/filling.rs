@@ -39,10 +39,11 @@ impl Filling {
         self.bytes.len()
     }
 
-    /// Adds a CSV record; `columns[i]` is the field the i-th declared column comes from. A
+    /// Adds a CSV record; `columns[i]` is the field the i-th declared column comes from (none:
+    /// the column is missing from the file). A
     /// record whose text would take the block past 4 GiB, which its 32-bit places cannot reach,
     /// goes in as unreadable.
-    pub fn push_csv(&mut self, line: u64, record: &csv::ByteRecord, columns: &[usize]) {
+    pub fn push_csv(&mut self, line: u64, record: &csv::ByteRecord, columns: &[Option<usize>]) {
         let b = &mut self.block;
         let base = self.bytes.len();
         let record_bytes = record.as_slice();
@@ -60,7 +61,8 @@ impl Filling {
         let last = b.fields.len() as u32;
         for &c in columns {
             // A short row (flexible CSV) lacks its last columns: they are missing.
-            b.cells.push(match b.fields.get(first as usize + c) {
+            let field = c.and_then(|c| b.fields.get(first as usize + c));
+            b.cells.push(match field {
                 Some(&(start, end)) => Cell::Text { start, end },
                 None => Cell::Missing,
             });

@@ -204,8 +204,12 @@ mod tests {
     #[test]
     fn csv_rows_keep_their_columns_and_their_whole_record() {
         let mut f = Filling::new(Block::new(2, header()));
-        f.push_csv(2, &record(&[b"P1", "Zoë".as_bytes(), b"x"]), &[1, 0]);
-        f.push_csv(3, &record(&[b"P2"]), &[1, 0]);
+        f.push_csv(
+            2,
+            &record(&[b"P1", "Zoë".as_bytes(), b"x"]),
+            &[Some(1), Some(0)],
+        );
+        f.push_csv(3, &record(&[b"P2"]), &[Some(1), Some(0)]);
         f.push_unreadable(4, "bad quoting".into());
         let b = f.seal().expect("utf-8");
         assert_eq!(b.len(), 3);
@@ -223,11 +227,11 @@ mod tests {
     /// unreadable one: the block keeps exactly the rows before it, whole.
     fn seal_with(bad: &[&[u8]]) -> Box<NotUtf8> {
         let mut f = Filling::new(Block::new(2, header()));
-        f.push_csv(2, &record(&[b"P1", "Zoë".as_bytes()]), &[0, 1]);
-        f.push_csv(3, &record(&[b"", b""]), &[0, 1]);
+        f.push_csv(2, &record(&[b"P1", "Zoë".as_bytes()]), &[Some(0), Some(1)]);
+        f.push_csv(3, &record(&[b"", b""]), &[Some(0), Some(1)]);
         f.push_unreadable(4, "bad quoting".into());
-        f.push_csv(5, &record(bad), &[0, 1]);
-        f.push_csv(6, &record(&[b"P9", b"\xff"]), &[0, 1]);
+        f.push_csv(5, &record(bad), &[Some(0), Some(1)]);
+        f.push_csv(6, &record(&[b"P9", b"\xff"]), &[Some(0), Some(1)]);
         f.seal().expect_err("not utf-8")
     }
 
@@ -254,7 +258,7 @@ mod tests {
     #[test]
     fn a_first_row_that_is_not_utf8_leaves_no_rows() {
         let mut f = Filling::new(Block::new(1, header()));
-        f.push_csv(2, &record(&[b"\xff"]), &[0]);
+        f.push_csv(2, &record(&[b"\xff"]), &[Some(0)]);
         let NotUtf8 { rows_before, line } = *f.seal().expect_err("not utf-8");
         assert_eq!((rows_before.len(), line), (0, 2));
     }

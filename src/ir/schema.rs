@@ -1,6 +1,7 @@
 //! The target schema: the stdlib's standard objects plus what a spec extends or creates.
+//! Objects are referred to by [`ObjectId`], fields by their place in their object.
 
-use crate::span::Span;
+use super::{FieldId, ObjectId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -45,22 +46,39 @@ impl Scalar {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FieldType {
-    Scalar { scalar: Scalar },
-    Select { options: Vec<String>, multi: bool },
-    Relation { objects: Vec<String> },
-    Links { object: String },
-    Composite { name: String },
+    Scalar {
+        scalar: Scalar,
+    },
+    Select {
+        options: Vec<String>,
+        multi: bool,
+    },
+    /// A reference to a record of one of these objects.
+    Relation {
+        objects: Vec<ObjectId>,
+    },
+    /// Many references: link records when `object` is a link object, a list of ids otherwise.
+    Links {
+        object: ObjectId,
+    },
+    Composite {
+        name: String,
+    },
 }
 
-impl FieldType {
-    pub fn describe(&self) -> String {
+impl Scalar {
+    pub fn name(self) -> &'static str {
         match self {
-            FieldType::Scalar { scalar } => format!("{scalar:?}").to_lowercase(),
-            FieldType::Select { multi: false, .. } => "select".into(),
-            FieldType::Select { multi: true, .. } => "multi_select".into(),
-            FieldType::Relation { objects } => format!("-> {}", objects.join(" | ")),
-            FieldType::Links { object } => format!("links {object}"),
-            FieldType::Composite { name } => name.clone(),
+            Scalar::Text => "text",
+            Scalar::Number => "number",
+            Scalar::Bool => "bool",
+            Scalar::Date => "date",
+            Scalar::DateTime => "datetime",
+            Scalar::Uuid => "uuid",
+            Scalar::Json => "json",
+            Scalar::Array => "array",
+            Scalar::Rating => "rating",
+            Scalar::Position => "position",
         }
     }
 }
@@ -79,8 +97,6 @@ pub struct Field {
     pub sensitive: bool,
     /// Declared by the spec (a custom field to create), not by the stdlib.
     pub custom: bool,
-    #[serde(skip)]
-    pub span: Span,
 }
 
 impl Field {
@@ -99,8 +115,6 @@ pub struct Object {
     pub readonly: bool,
     pub custom: bool,
     pub fields: Vec<Field>,
-    #[serde(skip)]
-    pub span: Span,
 }
 
 impl Object {
@@ -108,8 +122,19 @@ impl Object {
         self.fields.iter().find(|f| f.name == name)
     }
 
+    pub fn field_id(&self, name: &str) -> Option<FieldId> {
+        self.fields
+            .iter()
+            .position(|f| f.name == name)
+            .map(FieldId::new)
+    }
+
     pub fn field_mut(&mut self, name: &str) -> Option<&mut Field> {
         self.fields.iter_mut().find(|f| f.name == name)
+    }
+
+    pub fn field_at(&self, id: FieldId) -> &Field {
+        &self.fields[id.index()]
     }
 }
 
@@ -134,20 +159,19 @@ impl TargetInfo {
 }
 
 /// One change the plan applies to the target before any record lands.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum SchemaChange {
     CreateObject {
-        object: String,
+        object: ObjectId,
     },
     CreateField {
-        object: String,
-        field: String,
-        ty: String,
+        object: ObjectId,
+        field: FieldId,
     },
     AddOptions {
-        object: String,
-        field: String,
+        object: ObjectId,
+        field: FieldId,
         options: Vec<String>,
     },
 }
@@ -156,17 +180,50 @@ pub enum SchemaChange {
 pub struct Schema {
     pub target: TargetInfo,
     pub composites: BTreeMap<String, Composite>,
-    pub objects: BTreeMap<String, Object>,
+    /// In declaration order (the stdlib's, then the spec's): an [`ObjectId`] is a place here.
+    pub objects: Vec<Object>,
     pub changes: Vec<SchemaChange>,
 }
 
 impl Schema {
     pub fn object(&self, name: &str) -> Option<&Object> {
-        self.objects.get(name)
+        self.objects.iter().find(|o| o.name == name)
+    }
+
+    pub fn object_id(&self, name: &str) -> Option<ObjectId> {
+        self.objects
+            .iter()
+            .position(|o| o.name == name)
+            .map(ObjectId::new)
+    }
+
+    pub fn object_at(&self, id: ObjectId) -> &Object {
+        &self.objects[id.index()]
     }
 
     pub fn object_names(&self) -> impl Iterator<Item = &str> {
-        self.objects.keys().map(String::as_str)
+        self.objects.iter().map(|o| o.name.as_str())
+    }
+
+    /// The object owners resolve to (`users "WorkspaceMember"` in the target's settings).
+    pub fn users(&self) -> Option<ObjectId> {
+        self.object_id(self.target.users_object()?)
+    }
+
+    /// A field type as a spec writes it: `text`, `select`, `-> Company | Person`, `links Person`.
+    pub fn describe(&self, ty: &FieldType) -> String {
+        let name = |o: &ObjectId| self.objects.get(o.index()).map_or("?", |o| o.name.as_str());
+        match ty {
+            FieldType::Scalar { scalar } => scalar.name().to_string(),
+            FieldType::Select { multi: false, .. } => "select".into(),
+            FieldType::Select { multi: true, .. } => "multi_select".into(),
+            FieldType::Relation { objects } => {
+                let names: Vec<&str> = objects.iter().map(name).collect();
+                format!("-> {}", names.join(" | "))
+            }
+            FieldType::Links { object } => format!("links {}", name(object)),
+            FieldType::Composite { name } => name.clone(),
+        }
     }
 
     /// The field a dotted path names, walking into composites: `name.firstName`.

@@ -4,13 +4,12 @@
 //! at most 10,000 rows a file, files numbered in load order. Link records (task and note targets)
 //! cannot be imported and are written beside them as JSON lines for the API.
 
-use crate::eval::shape::Fields;
-use crate::io::target::{Record, RecordStore, Target};
+use super::{Answer, Ids, Record, RecordStore, Target, TargetError, Write, WriteKind};
+use crate::ir::{Field, FieldType, Object, ObjectId, Schema};
 use crate::plan::Plan;
-use crate::semantic::schema::{Field, FieldType, Object, Schema};
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::Write as _;
 use std::path::PathBuf;
 
 pub const ROWS_PER_FILE: usize = 10_000;
@@ -18,7 +17,7 @@ pub const ROWS_PER_FILE: usize = 10_000;
 pub struct TwentyCsvTarget {
     dir: PathBuf,
     schema: Schema,
-    order: Vec<String>,
+    order: Vec<ObjectId>,
     /// Created records in creation order; merges and second passes apply in place.
     records: RecordStore,
     /// id → the value the import references that record by.
@@ -27,12 +26,12 @@ pub struct TwentyCsvTarget {
 }
 
 impl TwentyCsvTarget {
-    pub fn new(dir: PathBuf, plan: &Plan) -> std::io::Result<TwentyCsvTarget> {
-        std::fs::create_dir_all(&dir)?;
+    pub fn new(dir: PathBuf, plan: &Plan) -> Result<TwentyCsvTarget, TargetError> {
+        std::fs::create_dir_all(&dir).map_err(TargetError::io(&dir))?;
         Ok(TwentyCsvTarget {
             dir,
-            schema: plan.model.schema.clone(),
-            order: plan.model.order.clone(),
+            schema: plan.program.schema.clone(),
+            order: plan.program.order.clone(),
             records: RecordStore::default(),
             handles: HashMap::new(),
             links: Vec::new(),
@@ -138,47 +137,66 @@ fn handle(object: &Object, record: &Map<String, Json>) -> Option<String> {
     None
 }
 
-impl Target for TwentyCsvTarget {
-    fn create(&mut self, object: &Object, id: &str, record: &Fields) -> std::io::Result<()> {
-        let record = record.to_map()?;
-        if let Some(h) = handle(object, &record) {
-            self.handles.insert(id.to_string(), h);
-        }
-        self.records.create(&object.name, id, &record);
-        Ok(())
-    }
-
-    fn update(&mut self, object: &Object, id: &str, fields: &Fields) -> std::io::Result<()> {
-        self.records.update(&object.name, id, &fields.to_map()?);
-        Ok(())
-    }
-
-    fn link(&mut self, link: &Object, record: &Map<String, Json>) -> std::io::Result<()> {
-        self.links.push((link.api.clone(), record.clone()));
-        Ok(())
-    }
-
-    fn finish(&mut self) -> std::io::Result<()> {
-        for (n, name) in self.order.iter().enumerate() {
-            let (Some(object), rows) = (self.schema.object(name), self.records.of(name)) else {
-                continue;
-            };
-            self.write_object(n + 1, object, rows)?;
-        }
-        if !self.links.is_empty() {
-            let mut f = std::io::BufWriter::new(std::fs::File::create(
-                self.dir.join("api-only-link-records.jsonl"),
-            )?);
-            for (api, r) in &self.links {
-                serde_json::to_writer(&mut f, &serde_json::json!({ "object": api, "record": r }))?;
-                f.write_all(b"\n")?;
+impl TwentyCsvTarget {
+    /// Keeps one write; a record whose JSON does not read back is refused with why.
+    fn keep(&mut self, w: &Write) -> Answer {
+        let record = match w.fields.to_map() {
+            Ok(r) => r,
+            Err(e) => {
+                return Answer::Refused {
+                    reason: e.to_string(),
+                }
             }
-            f.flush()?;
+        };
+        let id = w.id.unwrap_or_default();
+        match w.kind {
+            WriteKind::Create => {
+                if let Some(h) = handle(w.object, &record) {
+                    self.handles.insert(id.to_string(), h);
+                }
+                self.records.create(&w.object.name, id, &record);
+            }
+            WriteKind::Update => self.records.update(&w.object.name, id, &record),
+            WriteKind::Link => self.links.push((w.object.api.clone(), record)),
         }
-        Ok(())
+        Answer::WRITTEN
+    }
+
+    fn write_links(&self) -> std::io::Result<()> {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(
+            self.dir.join("api-only-link-records.jsonl"),
+        )?);
+        for (api, r) in &self.links {
+            serde_json::to_writer(&mut f, &serde_json::json!({ "object": api, "record": r }))?;
+            f.write_all(b"\n")?;
+        }
+        f.flush()
+    }
+}
+
+#[async_trait::async_trait(?Send)]
+impl Target for TwentyCsvTarget {
+    fn ids(&self) -> Ids {
+        Ids::Accepted
     }
 
     fn snapshot(&self) -> bool {
         true
+    }
+
+    async fn write(&mut self, batch: &[Write<'_>]) -> Result<Vec<Answer>, TargetError> {
+        Ok(batch.iter().map(|w| self.keep(w)).collect())
+    }
+
+    async fn finish(&mut self) -> Result<(), TargetError> {
+        for (n, &id) in self.order.iter().enumerate() {
+            let object = self.schema.object_at(id);
+            self.write_object(n + 1, object, self.records.of(&object.name))
+                .map_err(TargetError::io(&self.dir))?;
+        }
+        if !self.links.is_empty() {
+            self.write_links().map_err(TargetError::io(&self.dir))?;
+        }
+        Ok(())
     }
 }

@@ -1,0 +1,276 @@
+//! Create steps, pipelined over both cores. The engine's thread reads the source in blocks
+//! (see [`Block`]) and hands each to a worker; a row's pure half — typing, `when`, evaluating its
+//! assignments, writing its record as JSON, hashing it, its id — needs nothing but the plan and
+//! the index as they stand before the step, so the workers take blocks as they come (that half
+//! is `work.rs`). The rest — dedupe, the ledger, the target, the audit and exception files —
+//! runs on the engine's thread, block after block in the order they were read, exactly as a
+//! row-at-a-time run would (`settle.rs`).
+
+use super::settle::Desk;
+use super::step::StepPlan;
+use super::work::{work, Out, Pure};
+use crate::eval::index::Index;
+use crate::eval::node::Node;
+use crate::eval::owned::Evaluator;
+use crate::io::block::Block;
+use crate::io::report::StepCounts;
+use crate::io::source::{SourceError, Sources, BLOCK_ROWS};
+use crate::ir::SourceId;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::mpsc::{channel, sync_channel};
+use std::sync::Mutex;
+
+/// Threads working blocks out beside the engine's thread, which reads and settles.
+const WORKERS: usize = 2;
+
+/// Blocks read and waiting for a worker: enough to keep the workers fed, few enough to bound
+/// memory (a block is at most [`BLOCK_ROWS`] rows or about a megabyte of text).
+const AHEAD: usize = 4;
+
+/// A block worked out.
+struct Done {
+    block: Block,
+    out: Out,
+}
+
+/// Blocks come back from the workers in any order; they are settled in the order read.
+struct InOrder {
+    next: usize,
+    waiting: BTreeMap<usize, Done>,
+}
+
+impl InOrder {
+    fn arrive(&mut self, seq: usize, done: Done, mut settle: impl FnMut(Done)) {
+        self.waiting.insert(seq, done);
+        while let Some(done) = self.waiting.remove(&self.next) {
+            settle(done);
+            self.next += 1;
+        }
+    }
+}
+
+/// What a create step runs with: the evaluator and the index its rows read, the desk that
+/// settles them, and where their rows come from.
+pub struct Create<'a, 'p> {
+    pub eval: &'a Evaluator<'p>,
+    pub index: &'a mut Index,
+    pub desk: &'a mut Desk<'p>,
+    pub sources: &'a dyn Sources,
+    pub default_owner: Option<&'a crate::eval::value::Value>,
+    pub lend: bool,
+}
+
+impl Create<'_, '_> {
+    /// Runs a create step over its source: pipelined, or a row at a time when the step looks up
+    /// its own source. Returns how the read ended.
+    pub fn run(self, sp: &StepPlan, counts: &mut StepCounts) -> Result<(), SourceError> {
+        if looks_up_own(self.eval, sp) {
+            self.row_at_a_time(sp, counts)
+        } else {
+            self.pipelined(sp, counts)
+        }
+    }
+
+    /// A step whose lookups must see the rows made just before them: each block is one row,
+    /// worked and settled before the next is read.
+    fn row_at_a_time(self, sp: &StepPlan, counts: &mut StepCounts) -> Result<(), SourceError> {
+        let Create {
+            eval,
+            index,
+            desk,
+            sources,
+            default_owner,
+            lend,
+        } = self;
+        let mut seen = HashSet::new();
+        let mut out = Out::default();
+        let tracked = index.tracks(sp.source_id, sp.object_id);
+        sources.read_blocks(sp.source, 1, &mut |block| {
+            let pure = Pure {
+                eval,
+                index: &*index,
+                default_owner,
+                sx: sp,
+                lend,
+            };
+            work(&pure, &block, &mut out);
+            let mut made = Vec::new();
+            desk.settle(sp, &block, &out, counts, &mut seen, &mut |key| {
+                if tracked {
+                    made.push(key.to_string())
+                }
+            });
+            for key in made {
+                index.record_made(sp.source_id, sp.object_id, &key);
+            }
+            desk.absorb(&mut out);
+            desk.books.stopped().map(|()| block.fresh())
+        })
+    }
+
+    fn pipelined(self, sp: &StepPlan, counts: &mut StepCounts) -> Result<(), SourceError> {
+        let Create {
+            eval,
+            index,
+            desk,
+            sources,
+            default_owner,
+            lend,
+        } = self;
+        let outs = Mutex::new(Vec::new());
+        let pure = Pure {
+            eval,
+            index: &*index,
+            default_owner,
+            sx: sp,
+            lend,
+        };
+        let mut settling = Settling {
+            sp,
+            desk,
+            counts,
+            tracked: index.tracks(sp.source_id, sp.object_id),
+            seen: HashSet::new(),
+            made: Vec::new(),
+            order: InOrder {
+                next: 0,
+                waiting: BTreeMap::new(),
+            },
+            blocks: Vec::new(),
+            outs: &outs,
+        };
+        let (work_tx, work_rx) = sync_channel::<(usize, Block)>(AHEAD);
+        let work_rx = Mutex::new(work_rx);
+        let (done_tx, done_rx) = channel::<(usize, Done)>();
+        let read = std::thread::scope(|s| {
+            for _ in 0..WORKERS {
+                let (work_rx, done_tx, pure, outs) = (&work_rx, done_tx.clone(), &pure, &outs);
+                s.spawn(move || loop {
+                    // The lock is held only to take the next block, not to work it.
+                    let next = lock(work_rx).recv();
+                    let Ok((seq, block)) = next else { break };
+                    let mut out = lock(outs).pop().unwrap_or_default();
+                    work(pure, &block, &mut out);
+                    if done_tx.send((seq, Done { block, out })).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(done_tx);
+            let mut sent = 0;
+            let read = sources.read_blocks(sp.source, BLOCK_ROWS, &mut |block| {
+                let next = settling.blocks.pop().unwrap_or_else(|| block.fresh());
+                work_tx
+                    .send((sent, block))
+                    .map_err(|_| "a worker stopped".to_string())?;
+                sent += 1;
+                while let Ok((seq, done)) = done_rx.try_recv() {
+                    settling.arrive(seq, done);
+                }
+                settling.desk.books.stopped().map(|()| next)
+            });
+            drop(work_tx);
+            for (seq, done) in done_rx {
+                settling.arrive(seq, done);
+            }
+            read
+        });
+        let made = std::mem::take(&mut settling.made);
+        drop(settling);
+        // Workers read the index during the step; what it made is registered after.
+        for key in made {
+            index.record_made(sp.source_id, sp.object_id, &key);
+        }
+        read
+    }
+}
+
+/// The engine's side of a pipelined step: blocks settled in the order read, their buffers
+/// handed round again, the keys of the records made kept for the index.
+struct Settling<'s, 'p> {
+    sp: &'s StepPlan<'s>,
+    desk: &'s mut Desk<'p>,
+    counts: &'s mut StepCounts,
+    /// Whether anything looks up the records the step makes.
+    tracked: bool,
+    seen: HashSet<String>,
+    made: Vec<String>,
+    order: InOrder,
+    blocks: Vec<Block>,
+    outs: &'s Mutex<Vec<Out>>,
+}
+
+impl Settling<'_, '_> {
+    fn arrive(&mut self, seq: usize, done: Done) {
+        let Settling {
+            sp,
+            desk,
+            counts,
+            tracked,
+            seen,
+            made,
+            order,
+            blocks,
+            outs,
+        } = self;
+        order.arrive(seq, done, |Done { mut block, mut out }| {
+            desk.settle(sp, &block, &out, counts, seen, &mut |key| {
+                if *tracked {
+                    made.push(key.to_string())
+                }
+            });
+            desk.absorb(&mut out);
+            block.clear();
+            blocks.push(block);
+            lock(outs).push(out);
+        })
+    }
+}
+
+/// Whether a create step looks up its own source: such a lookup must see the rows made just
+/// before it, so the step runs a row at a time.
+fn looks_up_own(eval: &Evaluator, sp: &StepPlan) -> bool {
+    let own = Own {
+        eval,
+        source: sp.source_id,
+    };
+    sp.values
+        .iter()
+        .chain(&sp.when)
+        .any(|n| own.looked_up(n, 0))
+}
+
+/// Finds lookups into one source, through user functions' bodies too.
+struct Own<'a> {
+    eval: &'a Evaluator<'a>,
+    source: SourceId,
+}
+
+impl Own<'_> {
+    fn looked_up(&self, n: &Node, depth: usize) -> bool {
+        // Functions cannot recurse (the checker refuses cycles); the depth is a backstop.
+        depth > 64 || looks_up(n, &|m| self.looked_up(m, depth + 1), self)
+    }
+}
+
+fn looks_up(n: &Node, inner: &dyn Fn(&Node) -> bool, own: &Own) -> bool {
+    let any = |ns: &[Node]| ns.iter().any(inner);
+    match n {
+        Node::Lookup(l) => l.source == own.source || any(&l.args),
+        Node::Func(f, args) => any(args) || own.eval.function(*f).is_some_and(inner),
+        Node::Call(_, args) | Node::List(args) | Node::Concat(args) => any(args),
+        Node::Lent(c) => any(&c.args),
+        Node::Table(_, a) | Node::Not(a) | Node::Neg(a) | Node::Field(a, _) | Node::Owner(a, _) => {
+            inner(a)
+        }
+        Node::Binary(_, a, b) => inner(a) || inner(b),
+        Node::In(a, list) => inner(a) || any(list),
+        Node::If(a, b, c) => inner(a) || inner(b) || inner(c),
+        Node::Record(fields) => fields.iter().any(|(_, x)| inner(x)),
+        Node::Const(_) | Node::Col(_) | Node::Param(_) | Node::Reject(_) | Node::Hold(_) => false,
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}

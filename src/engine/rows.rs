@@ -1,0 +1,257 @@
+//! The phases that revisit records, a row at a time: merges into the record another map made,
+//! second-pass (deferred) fields, and link records. Like a create step's pure half (`work.rs`)
+//! each row is worked out into a block's [`Out`], then settled with the block (`settle.rs`).
+
+use super::fate::Fate;
+use super::step::{link_field, StepPlan};
+use super::work::{Made, Out, Pure, Worked};
+use crate::eval::index::{key_text, push_key, RowContext};
+use crate::eval::owned::{truthy, Evaluator};
+use crate::eval::record::{content_hash, RecordId};
+use crate::eval::typing::type_into;
+use crate::eval::value::{Stop, Value};
+use crate::io::block::Block;
+use crate::ir::{MissAction, Outcome, Phase};
+use serde_json::{Map, Value as Json};
+use std::cell::RefCell;
+
+/// Evaluates the step's written values for a typed row, in order, into `values`.
+pub fn build_into(
+    eval: &Evaluator,
+    sp: &StepPlan,
+    row: &[Value],
+    cx: &RowContext,
+    values: &mut Vec<Value>,
+) -> Result<(), Stop> {
+    values.clear();
+    for v in &sp.values {
+        values.push(eval.run(v, row, cx, &[])?);
+    }
+    Ok(())
+}
+
+/// Whether the map's `when` takes this row: a skip (or the stop it raised) when it does not.
+pub fn routed_here(
+    eval: &Evaluator,
+    sp: &StepPlan,
+    row: &[Value],
+    cx: &RowContext,
+) -> Result<(), Fate> {
+    let Some(when) = &sp.when else {
+        return Ok(());
+    };
+    match eval.run(when, row, cx, &[]) {
+        Ok(v) if truthy(&v) => Ok(()),
+        Ok(_) => Err(Fate::bad(Outcome::Skipped, "when", "")),
+        Err(stop) => Err(Fate::from_stop(stop)),
+    }
+}
+
+/// The values of the map's dedupe fields, or None when any is null (null never collides).
+pub fn dedupe_key(sp: &StepPlan, values: &[Value]) -> Option<String> {
+    if sp.map.dedupe.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for path in &sp.map.dedupe {
+        let wire: Vec<&str> = path.wire.iter().map(String::as_str).collect();
+        match sp.shape.get(values, &wire)? {
+            Json::Null => return None,
+            Json::String(s) if s.is_empty() => return None,
+            other => parts.push(other.to_string().to_lowercase()),
+        }
+    }
+    Some(parts.join("\u{1f}"))
+}
+
+/// Works a block's rows out for a merge, second-pass or links step.
+pub fn work_rows(pure: &Pure, block: &Block, out: &mut Out) {
+    let unmatched = RefCell::new(std::mem::take(&mut out.unmatched));
+    let mut typed = Vec::with_capacity(pure.sx.source.columns.len());
+    let mut values = Vec::with_capacity(pure.sx.values.len());
+    for row in 0..block.len() {
+        let start = out.text.len();
+        let made = row_out(pure, block, row, &mut typed, &mut values, out, &unmatched);
+        out.worked.push(Worked {
+            key: start..out.text.len(),
+            made,
+        });
+    }
+    out.unmatched = unmatched.into_inner();
+}
+
+/// One row: typed, keyed (its key appended to `out.text`), routed, then its phase's record.
+fn row_out(
+    pure: &Pure,
+    block: &Block,
+    row: usize,
+    typed: &mut Vec<Value>,
+    values: &mut Vec<Value>,
+    out: &mut Out,
+    unmatched: &RefCell<std::collections::BTreeMap<String, u64>>,
+) -> Result<Made, Fate> {
+    let sp = pure.sx;
+    if let Some(why) = block.unreadable(row) {
+        return Err(Fate::unreadable(why));
+    }
+    type_into(&sp.source.columns, block.values(row), typed)
+        .map_err(|e| Fate::bad(Outcome::Rejected, e.code, e.message))?;
+    let start = out.text.len();
+    push_key(&sp.key_columns, typed, &mut out.text);
+    let key = out.text[start..].to_string();
+    let cx = RowContext {
+        index: pure.index,
+        default_owner: pure.default_owner,
+        unmatched,
+    };
+    routed_here(pure.eval, sp, typed, &cx)?;
+    let row = Row {
+        pure,
+        typed,
+        cx: &cx,
+        key: &key,
+    };
+    match sp.phase() {
+        Phase::Merge => row.merge(values, out),
+        Phase::Deferred => row.later(values, out),
+        Phase::Links => row.links(out),
+        // Create steps are worked by `work.rs`; lookup-only sources are loaded, not stepped.
+        Phase::Create | Phase::Lookup => Err(Fate::bad(
+            Outcome::Rejected,
+            "internal",
+            "a create row outside its step",
+        )),
+    }
+}
+
+/// A typed row of a merge, second-pass or links step.
+struct Row<'r> {
+    pure: &'r Pure<'r>,
+    typed: &'r [Value],
+    cx: &'r RowContext<'r>,
+    key: &'r str,
+}
+
+impl Row<'_> {
+    fn build(&self, values: &mut Vec<Value>) -> Result<(), Fate> {
+        build_into(self.pure.eval, self.pure.sx, self.typed, self.cx, values)
+            .map_err(Fate::from_stop)
+    }
+
+    /// The record's written fields, its hash, for the record with this id.
+    fn update(&self, id: RecordId, values: &[Value], out: &mut Out) -> Made {
+        let at = out.json.len();
+        self.pure.sx.shape.write_members(values, &mut out.json);
+        Made {
+            dedupe: None,
+            hash: xxhash_rust::xxh3::xxh3_64(&out.json[at..]),
+            json: at..out.json.len(),
+            id,
+            links: Vec::new(),
+        }
+    }
+
+    /// Writes into the record another map made from the merge source's row with this key.
+    fn merge(&self, values: &mut Vec<Value>, out: &mut Out) -> Result<Made, Fate> {
+        let sp = self.pure.sx;
+        let (Some(merge), Some(merge_key)) = (&sp.map.merge, &sp.merge_key) else {
+            return Err(Fate::bad(Outcome::Skipped, "merge", ""));
+        };
+        let into = match self.pure.eval.run(merge_key, self.typed, self.cx, &[]) {
+            Ok(v) => key_text(&[v]),
+            Err(stop) => return Err(Fate::from_stop(stop)),
+        };
+        let source = self.pure.eval.source_name(merge.source);
+        if !self.pure.index.exists(merge.source, sp.object_id, &into) {
+            let what = format!("no {} record from {source} with key {into}", sp.object.name);
+            return Err(match &merge.miss {
+                MissAction::Reject(m) => Fate::from_stop(Stop::Reject(m.clone().unwrap_or(what))),
+                MissAction::Hold(m) => Fate::from_stop(Stop::Hold(m.clone().unwrap_or(what))),
+                _ => Fate::bad(Outcome::Skipped, "missing", what),
+            });
+        }
+        self.build(values)?;
+        let id = RecordId::new(&sp.object.name, source, &into);
+        Ok(self.update(id, values, out))
+    }
+
+    /// Whether this map created the row's record, which a later phase revisits.
+    fn created(&self) -> Result<RecordId, Fate> {
+        let sp = self.pure.sx;
+        if !self.pure.index.exists(sp.source_id, sp.object_id, self.key) {
+            return Err(Fate::bad(
+                Outcome::Skipped,
+                "not-created",
+                "its record was not created",
+            ));
+        }
+        Ok(RecordId::new(&sp.object.name, &sp.source.name, self.key))
+    }
+
+    /// Second-pass (deferred) fields of a record this map created.
+    fn later(&self, values: &mut Vec<Value>, out: &mut Out) -> Result<Made, Fate> {
+        let id = self.created()?;
+        self.build(values)?;
+        Ok(self.update(id, values, out))
+    }
+
+    /// The link records of a record this map created: one per reference in each links field.
+    fn links(&self, out: &mut Out) -> Result<Made, Fate> {
+        let own = self.created()?;
+        let sp = self.pure.sx;
+        let program = self.pure.eval.program();
+        let mut records: Vec<(usize, Map<String, Json>)> = Vec::new();
+        for (i, value) in sp.values.iter().enumerate() {
+            let refs = match self.pure.eval.run(value, self.typed, self.cx, &[]) {
+                Ok(Value::List(items)) => items,
+                Ok(_) => Vec::new(),
+                Err(stop) => return Err(Fate::from_stop(stop)),
+            };
+            let link = sp.links[i];
+            for r in refs {
+                let Value::Ref(target) = r else { continue };
+                let mut record = Map::new();
+                let own_field = link_field(program, link, Some(sp.object_id));
+                record.insert(own_field, Json::String(own.as_str().to_string()));
+                record.insert(
+                    link_field(program, link, target.object),
+                    Json::String(target.key),
+                );
+                records.push((i, record));
+            }
+        }
+        // The hash of what the links are, as every run has hashed it: records by position.
+        let content: Map<String, Json> = records
+            .iter()
+            .enumerate()
+            .map(|(n, (_, r))| (n.to_string(), Json::Object(r.clone())))
+            .collect();
+        let links = records
+            .iter()
+            .map(|(i, r)| {
+                let at = out.json.len();
+                write_members(r, &mut out.json);
+                (*i, at..out.json.len())
+            })
+            .collect();
+        Ok(Made {
+            dedupe: None,
+            hash: content_hash(&content),
+            json: 0..0,
+            id: own,
+            links,
+        })
+    }
+}
+
+/// A record's members as JSON, without braces, in its map's order.
+fn write_members(record: &Map<String, Json>, out: &mut Vec<u8>) {
+    for (i, (k, v)) in record.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut *out, k);
+        out.push(b':');
+        let _ = serde_json::to_writer(&mut *out, v);
+    }
+}

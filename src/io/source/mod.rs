@@ -1,0 +1,338 @@
+//! Where a run's rows come from: the exports in a folder ([`FileSources`]), or rows held in
+//! memory (spec tests, `io::memory`). Every source is read in blocks of rows (see [`Block`]),
+//! through one CSV reader (`csv.rs`) or the JSON-lines reader (`jsonl.rs`), decoded from its
+//! encoding as it streams (`decode.rs`). The users file comes through the same reader
+//! (`users.rs`), and so does `check --data` ([`inspect`]).
+
+mod csv;
+mod decode;
+mod jsonl;
+mod users;
+
+pub use self::csv::CsvReader;
+
+use crate::eval::typing::Raw;
+use crate::io::block::Block;
+use crate::ir::{Source, SourceFormat};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One row read some other way than into a block directly (JSON lines, rows in memory): where
+/// it was, its declared columns' raw values, and every column as read (for reports).
+#[derive(Debug, Clone)]
+pub struct RawRow<'r> {
+    pub line: u64,
+    pub values: Vec<Raw>,
+    pub original: Original<'r>,
+}
+
+/// Every column of a row as read, spelled out only when the row is written to the rejected or
+/// held file.
+#[derive(Debug, Clone)]
+pub enum Original<'r> {
+    /// A row of a block.
+    Block {
+        block: &'r Block,
+        row: usize,
+    },
+    Pairs(Vec<(String, String)>),
+}
+
+impl Original<'_> {
+    pub fn into_pairs(self) -> Vec<(String, String)> {
+        match self {
+            Original::Block { block, row } => block.original(row),
+            Original::Pairs(p) => p,
+        }
+    }
+}
+
+/// Why a source cannot be read (on): the run stops, after the rows before it.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{path}: {error}")]
+    Open {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{file}: unreadable header: {message}")]
+    Header { file: String, message: String },
+    #[error("{file} has no column `{column}`")]
+    MissingColumn { file: String, column: String },
+    #[error("{file}: line {line} is not valid UTF-8; if the export is Windows-1252, declare `encoding \"windows-1252\"`")]
+    NotUtf8 { file: String, line: u64 },
+    #[error("{file}: line {line}: {message}")]
+    Row {
+        file: String,
+        line: u64,
+        message: String,
+    },
+    #[error("{file}: {error}")]
+    Read { file: String, error: std::io::Error },
+    /// What the rows went to stopped the read (the run's failure says why).
+    #[error("the read stopped: {0}")]
+    Stopped(String),
+}
+
+impl SourceError {
+    /// A read error, or text that does not decode (`decode.rs` says where).
+    pub fn read(file: &str, error: std::io::Error) -> SourceError {
+        SourceError::Read {
+            file: file.to_string(),
+            error,
+        }
+    }
+}
+
+/// Where a reader hands each full block, getting back an empty one to read into; an error it
+/// returns stops the read.
+pub type BlockSink<'a> = dyn FnMut(Block) -> Result<Block, String> + 'a;
+
+/// A block is handed on at this many rows or this many bytes of text, whichever comes first.
+pub const BLOCK_ROWS: usize = 2048;
+const BLOCK_BYTES: usize = 1 << 20;
+
+fn full(held: usize, bytes: usize, rows: usize) -> bool {
+    held >= rows || bytes >= BLOCK_BYTES
+}
+
+pub trait Sources {
+    /// Reads `source` in blocks of up to `rows` rows (fewer when their text is large), its
+    /// declared columns in order.
+    fn read_blocks(
+        &self,
+        source: &Source,
+        rows: usize,
+        each: &mut BlockSink,
+    ) -> Result<(), SourceError>;
+
+    /// `(email, id)` of each target user, from the migration's users file.
+    fn users(&self, file: &str) -> Result<Vec<(String, String)>, SourceError>;
+}
+
+/// The export files in one folder.
+pub struct FileSources {
+    pub dir: PathBuf,
+}
+
+impl FileSources {
+    fn open(&self, file: &str) -> Result<File, SourceError> {
+        let path = self.dir.join(file);
+        File::open(&path).map_err(|error| SourceError::Open { path, error })
+    }
+}
+
+impl Sources for FileSources {
+    fn read_blocks(
+        &self,
+        source: &Source,
+        rows: usize,
+        each: &mut BlockSink,
+    ) -> Result<(), SourceError> {
+        let file = self.open(&source.file)?;
+        match source.format {
+            SourceFormat::Jsonl => jsonl::blocks(file, source, rows, each),
+            SourceFormat::Csv => {
+                let reader = CsvReader::new(file, &source.file, source.encoding, source.delimiter)?;
+                let columns = declared_columns(reader.header(), source)?;
+                reader.blocks(&columns, rows, each)
+            }
+        }
+    }
+
+    fn users(&self, file: &str) -> Result<Vec<(String, String)>, SourceError> {
+        users::read(self.open(file)?, file)
+    }
+}
+
+/// The field of the header each declared column comes from; every one must be there.
+fn declared_columns(header: &[String], source: &Source) -> Result<Vec<Option<usize>>, SourceError> {
+    source
+        .columns
+        .iter()
+        .map(|c| match header.iter().position(|h| *h == c.name) {
+            Some(i) => Ok(Some(i)),
+            None => Err(SourceError::MissingColumn {
+                file: source.file.clone(),
+                column: c.name.clone(),
+            }),
+        })
+        .collect()
+}
+
+/// What `check --data` learns of an export: its header, and how many rows have each value of
+/// the columns asked for.
+pub struct Inspection {
+    pub header: Vec<String>,
+    /// column → value → rows
+    pub values: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>,
+}
+
+/// Reads an export through the same reader a run uses, streaming, counting the values of
+/// `wanted` (those it has). A file that cannot be read, or a line that cannot, is an error.
+pub fn inspect(dir: &Path, source: &Source, wanted: &[&str]) -> Result<Inspection, SourceError> {
+    let sources = FileSources {
+        dir: dir.to_path_buf(),
+    };
+    let file = sources.open(&source.file)?;
+    match source.format {
+        SourceFormat::Csv => {
+            let reader = CsvReader::new(file, &source.file, source.encoding, source.delimiter)?;
+            let header = reader.header().to_vec();
+            let picked: Vec<&str> = wanted
+                .iter()
+                .copied()
+                .filter(|w| header.iter().any(|h| h == w))
+                .collect();
+            let columns: Vec<Option<usize>> = picked
+                .iter()
+                .map(|w| header.iter().position(|h| h == w))
+                .collect();
+            let values = count(&source.file, &picked, |each| {
+                reader.blocks(&columns, BLOCK_ROWS, each)
+            })?;
+            Ok(Inspection { header, values })
+        }
+        SourceFormat::Jsonl => {
+            let mut header: Vec<String> = Vec::new();
+            let values = count(&source.file, wanted, |each| {
+                jsonl::blocks(&file, source, BLOCK_ROWS, &mut |block| {
+                    for row in 0..block.len() {
+                        for (k, _) in block.original(row) {
+                            if !header.contains(&k) {
+                                header.push(k);
+                            }
+                        }
+                    }
+                    each(block)
+                })
+            })?;
+            Ok(Inspection { header, values })
+        }
+    }
+}
+
+/// Counts the values of the blocks' cells, named by `columns`, as `read` hands them on.
+fn count(
+    file: &str,
+    columns: &[&str],
+    read: impl FnOnce(&mut BlockSink) -> Result<(), SourceError>,
+) -> Result<
+    std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>,
+    SourceError,
+> {
+    let mut values: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>> =
+        std::collections::BTreeMap::new();
+    let mut bad = None;
+    let read = read(&mut |block| {
+        for row in 0..block.len() {
+            if let Some(why) = block.unreadable(row) {
+                bad = Some((block.line(row), why.to_string()));
+                return Err("an unreadable row".into());
+            }
+            for (name, v) in columns.iter().zip(block.values(row)) {
+                *values
+                    .entry(name.to_string())
+                    .or_default()
+                    .entry(v.as_str().to_string())
+                    .or_default() += 1;
+            }
+        }
+        Ok(block.fresh())
+    });
+    match (read, bad) {
+        (_, Some((line, message))) => Err(SourceError::Row {
+            file: file.to_string(),
+            line,
+            message,
+        }),
+        (Err(e), None) => Err(e),
+        (Ok(()), None) => Ok(values),
+    }
+}
+
+/// Gathers rows given one at a time into blocks (rows in memory).
+pub fn blocks_from_rows<'r>(
+    rows_in: impl IntoIterator<Item = RawRow<'r>>,
+    source: &Source,
+    rows: usize,
+    each: &mut BlockSink,
+) -> Result<(), SourceError> {
+    let mut block = Block::new(source.columns.len(), Arc::from(Vec::new()));
+    for row in rows_in {
+        block.push_row(row);
+        if full(block.len(), block.bytes(), rows) {
+            let next = block.fresh();
+            block = each(std::mem::replace(&mut block, next)).map_err(SourceError::Stopped)?;
+        }
+    }
+    if !block.is_empty() {
+        each(block).map_err(SourceError::Stopped)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Column, ColumnId, ColumnType, Delimiter, Encoding};
+
+    fn source() -> Source {
+        let column = |name: &str| Column {
+            name: name.into(),
+            ty: ColumnType::Text,
+            optional: true,
+            nulls: Vec::new(),
+            sensitive: false,
+            policies: Vec::new(),
+        };
+        Source {
+            name: "P".into(),
+            file: "p.csv".into(),
+            format: SourceFormat::Csv,
+            delimiter: Delimiter::COMMA,
+            encoding: Encoding::UTF_8,
+            key: vec![ColumnId(0)],
+            watermark: None,
+            sensitive: false,
+            columns: vec![column("id"), column("notes")],
+        }
+    }
+
+    /// (rows, text bytes) of each block read from `csv`.
+    fn blocks(csv: String, rows: usize) -> Vec<(usize, usize)> {
+        let mut seen = Vec::new();
+        let s = source();
+        let reader =
+            CsvReader::new(csv.as_bytes(), "p.csv", s.encoding, s.delimiter).expect("open");
+        let columns = declared_columns(reader.header(), &s).expect("columns");
+        reader
+            .blocks(&columns, rows, &mut |b: Block| {
+                seen.push((b.len(), b.bytes()));
+                Ok(b.fresh())
+            })
+            .expect("read");
+        seen
+    }
+
+    #[test]
+    fn blocks_are_cut_by_rows_and_by_size() {
+        let small: String = std::iter::once("id,notes\n".to_string())
+            .chain((0..5_000).map(|i| format!("P{i},n\n")))
+            .collect();
+        let cut = blocks(small, BLOCK_ROWS);
+        assert_eq!(
+            cut.iter().map(|b| b.0).collect::<Vec<_>>(),
+            [2048, 2048, 904]
+        );
+        let big: String = std::iter::once("id,notes\n".to_string())
+            .chain((0..300).map(|i| format!("P{i},{}\n", "n".repeat(10_000))))
+            .collect();
+        let cut = blocks(big, BLOCK_ROWS);
+        assert_eq!(cut.iter().map(|b| b.0).sum::<usize>(), 300);
+        assert!(cut.len() >= 3, "{cut:?}");
+        // A block closes on the row that takes it past the bound.
+        assert!(cut.iter().all(|b| b.1 < BLOCK_BYTES + 10_010), "{cut:?}");
+    }
+}

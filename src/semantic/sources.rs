@@ -1,0 +1,259 @@
+//! Checks `source` declarations into the IR's sources: column types with their formats and
+//! time zones, keys, and how the export is read (format, encoding, delimiter), each setting
+//! validated here with its location so the reader never meets one it cannot honour.
+
+use super::env::{ColumnEnv, Env, SourceEnv};
+use super::formats;
+use super::types::Ty;
+use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::ir::{self, ColumnId, ColumnType, DateFormat, Delimiter, Encoding, PolicyAction};
+use crate::ir::{SourceFormat, SourceId, TimeZone};
+use crate::syntax::ast::{self, StateAction};
+use std::collections::BTreeMap;
+
+pub fn source(
+    s: &ast::SourceDecl,
+    env: &mut Env,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::Source> {
+    if let Some(first) = env.sources.get(&s.name.name) {
+        super::decls::duplicate(diags, "source", &s.name, first.span);
+        return None;
+    }
+    let mut columns: BTreeMap<String, ColumnEnv> = BTreeMap::new();
+    let mut checked = Vec::new();
+    for c in &s.columns {
+        if let Some(first) = columns.get(&c.name.name).map(|c| c.span) {
+            super::decls::duplicate(diags, "column", &c.name, first);
+            continue;
+        }
+        let Some((ty, column)) = column(c, diags) else {
+            continue;
+        };
+        let id = ColumnId::new(checked.len());
+        let span = c.name.span;
+        columns.insert(c.name.name.clone(), ColumnEnv { id, ty, span });
+        checked.push(column);
+    }
+    let key = key_columns(s, &columns, diags);
+    let watermark = s
+        .watermark
+        .as_ref()
+        .and_then(|w| declared(w, &s.name, &columns, diags));
+    let format = source_format(s, diags);
+    let (encoding, delimiter) = reading(s, format, diags);
+    let id = SourceId::new(env.sources.len());
+    env.sources.insert(
+        s.name.name.clone(),
+        SourceEnv {
+            id,
+            columns,
+            key: s.key.iter().map(|k| k.name.clone()).collect(),
+            span: s.name.span,
+        },
+    );
+    Some(ir::Source {
+        name: s.name.name.clone(),
+        file: s.file.value.clone(),
+        format,
+        encoding,
+        delimiter,
+        key,
+        watermark,
+        sensitive: s.sensitive,
+        columns: checked,
+    })
+}
+
+/// The key's columns; a source without a key is an error (re-runs could not tell its rows).
+fn key_columns(
+    s: &ast::SourceDecl,
+    columns: &BTreeMap<String, ColumnEnv>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<ColumnId> {
+    if s.key.is_empty() {
+        diags.push(
+            Diagnostic::new(
+                Code::KeyColumn,
+                format!("source `{}` has no key", s.name.name),
+            )
+            .primary(s.name.span, "no `key` clause")
+            .help("add `key column`: without a key, re-runs cannot tell a row they already moved"),
+        );
+    }
+    s.key
+        .iter()
+        .filter_map(|k| declared(k, &s.name, columns, diags))
+        .collect()
+}
+
+/// A key or watermark column, which must be declared.
+fn declared(
+    name: &ast::Ident,
+    source: &ast::Ident,
+    columns: &BTreeMap<String, ColumnEnv>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ColumnId> {
+    if let Some(c) = columns.get(&name.name) {
+        return Some(c.id);
+    }
+    diags.push(
+        Diagnostic::new(
+            Code::KeyColumn,
+            format!(
+                "`{}` is not a declared column of `{}`",
+                name.name, source.name
+            ),
+        )
+        .primary(name.span, "undeclared column")
+        .help_opt(did_you_mean(&name.name, columns.keys().map(String::as_str))),
+    );
+    None
+}
+
+/// `format csv|jsonl`, or the one the file's extension says.
+fn source_format(s: &ast::SourceDecl, diags: &mut Vec<Diagnostic>) -> SourceFormat {
+    let Some(f) = &s.format else {
+        let lower = s.file.value.to_lowercase();
+        return if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+            SourceFormat::Jsonl
+        } else {
+            SourceFormat::Csv
+        };
+    };
+    match f.name.as_str() {
+        "csv" => SourceFormat::Csv,
+        "jsonl" => SourceFormat::Jsonl,
+        other => {
+            diags.push(
+                Diagnostic::new(
+                    Code::UnknownType,
+                    format!("unknown source format `{other}`"),
+                )
+                .primary(f.span, "expected `csv` or `jsonl`"),
+            );
+            SourceFormat::Csv
+        }
+    }
+}
+
+/// The encoding and delimiter the export is read with (UTF-8 and `,` unless declared).
+fn reading(
+    s: &ast::SourceDecl,
+    format: SourceFormat,
+    diags: &mut Vec<Diagnostic>,
+) -> (Encoding, Delimiter) {
+    let encoding = match &s.encoding {
+        None => Encoding::UTF_8,
+        Some(e) => Encoding::for_label(&e.value).unwrap_or_else(|| {
+            diags.push(formats::unknown_encoding(&e.value, e.span));
+            Encoding::UTF_8
+        }),
+    };
+    let delimiter = match &s.delimiter {
+        None => Delimiter::COMMA,
+        Some(d) if format == SourceFormat::Jsonl => {
+            diags.push(formats::bad_delimiter(
+                &d.value,
+                "a JSON-lines source has no delimiter",
+                "remove `delimiter`, or declare `format csv`",
+                d.span,
+            ));
+            Delimiter::COMMA
+        }
+        Some(d) => Delimiter::new(&d.value).unwrap_or_else(|why| {
+            let help = "use one character: \",\", \";\", \"|\", \"\\t\"";
+            diags.push(formats::bad_delimiter(&d.value, why, help, d.span));
+            Delimiter::COMMA
+        }),
+    };
+    (encoding, delimiter)
+}
+
+/// A column's checked type and its IR form; None when its type is unknown (reported).
+fn column(c: &ast::ColumnDecl, diags: &mut Vec<Diagnostic>) -> Option<(Ty, ir::Column)> {
+    let Some(ty) = Ty::from_column_type(&c.ty.name) else {
+        diags.push(
+            Diagnostic::new(
+                Code::UnknownType,
+                format!("unknown column type `{}`", c.ty.name),
+            )
+            .primary(c.ty.span, "not a column type")
+            .help_opt(did_you_mean(&c.ty.name, Ty::COLUMN_TYPES.iter().copied()))
+            .note("column types: text int decimal bool date datetime"),
+        );
+        return None;
+    };
+    let column = ir::Column {
+        name: c.name.name.clone(),
+        ty: column_type(c, &ty, diags),
+        optional: c.optional,
+        nulls: c.nulls.iter().map(|n| n.value.clone()).collect(),
+        sensitive: c.sensitive,
+        policies: c
+            .policies
+            .iter()
+            .map(|p| (p.state, policy(&p.action)))
+            .collect(),
+    };
+    Some((ty, column))
+}
+
+fn policy(action: &StateAction) -> PolicyAction {
+    match action {
+        StateAction::Null => PolicyAction::Null,
+        StateAction::Keep => PolicyAction::Keep,
+        StateAction::Reject(r) => PolicyAction::Reject(r.as_ref().map(|s| s.value.clone())),
+        StateAction::Default(l) => PolicyAction::Default(super::expr::literal_const(l)),
+    }
+}
+
+/// A column's type with its parse settings: a date's format (`%Y-%m-%d` unless given), a
+/// date-time's format and time zone. A format or zone on a type that takes none is an error.
+fn column_type(c: &ast::ColumnDecl, ty: &Ty, diags: &mut Vec<Diagnostic>) -> ColumnType {
+    let takes_format = matches!(ty, Ty::Date | Ty::DateTime);
+    if let (Some(f), false) = (&c.format, takes_format) {
+        diags.push(formats::misplaced(
+            &c.name.name,
+            &c.ty.name,
+            "a format",
+            f.span,
+        ));
+    }
+    if let (Some(z), false) = (&c.tz, *ty == Ty::DateTime) {
+        diags.push(formats::misplaced(
+            &c.name.name,
+            &c.ty.name,
+            "a time zone",
+            z.span,
+        ));
+    }
+    let mut format = |default: fn() -> DateFormat| match &c.format {
+        None => default(),
+        // An invalid format is reported; the spec then has an error, and nothing runs with it.
+        Some(f) => DateFormat::new(&f.value).unwrap_or_else(|why| {
+            diags.push(formats::bad_format(&f.value, &why, f.span));
+            default()
+        }),
+    };
+    match ty {
+        Ty::Int => ColumnType::Int,
+        Ty::Decimal => ColumnType::Decimal,
+        Ty::Bool => ColumnType::Bool,
+        Ty::Date => ColumnType::Date {
+            format: format(DateFormat::iso_date),
+        },
+        Ty::DateTime => {
+            let format = format(DateFormat::iso_datetime);
+            let tz = c.tz.as_ref().and_then(|z| {
+                let zone = TimeZone::new(&z.value);
+                if zone.is_none() {
+                    diags.extend(formats::check_zone(&z.value, z.span));
+                }
+                zone
+            });
+            ColumnType::DateTime { format, tz }
+        }
+        _ => ColumnType::Text,
+    }
+}
