@@ -161,7 +161,8 @@ fn a_ledger_of_another_layout_is_refused() {
     drop(db);
     let err = mapc::io::ledger::Ledger::open(&path)
         .err()
-        .expect("an old ledger must be refused");
+        .expect("an old ledger must be refused")
+        .to_string();
     assert!(err.contains("layout") && err.contains("--ledger"), "{err}");
     let out = mapc(&dir, "out")
         .args(["--ledger", "old.sqlite"])

@@ -363,3 +363,72 @@ fn invalid_utf8_deep_in_a_file_names_its_line() {
     assert!(r.stderr.contains("line 5002"), "{}", r.stderr);
     assert!(r.stderr.contains("windows-1252"), "{}", r.stderr);
 }
+
+/// Any encoding the Encoding Standard has is read, UTF-16 included: the run, and `check --data`
+/// with it, read the export the same way.
+#[test]
+fn utf16_exports_are_read_by_the_run_and_by_check_data() {
+    let dir = temp("utf16");
+    let text = "id|name|email|status\n1|Zoë Ørsted|z@x.com|A\n2|東京 Kim|k@x.com|I\n";
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(dir.join("data/p.txt"), utf16).expect("utf-16 export");
+    let spec_text = spec("\"p.txt\" format csv delimiter \"|\" encoding \"utf-16\"");
+    let r = run(&dir, &spec_text);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(names(&r.out), vec!["Zoë Ørsted", "東京 Kim"]);
+    let o = Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .args(["check", "t.map", "--data", "data"])
+        .current_dir(&dir)
+        .output()
+        .expect("check");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// A byte the declared encoding cannot decode stops the run at its line, with the rows before
+/// it settled: it is never turned into U+FFFD.
+#[test]
+fn a_byte_that_does_not_decode_stops_the_run_naming_its_line() {
+    let dir = temp("undecodable");
+    let mut bytes: Vec<u8> = "id,name,email,status\n1,Ana,a@x.com,A\n2,Bo"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.extend_from_slice(&[0x00, 0xD8]); // half a surrogate pair
+    bytes.extend(",b@x.com,A\n".encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(dir.join("data/p.csv"), bytes).expect("export");
+    let r = run(&dir, &spec("\"p.csv\" encoding \"utf-16le\""));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("line 3"), "{}", r.stderr);
+    assert!(r.stderr.contains("UTF-16LE"), "{}", r.stderr);
+    assert_eq!(names(&r.out), vec!["Ana"], "the row before it is settled");
+}
+
+/// What a new user tried: an encoding and a delimiter the reader cannot honour passed `check`
+/// and the run read the file anyway. Both are located errors now, and nothing runs.
+#[test]
+fn settings_the_reader_cannot_honour_are_errors_before_anything_runs() {
+    let dir = temp("settings");
+    std::fs::write(dir.join("data/p.csv"), "id||name\n1||Ana\n").expect("export");
+    let text = spec("\"p.csv\" encoding \"ebcdic\" delimiter \"||\"");
+    std::fs::write(dir.join("t.map"), &text).expect("spec");
+    let o = Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .args(["check", "t.map"])
+        .current_dir(&dir)
+        .output()
+        .expect("check");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("E0214") && err.contains("E0308"), "{err}");
+    assert!(err.contains("t.map:2:"), "located: {err}");
+    let r = run(&dir, &text);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(!r.out.join("person.jsonl").exists(), "it ran");
+}

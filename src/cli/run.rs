@@ -81,7 +81,7 @@ pub fn run(args: Args, color: bool) -> ExitCode {
     };
     let what = args.plan.or(args.spec).map(Path::display);
     let label = what.map(|w| w.to_string()).unwrap_or_default();
-    if let Err(e) = ledger.begin_run(&label, &args.target.to_string()) {
+    if let Err(e) = ledger.begin_run(&label, &plan.spec_hash, &args.target.to_string()) {
         return fail(e, 1);
     }
     let sources = FileSources {
@@ -91,7 +91,8 @@ pub fn run(args: Args, color: bool) -> ExitCode {
     match result {
         Ok(done) => finish(done, &out, &mut ledger),
         Err(e) => {
-            let _ = ledger.finish_run("failed", &format!("{{\"error\": {:?}}}", e.to_string()));
+            let report = serde_json::json!({ "error": e.to_string() }).to_string();
+            let _ = ledger.finish_run("failed", &report);
             fail(
                 format!(
                     "{e}\nthe ledger keeps what was done; run the same command again to continue"

@@ -170,7 +170,7 @@ pub fn reports(plan: &Plan, loads: &[LookupLoad], books: &mut Books) -> Vec<Step
             skipped: load.indexed,
             ..StepCounts::default()
         };
-        let key = format!("{}#{}", src.name, Phase::Lookup.key()).to_lowercase();
+        let key = crate::plan::lookup_step_key(&src.name);
         let step = StepOf {
             number: 0,
             key: &key,

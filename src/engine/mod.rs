@@ -43,8 +43,8 @@ pub enum RunError {
     Target(#[from] TargetError),
     #[error("cannot write the rejected and held rows: {0}")]
     Exceptions(std::io::Error),
-    #[error("{0}")]
-    Ledger(String),
+    #[error(transparent)]
+    Ledger(#[from] crate::io::ledger::LedgerError),
     #[error("cannot start the run: {0}")]
     Start(std::io::Error),
 }

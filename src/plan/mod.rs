@@ -61,9 +61,15 @@ impl Plan {
     }
 }
 
-/// The ledger's key for the history of `name`'s steps of `phase`.
+/// The ledger's key for the history of `name`'s steps of `phase` (the layout of the ledger
+/// writes these down: `io::ledger::schema`).
 pub fn step_key(name: &str, phase: Phase) -> String {
     format!("{}#{}", name.to_lowercase(), phase.key())
+}
+
+/// The ledger's key for the rows of a source read only by lookups.
+pub fn lookup_step_key(source: &str) -> String {
+    step_key(source, Phase::Lookup)
 }
 
 /// Builds the plan. Pure: same program, same plan.
@@ -143,4 +149,35 @@ fn steps(program: &ir::Program) -> Vec<Step> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every ledger's id map is keyed by these: a renamed phase or a changed form would orphan
+    /// every record a re-run must find, so they are pinned here.
+    #[test]
+    fn step_keys_never_change() {
+        let keys: Vec<&str> = [
+            Phase::Create,
+            Phase::Merge,
+            Phase::Deferred,
+            Phase::Links,
+            Phase::Lookup,
+        ]
+        .iter()
+        .map(|p| p.key())
+        .collect();
+        assert_eq!(keys, ["create", "merge", "deferred", "links", "lookup"]);
+        assert_eq!(
+            step_key("Patient_Person", Phase::Create),
+            "patient_person#create"
+        );
+        assert_eq!(
+            step_key("plan_procedure_fields", Phase::Merge),
+            "plan_procedure_fields#merge"
+        );
+        assert_eq!(lookup_step_key("Carrier"), "carrier#lookup");
+    }
 }

@@ -10,82 +10,18 @@
 //! insert of ≈36 bytes per created row, written by a thread of its own (see [`writer`]).
 
 mod chunk;
+mod error;
+mod schema;
 mod writer;
 
-use crate::io::report::Outcome;
+use crate::ir::Outcome;
 pub use chunk::Id;
 use chunk::{Chunk, Landed};
+pub use error::LedgerError;
 use rusqlite::{params, Connection};
 use rustc_hash::FxHashMap;
 use std::path::Path;
 use writer::{Msg, Sent, Writer};
-
-/// The layout this build writes; a ledger from another layout is refused, not misread.
-const VERSION: i64 = 3;
-
-const SCHEMA: &str = "
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY,
-    spec TEXT NOT NULL,
-    target TEXT NOT NULL,
-    started TEXT NOT NULL,
-    finished TEXT,
-    status TEXT NOT NULL,
-    report TEXT
-);
--- Up to 4096 consecutive entries of one step of a run; seq is the run-wide number of the first.
--- Entry i of a chunk is, column by column:
---   keys ->> i                the source key (keys is a JSON array)
---   substr(outcomes, i+1, 1)  the outcome: c created, u updated, n unchanged, r rejected,
---                             d deduped, s skipped, h held
---   reasons ->> '$.\"i\"'       why, for the entries that have a reason (a JSON object)
---   ids, hashes               for a created or updated entry, the target id and the content hash:
---                             ids holds 16 bytes per entry when every id is a UUID (zeros: none),
---                             else a JSON array; hashes 8 bytes per entry, big-endian. Both are
---                             NULL when no entry of the chunk has an id.
--- The views below spell this out; a later entry for a key replaces an earlier one in the id map.
-CREATE TABLE IF NOT EXISTS chunks (
-    run INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
-    step INTEGER NOT NULL,
-    step_key TEXT NOT NULL,
-    object TEXT NOT NULL,
-    source TEXT NOT NULL,
-    keys TEXT NOT NULL,
-    outcomes TEXT NOT NULL,
-    reasons TEXT,
-    ids,
-    hashes BLOB,
-    PRIMARY KEY (run, seq)
-);
-CREATE INDEX IF NOT EXISTS chunks_by_step ON chunks (step_key, run, seq);
-CREATE VIEW IF NOT EXISTS audit AS
-    SELECT run, seq + i AS seq, step, step_key, object, source, source_key,
-           CASE substr(outcomes, i + 1, 1)
-               WHEN 'c' THEN 'created' WHEN 'u' THEN 'updated' WHEN 'n' THEN 'unchanged'
-               WHEN 'r' THEN 'rejected' WHEN 'd' THEN 'deduped' WHEN 's' THEN 'skipped'
-               WHEN 'h' THEN 'held' END AS outcome,
-           reasons ->> ('$.\"' || i || '\"') AS reason,
-           CASE typeof(ids)
-               WHEN 'text' THEN ids ->> i
-               WHEN 'blob' THEN nullif(lower(substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-' ||
-                   substr(h, 13, 4) || '-' || substr(h, 17, 4) || '-' || substr(h, 21)),
-                   '00000000-0000-0000-0000-000000000000') END AS target_id,
-           CASE WHEN substr(outcomes, i + 1, 1) IN ('c', 'u')
-               THEN lower(hex(substr(hashes, 8 * i + 1, 8))) END AS hash
-    FROM (SELECT c.*, j.key AS i, j.value AS source_key,
-                 CASE typeof(c.ids) WHEN 'blob' THEN hex(substr(c.ids, 16 * j.key + 1, 16)) END AS h
-          FROM chunks c, json_each(c.keys) j);
-CREATE VIEW IF NOT EXISTS idmap AS
-    SELECT step_key, source_key, target_id, hash, run FROM (
-        SELECT step_key, source_key, target_id, hash, run,
-               row_number() OVER (PARTITION BY step_key, source_key
-                                  ORDER BY run DESC, seq DESC) AS latest
-        FROM audit WHERE outcome IN ('created', 'updated'))
-    WHERE latest = 1;
-";
 
 /// Entries per chunk: a crash loses at most the chunks in flight, which the re-run redoes.
 const CHUNK: usize = 4096;
@@ -118,10 +54,6 @@ pub struct Entry<'a> {
     pub reason: &'a str,
 }
 
-fn err(e: rusqlite::Error) -> String {
-    format!("ledger: {e}")
-}
-
 fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -131,15 +63,15 @@ fn key_hash(key: &str) -> u64 {
 }
 
 impl Ledger {
-    pub fn open(path: &Path) -> Result<Ledger, String> {
+    pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| format!("ledger: {}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|error| LedgerError::Folder {
+                path: dir.to_path_buf(),
+                error,
+            })?;
         }
-        let conn = Connection::open(path).map_err(err)?;
-        check_version(&conn, path)?;
-        conn.execute_batch(SCHEMA).map_err(err)?;
-        conn.pragma_update(None, "user_version", VERSION)
-            .map_err(err)?;
+        let conn = Connection::open(path).map_err(LedgerError::sqlite(path))?;
+        schema::prepare(&conn, path)?;
         Ok(Ledger {
             path: path.to_path_buf(),
             conn,
@@ -154,21 +86,43 @@ impl Ledger {
         })
     }
 
-    pub fn begin_run(&mut self, spec: &str, target: &str) -> Result<i64, String> {
+    fn sqlite(&self) -> impl Fn(rusqlite::Error) -> LedgerError + '_ {
+        LedgerError::sqlite(&self.path)
+    }
+
+    fn writer_failed(&self) -> impl Fn(String) -> LedgerError + '_ {
+        |why| LedgerError::Writer {
+            path: self.path.clone(),
+            why,
+        }
+    }
+
+    /// Begins a run of the plan pinned to `spec_hash`, of the spec or plan file `spec`.
+    pub fn begin_run(
+        &mut self,
+        spec: &str,
+        spec_hash: &str,
+        target: &str,
+    ) -> Result<i64, LedgerError> {
         self.conn
             .execute(
-                "INSERT INTO runs (spec, target, started, status) VALUES (?1, ?2, ?3, 'running')",
-                params![spec, target, now()],
+                "INSERT INTO runs (spec, spec_hash, mapc, target, started, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'running')",
+                params![spec, spec_hash, crate::plan::MAPC_VERSION, target, now()],
             )
-            .map_err(err)?;
+            .map_err(self.sqlite())?;
         self.run = self.conn.last_insert_rowid();
-        self.writer = Some(Writer::start(&self.path)?);
+        self.writer = Some(Writer::start(&self.path).map_err(self.writer_failed())?);
         Ok(self.run)
     }
 
     /// The content hash this step last wrote for this source row, if any run did. The step's
     /// history is read once, when its first row asks.
-    pub fn previous(&mut self, step_key: &str, source_key: &str) -> Result<Option<u64>, String> {
+    pub fn previous(
+        &mut self,
+        step_key: &str,
+        source_key: &str,
+    ) -> Result<Option<u64>, LedgerError> {
         if self.previous.as_ref().map(|(k, _)| k.as_str()) != Some(step_key) {
             let known = self.load_previous(step_key)?;
             self.previous = Some((step_key.to_string(), known));
@@ -180,28 +134,30 @@ impl Ledger {
         }
     }
 
-    fn load_previous(&self, step_key: &str) -> Result<FxHashMap<u64, u64>, String> {
+    fn load_previous(&self, step_key: &str) -> Result<FxHashMap<u64, u64>, LedgerError> {
+        let err = self.sqlite();
         let mut stmt = self
             .conn
             .prepare(
                 "SELECT run, seq, keys, outcomes, hashes FROM chunks
                  WHERE step_key = ?1 AND hashes IS NOT NULL ORDER BY run, seq",
             )
-            .map_err(err)?;
-        let mut rows = stmt.query([step_key]).map_err(err)?;
+            .map_err(&err)?;
+        let mut rows = stmt.query([step_key]).map_err(&err)?;
         let mut known = FxHashMap::default();
-        while let Some(row) = rows.next().map_err(err)? {
-            let (run, seq): (i64, i64) = (row.get(0).map_err(err)?, row.get(1).map_err(err)?);
-            let unreadable = |e: &dyn std::fmt::Display| {
-                format!(
-                    "ledger {}: the id map of step {step_key}, run {run}, chunk {seq} is unreadable: {e}",
-                    self.path.display()
-                )
+        while let Some(row) = rows.next().map_err(&err)? {
+            let (run, seq): (i64, i64) = (row.get(0).map_err(&err)?, row.get(1).map_err(&err)?);
+            let unreadable = |e: &dyn std::fmt::Display| LedgerError::Unreadable {
+                path: self.path.clone(),
+                step: step_key.to_string(),
+                run,
+                chunk: seq,
+                why: e.to_string(),
             };
-            let keys: String = row.get(2).map_err(err)?;
+            let keys: String = row.get(2).map_err(&err)?;
             let keys: Vec<String> = serde_json::from_str(&keys).map_err(|e| unreadable(&e))?;
-            let outcomes: String = row.get(3).map_err(err)?;
-            let hashes: Vec<u8> = row.get(4).map_err(err)?;
+            let outcomes: String = row.get(3).map_err(&err)?;
+            let hashes: Vec<u8> = row.get(4).map_err(&err)?;
             if outcomes.len() != keys.len() || hashes.len() != 8 * keys.len() {
                 return Err(unreadable(
                     &"its columns disagree on how many entries it has",
@@ -229,13 +185,16 @@ impl Ledger {
         self.landed_key.push_str(source_key);
     }
 
-    pub fn audit(&mut self, e: &Entry) -> Result<(), String> {
+    pub fn audit(&mut self, e: &Entry) -> Result<(), LedgerError> {
         let landed = self.landed.take();
         if landed.is_some() && self.landed_key != e.source_key {
-            return Err(format!(
-                "ledger: internal: the id of row {} was about to be written with the entry of row {}",
-                self.landed_key, e.source_key
-            ));
+            return Err(LedgerError::Internal {
+                path: self.path.clone(),
+                why: format!(
+                    "the id of row {} was about to be written with the entry of row {}",
+                    self.landed_key, e.source_key
+                ),
+            });
         }
         let same_step =
             matches!(&self.chunk_step, Some((n, k, _, _)) if *n == e.step && k == e.step_key);
@@ -255,7 +214,7 @@ impl Ledger {
         Ok(())
     }
 
-    fn send_chunk(&mut self) -> Result<(), String> {
+    fn send_chunk(&mut self) -> Result<(), LedgerError> {
         let (Some((step, step_key, object, source)), false) =
             (&self.chunk_step, self.chunk.is_empty())
         else {
@@ -275,78 +234,65 @@ impl Ledger {
         self.send(msg)
     }
 
-    fn send(&mut self, msg: Msg) -> Result<(), String> {
+    fn send(&mut self, msg: Msg) -> Result<(), LedgerError> {
         match &self.writer {
-            Some(w) => w.send(msg),
-            None => Err("ledger: no run was begun".into()),
+            Some(w) => w.send(msg).map_err(self.writer_failed()),
+            None => Err(LedgerError::Internal {
+                path: self.path.clone(),
+                why: "no run was begun".into(),
+            }),
         }
     }
 
     /// Sends what is gathered and waits until it is committed: everything before this point
     /// survives a crash.
-    pub fn commit(&mut self) -> Result<(), String> {
+    pub fn commit(&mut self) -> Result<(), LedgerError> {
         self.send_chunk()?;
         match &self.writer {
-            Some(w) => w.sync(),
+            Some(w) => w.sync().map_err(self.writer_failed()),
             None => Ok(()),
         }
     }
 
-    pub fn finish_run(&mut self, status: &str, report: &str) -> Result<(), String> {
+    pub fn finish_run(&mut self, status: &str, report: &str) -> Result<(), LedgerError> {
         self.commit()?;
         if let Some(w) = self.writer.take() {
-            w.stop()?;
+            w.stop().map_err(self.writer_failed())?;
         }
         self.conn
             .execute(
                 "UPDATE runs SET finished = ?1, status = ?2, report = ?3 WHERE id = ?4",
                 params![now(), status, report, self.run],
             )
-            .map_err(err)?;
+            .map_err(self.sqlite())?;
         Ok(())
     }
 
     /// `(run id, status)` of every run, oldest first.
-    pub fn runs(&self) -> Result<Vec<(i64, String)>, String> {
+    pub fn runs(&self) -> Result<Vec<(i64, String)>, LedgerError> {
+        let err = self.sqlite();
         let mut stmt = self
             .conn
             .prepare("SELECT id, status FROM runs ORDER BY id")
-            .map_err(err)?;
+            .map_err(&err)?;
         let rows = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(err)?;
-        rows.collect::<Result<_, _>>().map_err(err)
+            .map_err(&err)?;
+        rows.collect::<Result<_, _>>().map_err(&err)
     }
 
     /// How many audit entries a run has, by outcome.
-    pub fn audit_counts(&self, run: i64) -> Result<Vec<(String, i64)>, String> {
+    pub fn audit_counts(&self, run: i64) -> Result<Vec<(String, i64)>, LedgerError> {
+        let err = self.sqlite();
         let mut stmt = self
             .conn
             .prepare("SELECT outcome, COUNT(*) FROM audit WHERE run = ?1 GROUP BY outcome ORDER BY outcome")
-            .map_err(err)?;
+            .map_err(&err)?;
         let rows = stmt
             .query_map([run], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(err)?;
-        rows.collect::<Result<_, _>>().map_err(err)
+            .map_err(&err)?;
+        rows.collect::<Result<_, _>>().map_err(&err)
     }
-}
-
-/// A ledger with tables but another layout (an older build's) would be misread: refuse it.
-fn check_version(conn: &Connection, path: &Path) -> Result<(), String> {
-    let version: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(err)?;
-    let tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-        .map_err(err)?;
-    if tables > 0 && version != VERSION {
-        return Err(format!(
-            "ledger: {} has layout {version}, this mapc writes layout {VERSION}; \
-             choose another file with --ledger (or move this one away to start over)",
-            path.display()
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -97,7 +97,7 @@ fn the_views_spell_out_every_entry_as_written() {
     let t = Temp::new("views");
     let (uuid, uuid_text) = made();
     let mut l = Ledger::open(&t.0).expect("open");
-    l.begin_run("spec", "dir:out").expect("begin");
+    l.begin_run("spec", "sha256:0", "dir:out").expect("begin");
     put(
         &mut l,
         entry(1, "P1", Outcome::Rejected, "bad \"email\"\nhere"),
@@ -159,7 +159,7 @@ fn a_later_run_reads_back_the_hashes_and_the_latest_id() {
     let t = Temp::new("previous");
     let uuid_text = made().1;
     let mut l = Ledger::open(&t.0).expect("open");
-    l.begin_run("spec", "dir:out").expect("begin");
+    l.begin_run("spec", "sha256:0", "dir:out").expect("begin");
     // More than a chunk, with ids on every other entry, so slots and chunk edges are crossed.
     let keys: Vec<String> = (0..CHUNK + 100).map(|i| format!("P{i}")).collect();
     for (i, key) in keys.iter().enumerate() {
@@ -174,7 +174,7 @@ fn a_later_run_reads_back_the_hashes_and_the_latest_id() {
         }
     }
     l.finish_run("done", "{}").expect("finish");
-    l.begin_run("spec", "dir:out").expect("begin");
+    l.begin_run("spec", "sha256:0", "dir:out").expect("begin");
     put(
         &mut l,
         entry(1, "P0", Outcome::Updated, ""),
@@ -183,19 +183,19 @@ fn a_later_run_reads_back_the_hashes_and_the_latest_id() {
     l.finish_run("done", "{}").expect("finish");
 
     let mut again = Ledger::open(&t.0).expect("reopen");
-    assert_eq!(again.previous("p#person", "P2"), Ok(Some(2)));
+    assert_eq!(again.previous("p#person", "P2").ok(), Some(Some(2)));
     assert_eq!(
-        again.previous("p#person", &keys[CHUNK + 98]),
-        Ok(Some(CHUNK as u64 + 98))
+        again.previous("p#person", &keys[CHUNK + 98]).ok(),
+        Some(Some(CHUNK as u64 + 98))
     );
     assert_eq!(
-        again.previous("p#person", "P1"),
-        Ok(None),
+        again.previous("p#person", "P1").ok(),
+        Some(None),
         "rejected rows land nowhere"
     );
     assert_eq!(
-        again.previous("p#person", "P0"),
-        Ok(Some(7)),
+        again.previous("p#person", "P0").ok(),
+        Some(Some(7)),
         "the later run's entry wins"
     );
 
@@ -227,10 +227,87 @@ fn a_later_run_reads_back_the_hashes_and_the_latest_id() {
 fn an_id_is_never_written_with_another_rows_entry() {
     let t = Temp::new("mismatch");
     let mut l = Ledger::open(&t.0).expect("open");
-    l.begin_run("spec", "dir:out").expect("begin");
+    l.begin_run("spec", "sha256:0", "dir:out").expect("begin");
     l.remember("P1", made().0, 1);
     let e = l
         .audit(&entry(1, "P2", Outcome::Created, ""))
         .expect_err("mismatch");
-    assert!(e.contains("internal"), "{e}");
+    assert!(e.to_string().contains("internal"), "{e}");
+}
+
+/// Layout 3 as the build before layout 4 wrote it: its runs had no spec hash or mapc version.
+const LAYOUT_3: &str = "
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY, spec TEXT NOT NULL, target TEXT NOT NULL, started TEXT NOT NULL,
+    finished TEXT, status TEXT NOT NULL, report TEXT);
+CREATE TABLE chunks (
+    run INTEGER NOT NULL, seq INTEGER NOT NULL, step INTEGER NOT NULL, step_key TEXT NOT NULL,
+    object TEXT NOT NULL, source TEXT NOT NULL, keys TEXT NOT NULL, outcomes TEXT NOT NULL,
+    reasons TEXT, ids, hashes BLOB, PRIMARY KEY (run, seq));
+INSERT INTO runs VALUES (1, 'old.map', 'dir:out', '2026-01-01T00:00:00Z',
+    '2026-01-01T00:00:01Z', 'done', '[]');
+INSERT INTO chunks VALUES (1, 1, 1, 'p#person', 'person', 'p', '[\"P1\",\"P2\"]', 'cr',
+    '{\"1\":\"bad\"}', NULL, X'00000000000000050000000000000000');
+PRAGMA user_version = 3;
+";
+
+/// A ledger of the layout before reads exactly as it was, and is brought up to date in place:
+/// its id map still says P1 was written with hash 5, and new runs record their pin.
+#[test]
+fn a_ledger_of_the_layout_before_is_migrated_and_reads_as_written() {
+    let t = Temp::new("layout3");
+    let db = Connection::open(&t.0).expect("db");
+    db.execute_batch(LAYOUT_3).expect("layout 3");
+    drop(db);
+    let mut l = Ledger::open(&t.0).expect("a layout-3 ledger opens");
+    assert_eq!(l.previous("p#person", "P1").ok(), Some(Some(5)));
+    assert_eq!(l.previous("p#person", "P2").ok(), Some(None));
+    assert_eq!(l.runs().expect("runs"), vec![(1, "done".to_string())]);
+    l.begin_run("new.map", "sha256:ab", "dir:out")
+        .expect("begin");
+    l.finish_run("done", "[]").expect("finish");
+    let db = Connection::open(&t.0).expect("db");
+    let version: i64 = db
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, schema::VERSION);
+    let pins: Vec<(Option<String>, Option<String>)> = db
+        .prepare("SELECT spec_hash, mapc FROM runs ORDER BY id")
+        .expect("select")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("pins");
+    let mapc = Some(crate::plan::MAPC_VERSION.to_string());
+    assert_eq!(pins, vec![(None, None), (Some("sha256:ab".into()), mapc)]);
+    assert_eq!(
+        audit_rows(&t.0)[1].2,
+        "rejected",
+        "the old entries read through the views as written"
+    );
+}
+
+/// A ledger older than the oldest layout this build migrates, or newer than it writes, is
+/// refused with the file and what to do, and left as it was.
+#[test]
+fn a_ledger_of_another_layout_is_refused_and_left_alone() {
+    for version in [2, schema::VERSION + 1] {
+        let t = Temp::new(&format!("layout{version}"));
+        let db = Connection::open(&t.0).expect("db");
+        db.execute_batch(&format!(
+            "CREATE TABLE audit (run INTEGER); PRAGMA user_version = {version};"
+        ))
+        .expect("old table");
+        drop(db);
+        let e = Ledger::open(&t.0).err().expect("refused").to_string();
+        assert!(
+            e.contains(&format!("layout {version}")) && e.contains("--ledger"),
+            "{e}"
+        );
+        let db = Connection::open(&t.0).expect("db");
+        let kept: i64 = db
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("version");
+        assert_eq!(kept, version, "a refused ledger is not touched");
+    }
 }

@@ -50,6 +50,7 @@ pub fn text<R: Read>(input: R, declared: Encoding) -> io::Result<Text<R>> {
         consumed: 0,
         lines: 1,
         done: false,
+        bad: None,
     })))
 }
 
@@ -65,11 +66,17 @@ pub struct Decoder<R: Read> {
     consumed: u64,
     lines: u64,
     done: bool,
+    /// A byte that does not decode, said once the text before it has been read.
+    bad: Option<io::Error>,
 }
 
 impl<R: Read> Decoder<R> {
     /// Decodes the next buffer of input into `out`; false at the end.
     fn refill(&mut self) -> io::Result<bool> {
+        if let Some(bad) = self.bad.take() {
+            self.done = true;
+            return Err(bad);
+        }
         if self.done {
             return Ok(false);
         }
@@ -92,14 +99,15 @@ impl<R: Read> Decoder<R> {
         match result {
             encoding_rs::DecoderResult::Malformed(bad, pending) => {
                 let at = self.consumed - u64::from(pending) - u64::from(bad);
-                Err(io::Error::new(
+                self.bad = Some(io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!(
                         "byte {at} (line {}) is not valid {}",
                         self.lines,
                         self.encoding.name()
                     ),
-                ))
+                ));
+                Ok(true)
             }
             _ => {
                 self.done = last;

@@ -1,0 +1,185 @@
+//! The engine writes through the target interface the live targets implement: batches of
+//! records, an answer for each. A record the target refuses is that row's rejection, with the
+//! target's reason; a target that gives its own ids has them kept in the ledger's id map; a
+//! target that fails stops the run without an outcome made up for the rows it did not answer.
+
+use mapc::engine::Engine;
+use mapc::io::ledger::Ledger;
+use mapc::io::memory::{MemorySink, MemorySources};
+use mapc::io::source::{Original, RawRow};
+use mapc::io::target::{Answer, Ids, Target, TargetError, Write, WriteKind};
+use mapc::ir::Outcome;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+const SPEC: &str = r#"migration "t" { from "x"  to twenty }
+source P from "p.csv" key id { id text  name text }
+extend Person { sourceSystemId text unique }
+map P -> Person { identity sourceSystemId = id  name.firstName = name }
+"#;
+
+/// Gives its own ids, refuses any record named "Refused", and fails the whole batch once
+/// `fail_after` records have been written.
+struct Picky {
+    given: usize,
+    batches: Rc<RefCell<Vec<usize>>>,
+    fail_after: usize,
+}
+
+#[async_trait::async_trait(?Send)]
+impl Target for Picky {
+    fn ids(&self) -> Ids {
+        Ids::Assigned
+    }
+
+    async fn write(&mut self, batch: &[Write<'_>]) -> Result<Vec<Answer>, TargetError> {
+        self.batches.borrow_mut().push(batch.len());
+        if self.given >= self.fail_after {
+            return Err(TargetError::Io {
+                path: "loopback".into(),
+                error: std::io::Error::other("connection reset"),
+            });
+        }
+        let answers = batch
+            .iter()
+            .map(|w| {
+                assert_eq!(w.kind, WriteKind::Create);
+                let text = String::from_utf8_lossy(w.fields.json);
+                if text.contains("Refused") {
+                    return Answer::Refused {
+                        reason: "name is not unique".into(),
+                    };
+                }
+                self.given += 1;
+                Answer::Written {
+                    id: Some(format!("T-{}", self.given)),
+                }
+            })
+            .collect();
+        Ok(answers)
+    }
+
+    async fn finish(&mut self) -> Result<(), TargetError> {
+        Ok(())
+    }
+}
+
+fn rows(n: usize) -> MemorySources {
+    let mut sources = MemorySources::default();
+    let rows = (0..n)
+        .map(|i| {
+            let name = if i == 2 {
+                "Refused".to_string()
+            } else {
+                format!("N{i}")
+            };
+            RawRow {
+                line: i as u64 + 2,
+                values: vec![
+                    mapc::eval::typing::Raw::Text(format!("P{i}").into()),
+                    mapc::eval::typing::Raw::Text(name.into()),
+                ],
+                original: Original::Pairs(vec![("id".into(), format!("P{i}"))]),
+            }
+        })
+        .collect();
+    sources.rows.insert("P".into(), rows);
+    sources
+}
+
+fn ledger(name: &str) -> (Ledger, std::path::PathBuf) {
+    let path =
+        std::env::temp_dir().join(format!("mapc-target-{}-{name}.sqlite", std::process::id()));
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+    }
+    let mut l = Ledger::open(&path).expect("ledger");
+    l.begin_run("t.map", "sha256:0", "picky").expect("begin");
+    (l, path)
+}
+
+#[test]
+fn a_refused_record_rejects_its_row_and_given_ids_go_to_the_id_map() {
+    let plan = mapc::compile::compile_str("t.map", SPEC)
+        .plan()
+        .expect("plan");
+    let sources = rows(5);
+    let sink = MemorySink::default();
+    let batches = Rc::new(RefCell::new(Vec::new()));
+    let target = Picky {
+        given: 0,
+        batches: batches.clone(),
+        fail_after: usize::MAX,
+    };
+    let (mut l, path) = ledger("refused");
+    let done = Engine::new(
+        &plan,
+        &sources,
+        Box::new(target),
+        Box::new(sink.clone()),
+        Some(&mut l),
+    )
+    .and_then(Engine::run)
+    .expect("the run");
+    l.finish_run("done", "[]").expect("finish");
+    let c = &done.steps[0].counts;
+    assert_eq!((c.rows_in, c.created, c.rejected), (5, 4, 1), "{c:?}");
+    assert!(c.balanced());
+    let kept = sink.0.borrow();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].outcome, Outcome::Rejected);
+    assert_eq!(
+        (kept[0].key.as_str(), kept[0].reason.as_str()),
+        ("P2", "name is not unique")
+    );
+    assert_eq!(
+        *batches.borrow(),
+        vec![5],
+        "one batch for the block, not a write a row"
+    );
+    let db = rusqlite::Connection::open(&path).expect("db");
+    let ids: Vec<(String, String)> = db
+        .prepare("SELECT source_key, target_id FROM idmap ORDER BY source_key")
+        .expect("select")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("ids");
+    let expected: Vec<(String, String)> =
+        [("P0", "T-1"), ("P1", "T-2"), ("P3", "T-3"), ("P4", "T-4")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    assert_eq!(ids, expected, "the target's ids, not mapc's");
+}
+
+#[test]
+fn a_failing_target_stops_the_run_and_invents_no_outcome() {
+    let plan = mapc::compile::compile_str("t.map", SPEC)
+        .plan()
+        .expect("plan");
+    let sources = rows(3);
+    let target = Picky {
+        given: 0,
+        batches: Rc::new(RefCell::new(Vec::new())),
+        fail_after: 0,
+    };
+    let (mut l, path) = ledger("failing");
+    let err = Engine::new(
+        &plan,
+        &sources,
+        Box::new(target),
+        Box::new(MemorySink::default()),
+        Some(&mut l),
+    )
+    .and_then(Engine::run)
+    .err()
+    .expect("the run stops");
+    assert!(err.to_string().contains("connection reset"), "{err}");
+    l.commit().expect("commit");
+    let db = rusqlite::Connection::open(&path).expect("db");
+    let entries: i64 = db
+        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(entries, 0, "no row was settled: a re-run sends them again");
+}
