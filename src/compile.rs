@@ -52,7 +52,7 @@ impl Compilation {
 
 /// Stack for the recursive passes: with the nesting and chain limits, deep enough for any input
 /// on any calling thread (test threads and language-server workers get 2 MiB by default).
-const STACK_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// Compiles the spec at `path`. Every finding is in `diagnostics`, sorted by position.
 pub fn compile(fs: &dyn FileSystem, path: &Path) -> Compilation {

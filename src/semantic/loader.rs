@@ -87,7 +87,12 @@ struct Loader<'a> {
     units: Vec<Unit>,
     seen_files: HashMap<PathBuf, FileId>,
     seen_std: HashMap<String, FileId>,
+    /// Stdlib modules parsed ahead, beside the root (see [`ahead`]).
+    ready: HashMap<&'static str, (FileId, Parsed)>,
 }
+
+/// What parsing a file gives.
+type Parsed = (Option<Module>, Vec<Diagnostic>);
 
 /// Loads `root` and everything it reaches. Returns `None` when the root itself is unusable.
 pub fn load(
@@ -102,6 +107,7 @@ pub fn load(
         units: Vec::new(),
         seen_files: HashMap::new(),
         seen_std: HashMap::new(),
+        ready: HashMap::new(),
     };
     let bytes = match l.fs.read(root) {
         Ok(b) => b,
@@ -113,7 +119,7 @@ pub fn load(
             return (None, vec![d]);
         }
     };
-    let root_id = l.add_file(root, &bytes);
+    let root_id = l.add_root(root, &bytes);
     let mut next = 0;
     while next < l.units.len() {
         l.follow_uses(next);
@@ -127,7 +133,63 @@ pub fn load(
     (program, l.diags)
 }
 
+/// The stdlib modules a spec's text names (`to twenty`, `use std.ada`), found by a look at its
+/// words before it is parsed. A guess: a module it names only in a comment is parsed for
+/// nothing, and one it needs that the guess missed is parsed when it is asked for.
+fn ahead(text: &str) -> Vec<&'static str> {
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    stdlib::names()
+        .filter(|name| {
+            let used = format!("std.{name}");
+            words.windows(2).any(|w| w[0] == "to" && w[1] == *name)
+                || words.contains(&used.as_str())
+        })
+        .collect()
+}
+
 impl Loader<'_> {
+    /// The root file: parsed at once with the stdlib modules it names, on another thread (the
+    /// stdlib's parse was a third of checking a small spec, every time).
+    fn add_root(&mut self, path: &Path, bytes: &[u8]) -> Option<FileId> {
+        let (id, bad) = add_bytes(self.db, &path.display().to_string(), bytes);
+        self.seen_files.insert(path.to_path_buf(), id);
+        if let Some(d) = bad {
+            self.diags.push(d);
+            return None;
+        }
+        let modules: Vec<(&'static str, FileId)> = ahead(self.db.text(id))
+            .into_iter()
+            .filter_map(|name| {
+                let text = stdlib::module(name)?;
+                Some((name, self.db.add(stdlib::display_name(name), text)))
+            })
+            .collect();
+        let db: &SourceDb = self.db;
+        let (root, ready) = std::thread::scope(|s| {
+            let others = std::thread::Builder::new()
+                .stack_size(crate::compile::STACK_BYTES)
+                .spawn_scoped(s, || {
+                    modules
+                        .iter()
+                        .map(|&(name, id)| (name, (id, parse_file(db, id))))
+                        .collect::<Vec<_>>()
+                });
+            let root = parse_file(db, id);
+            let ready = match others.map(|h| h.join()) {
+                Ok(Ok(ready)) => ready,
+                // No thread: the modules are parsed when asked for.
+                _ => Vec::new(),
+            };
+            (root, ready)
+        });
+        self.ready.extend(ready);
+        self.keep(id, root, false);
+        Some(id)
+    }
+
     fn add_file(&mut self, path: &Path, bytes: &[u8]) -> Option<FileId> {
         let (id, bad) = add_bytes(self.db, &path.display().to_string(), bytes);
         self.seen_files.insert(path.to_path_buf(), id);
@@ -140,7 +202,12 @@ impl Loader<'_> {
     }
 
     fn parse(&mut self, id: FileId, std: bool) {
-        let (module, diags) = parse_file(self.db, id);
+        let parsed = parse_file(self.db, id);
+        self.keep(id, parsed, std);
+    }
+
+    /// A file parsed: its findings, and its module.
+    fn keep(&mut self, id: FileId, (module, diags): Parsed, std: bool) {
         self.diags.extend(diags);
         if let Some(module) = module {
             self.units.push(Unit {
@@ -207,6 +274,11 @@ impl Loader<'_> {
     /// Loads `std.NAME` once. Returns false when there is no such module.
     fn use_std(&mut self, name: &str, span: Span) -> bool {
         if self.seen_std.contains_key(name) {
+            return true;
+        }
+        if let Some((id, parsed)) = self.ready.remove(name) {
+            self.seen_std.insert(name.to_string(), id);
+            self.keep(id, parsed, true);
             return true;
         }
         let Some(text) = stdlib::module(name) else {

@@ -11,6 +11,8 @@ pub(super) type P<'a> = Pair<'a, Rule>;
 
 pub(super) struct Lowerer {
     pub(super) file: FileId,
+    /// Where the text parsed starts in its file (a part of a file parsed on its own).
+    base: usize,
     diags: Vec<Diagnostic>,
     /// Current expression recursion depth, bounded so no input can exhaust the stack.
     pub(super) depth: usize,
@@ -22,9 +24,10 @@ pub(super) struct Lowerer {
 const MAX_RECURSION: usize = 160;
 
 impl Lowerer {
-    pub(super) fn new(file: FileId) -> Lowerer {
+    pub(super) fn new(file: FileId, base: usize) -> Lowerer {
         Lowerer {
             file,
+            base,
             diags: Vec::new(),
             depth: 0,
             too_deep_reported: false,
@@ -38,9 +41,9 @@ impl Lowerer {
     /// The pair's span without trailing whitespace (optional clauses that did not match still
     /// consume the whitespace before them).
     pub(super) fn span(&self, p: &P) -> Span {
-        let s = p.as_span();
+        let start = self.base + p.as_span().start();
         let trimmed = p.as_str().trim_end().len();
-        Span::new(self.file, s.start(), s.start() + trimmed)
+        Span::new(self.file, start, start + trimmed)
     }
 
     /// Records a shape the grammar should have ruled out.

@@ -9,171 +9,152 @@ use crate::diag::{Code, Diagnostic};
 /// level of the tree the checker walks recursively.
 pub const MAX_CHAIN: usize = 256;
 
+/// How tightly an operator binds, loosest first: `??`, `or`, `and`, `not`, comparisons and
+/// `in`, `|`, `+ - ++`, `* /`, unary `-`, `.field`. Infix operators bind their left side with
+/// the first power and their right side with the second (one more: they fold to the left).
+fn infix_power(rule: Rule) -> Option<(u8, u8)> {
+    Some(match rule {
+        Rule::coalesce => (1, 2),
+        Rule::k_or => (3, 4),
+        Rule::k_and => (5, 6),
+        Rule::cmp_op => (9, 10),
+        Rule::add_op => (13, 14),
+        Rule::mul_op => (15, 16),
+        _ => return None,
+    })
+}
+
+fn postfix_power(rule: Rule) -> Option<u8> {
+    Some(match rule {
+        Rule::in_list => 9,
+        Rule::pipe => 11,
+        Rule::field => 19,
+        _ => return None,
+    })
+}
+
+fn prefix_power(rule: Rule) -> Option<u8> {
+    Some(match rule {
+        Rule::k_not => 7,
+        Rule::neg => 17,
+        _ => return None,
+    })
+}
+
+/// An expression's operands and operators, in order, being folded.
+type Tokens<'i> = std::iter::Peekable<pest::iterators::Pairs<'i, Rule>>;
+
+/// Whether an operator compares (`==`, `in`…): comparisons do not chain.
+fn compares(rule: Rule) -> bool {
+    matches!(rule, Rule::cmp_op | Rule::in_list)
+}
+
 impl Lowerer {
     /// Only whole expressions (`Rule::expr`, once per bracket, branch or argument) count
-    /// towards the recursion limit, not each precedence level inside one.
+    /// towards the recursion limit, not each operator inside one.
     pub(super) fn expr(&mut self, p: P) -> Option<Expr> {
         if p.as_rule() != Rule::expr {
-            return self.expr_at_depth(p);
+            return self.atom(p);
         }
         if !self.enter(&p) {
             return None;
         }
-        let e = self.expr_at_depth(p);
+        let mut tokens = p.into_inner().peekable();
+        let e = self.fold(&mut tokens, 0, 0);
         self.depth -= 1;
         e
     }
 
-    fn expr_at_depth(&mut self, p: P) -> Option<Expr> {
-        match p.as_rule() {
-            Rule::expr => self.fold_binary(p, Some(BinOp::Coalesce)),
-            Rule::or_expr => self.fold_binary(p, Some(BinOp::Or)),
-            Rule::and_expr => self.fold_binary(p, Some(BinOp::And)),
-            Rule::add_expr | Rule::mul_expr => self.fold_binary(p, None),
-            Rule::not_expr => self.not_expr(p),
-            Rule::cmp_expr => self.cmp_expr(p),
-            Rule::pipe_expr => self.pipe_expr(p),
-            Rule::unary => self.unary(p),
-            Rule::postfix => self.postfix(p),
-            _ => self.atom(p),
-        }
-    }
-
-    /// `a op b op c` folded to the left. `fixed` is the operator of levels whose operator is a
-    /// keyword or `??` (skipped tokens); `+ - ++ * /` levels read it from their operator tokens.
-    fn fold_binary(&mut self, p: P, fixed: Option<BinOp>) -> Option<Expr> {
-        let mut inner = p.into_inner().filter(|i| !is_keyword_op(i.as_rule()));
-        let mut acc = self.expr(inner.next()?)?;
-        let mut pending = fixed;
-        for (n, part) in inner.enumerate() {
-            if n > 2 * MAX_CHAIN {
-                self.too_long(&part);
-                break;
+    /// Folds operators that bind at least `min` (precedence climbing). `chain` counts the
+    /// operators folded so far, each a level of the tree the checker walks recursively.
+    fn fold(&mut self, tokens: &mut Tokens, min: u8, chain: usize) -> Option<Expr> {
+        let mut lhs = self.operand(tokens, chain)?;
+        let mut compared = false;
+        let mut chain = chain;
+        while let Some(op) = tokens.peek().cloned() {
+            let rule = op.as_rule();
+            if chain > 2 * MAX_CHAIN {
+                self.too_long(&op);
+                return Some(lhs);
             }
-            if matches!(part.as_rule(), Rule::add_op | Rule::mul_op) {
-                pending = Some(op_of(&part));
-                continue;
+            if compared && compares(rule) {
+                self.push(
+                    Diagnostic::new(Code::Syntax, "comparisons do not chain")
+                        .primary(self.span(&op), "a second comparison")
+                        .help("compare once, or bracket one side: `(a == b) == c`"),
+                );
+                return None;
             }
-            let rhs = self.expr(part)?;
-            let span = acc.span.to(rhs.span);
-            let bin = pending.unwrap_or(BinOp::Coalesce);
-            acc = Expr {
-                kind: ExprKind::Binary(bin, Box::new(acc), Box::new(rhs)),
-                span,
-            };
+            if let Some(power) = postfix_power(rule) {
+                if power < min {
+                    break;
+                }
+                tokens.next();
+                lhs = self.postfix(lhs, op)?;
+            } else if let Some((left, right)) = infix_power(rule) {
+                if left < min {
+                    break;
+                }
+                tokens.next();
+                let rhs = self.fold(tokens, right, chain + 1)?;
+                lhs = binary(infix_op(&op), lhs, rhs);
+            } else {
+                self.bug(&op, "operator");
+                return None;
+            }
+            compared = compares(rule);
+            chain += 1;
         }
-        Some(acc)
+        Some(lhs)
     }
 
-    fn not_expr(&mut self, p: P) -> Option<Expr> {
-        let span = self.span(&p);
-        let mut inner = p.into_inner();
-        let first = inner.next()?;
-        if first.as_rule() == Rule::k_not {
-            let operand = self.expr(inner.next()?)?;
-            return Some(Expr {
-                kind: ExprKind::Not(Box::new(operand)),
-                span,
-            });
-        }
-        self.expr(first)
-    }
-
-    fn cmp_expr(&mut self, p: P) -> Option<Expr> {
-        let span = self.span(&p);
-        let mut inner = p.into_inner();
-        let lhs = self.expr(inner.next()?)?;
-        let Some(op) = inner.next() else {
-            return Some(lhs);
+    /// An operand with the prefix operators before it (`not`, `-`).
+    fn operand(&mut self, tokens: &mut Tokens, chain: usize) -> Option<Expr> {
+        let first = tokens.next()?;
+        let Some(power) = prefix_power(first.as_rule()) else {
+            return self.expr(first);
         };
-        if op.as_rule() == Rule::k_in {
-            let list = inner.next()?;
-            let items = list.into_inner().filter_map(|e| self.expr(e)).collect();
-            return Some(Expr {
-                kind: ExprKind::In(Box::new(lhs), items),
-                span,
-            });
+        if chain > 2 * MAX_CHAIN {
+            self.too_long(&first);
+            return None;
         }
-        let bin = match op.as_str() {
-            "==" => BinOp::Eq,
-            "!=" => BinOp::Ne,
-            "<=" => BinOp::Le,
-            ">=" => BinOp::Ge,
-            "<" => BinOp::Lt,
-            _ => BinOp::Gt,
+        let span = self.span(&first);
+        let operand = self.fold(tokens, power, chain + 1)?;
+        let span = span.to(operand.span);
+        let kind = match first.as_rule() {
+            Rule::k_not => ExprKind::Not(Box::new(operand)),
+            _ => ExprKind::Neg(Box::new(operand)),
         };
-        let rhs = self.expr(inner.next()?)?;
-        Some(Expr {
-            kind: ExprKind::Binary(bin, Box::new(lhs), Box::new(rhs)),
-            span,
-        })
+        Some(Expr { kind, span })
     }
 
-    fn pipe_expr(&mut self, p: P) -> Option<Expr> {
-        let mut inner = p.into_inner();
-        let mut acc = self.expr(inner.next()?)?;
-        for (n, stage) in inner.enumerate() {
-            if n > MAX_CHAIN {
-                self.too_long(&stage);
-                break;
+    /// `.field`, `in [list]` or `| stage` applied to what comes before it.
+    fn postfix(&mut self, lhs: Expr, op: P) -> Option<Expr> {
+        let span = lhs.span.to(self.span(&op));
+        let rule = op.as_rule();
+        let mut inner = op.into_inner();
+        let kind = match rule {
+            Rule::field => ExprKind::Field(Box::new(lhs), self.ident(inner.next()?)),
+            Rule::in_list => {
+                let list = inner.nth(1)?;
+                let items = list.into_inner().filter_map(|e| self.expr(e)).collect();
+                ExprKind::In(Box::new(lhs), items)
             }
-            let stage_span = self.span(&stage);
-            let mut parts = stage.into_inner();
-            let callee = self.ident(parts.next()?);
-            let mut args = vec![acc];
-            if let Some(list) = parts.next() {
-                args.extend(list.into_inner().filter_map(|a| self.expr(a)));
-            }
-            let span = args[0].span.to(stage_span);
-            acc = Expr {
-                kind: ExprKind::Call {
+            _ => {
+                let mut parts = inner.next()?.into_inner();
+                let callee = self.ident(parts.next()?);
+                let mut args = vec![lhs];
+                if let Some(list) = parts.next() {
+                    args.extend(list.into_inner().filter_map(|a| self.expr(a)));
+                }
+                ExprKind::Call {
                     callee,
                     args,
                     piped: true,
-                },
-                span,
-            };
-        }
-        Some(acc)
-    }
-
-    fn unary(&mut self, p: P) -> Option<Expr> {
-        let span = self.span(&p);
-        let mut negs = 0;
-        let mut operand = None;
-        for part in p.into_inner() {
-            if part.as_rule() == Rule::neg {
-                negs += 1;
-            } else {
-                operand = self.expr(part);
+                }
             }
-        }
-        let mut e = operand?;
-        for _ in 0..negs {
-            e = Expr {
-                kind: ExprKind::Neg(Box::new(e)),
-                span,
-            };
-        }
-        Some(e)
-    }
-
-    fn postfix(&mut self, p: P) -> Option<Expr> {
-        let mut inner = p.into_inner();
-        let mut acc = self.expr(inner.next()?)?;
-        for (n, field) in inner.enumerate() {
-            if n > MAX_CHAIN {
-                self.too_long(&field);
-                break;
-            }
-            let name = self.ident(field);
-            let span = acc.span.to(name.span);
-            acc = Expr {
-                kind: ExprKind::Field(Box::new(acc), name),
-                span,
-            };
-        }
-        Some(acc)
+        };
+        Some(Expr { kind, span })
     }
 
     fn atom(&mut self, p: P) -> Option<Expr> {
@@ -333,16 +314,30 @@ impl Lowerer {
     }
 }
 
-fn is_keyword_op(rule: Rule) -> bool {
-    matches!(rule, Rule::k_and | Rule::k_or)
+/// The operator an infix token is.
+fn infix_op(p: &P) -> BinOp {
+    match (p.as_rule(), p.as_str()) {
+        (Rule::coalesce, _) => BinOp::Coalesce,
+        (Rule::k_or, _) => BinOp::Or,
+        (Rule::k_and, _) => BinOp::And,
+        (_, "++") => BinOp::Concat,
+        (_, "+") => BinOp::Add,
+        (_, "-") => BinOp::Sub,
+        (_, "*") => BinOp::Mul,
+        (_, "/") => BinOp::Div,
+        (_, "==") => BinOp::Eq,
+        (_, "!=") => BinOp::Ne,
+        (_, "<=") => BinOp::Le,
+        (_, ">=") => BinOp::Ge,
+        (_, "<") => BinOp::Lt,
+        _ => BinOp::Gt,
+    }
 }
 
-fn op_of(p: &P) -> BinOp {
-    match p.as_str() {
-        "++" => BinOp::Concat,
-        "+" => BinOp::Add,
-        "-" => BinOp::Sub,
-        "*" => BinOp::Mul,
-        _ => BinOp::Div,
+fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
+    let span = lhs.span.to(rhs.span);
+    Expr {
+        kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+        span,
     }
 }

@@ -6,6 +6,7 @@ mod lower_decl;
 mod lower_expr;
 mod precheck;
 mod rules;
+mod split;
 
 use crate::diag::Diagnostic;
 use crate::span::{FileId, SourceDb};
@@ -21,9 +22,17 @@ pub fn parse_file(db: &SourceDb, file: FileId) -> (Option<ast::Module>, Vec<Diag
         return (None, vec![d]);
     }
     rules::set_limits();
+    if let Some(module) = split::parse_in_halves(text, file) {
+        return (Some(module), Vec::new());
+    }
+    parse_text(text, file, 0)
+}
+
+/// Parses `text`, which starts at `base` in `file`.
+fn parse_text(text: &str, file: FileId, base: usize) -> (Option<ast::Module>, Vec<Diagnostic>) {
     match MapcParser::parse(Rule::file, text) {
         Ok(pairs) => {
-            let mut lowerer = lower::Lowerer::new(file);
+            let mut lowerer = lower::Lowerer::new(file, base);
             let module = lowerer.module(pairs);
             (Some(module), lowerer.into_diagnostics())
         }

@@ -23,17 +23,12 @@ fn describe(rule: &Rule) -> String {
         Rule::string | Rule::string_inner => "a string",
         Rule::escape => "an escape (\\\" \\\\ \\n \\t \\r \\u{…})",
         Rule::number => "a number",
-        Rule::expr
-        | Rule::or_expr
-        | Rule::and_expr
-        | Rule::not_expr
-        | Rule::cmp_expr
-        | Rule::pipe_expr
-        | Rule::add_expr
-        | Rule::mul_expr
-        | Rule::unary
-        | Rule::postfix => "an expression",
-        Rule::stage => "a function or value table after `|`",
+        Rule::expr => "an expression",
+        Rule::stage | Rule::pipe => "a function or value table after `|`",
+        Rule::coalesce => "`??`",
+        Rule::field => "a field (`.name`)",
+        Rule::in_list => "`in [...]`",
+        Rule::neg => "`-`",
         Rule::cmp_op => "a comparison",
         Rule::add_op | Rule::mul_op => "an operator",
         Rule::column_decl => "a column declaration (`name type`)",
