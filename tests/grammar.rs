@@ -78,3 +78,78 @@ fn keywords_stay_usable_as_column_names() {
     let (_, module, diags) = parse_str("kw.map", &text);
     assert!(module.is_some() && diags.is_empty(), "{diags:?}");
 }
+
+/// An expression as brackets, to see how it was folded.
+fn folded(e: &mapc::syntax::ast::Expr) -> String {
+    use mapc::syntax::ast::ExprKind::*;
+    match &e.kind {
+        Name(id) => id.name.clone(),
+        Literal(_) => "lit".into(),
+        Binary(op, l, r) => format!("({} {} {})", folded(l), op.symbol(), folded(r)),
+        Not(a) => format!("(not {})", folded(a)),
+        Neg(a) => format!("(-{})", folded(a)),
+        Field(a, f) => format!("{}.{}", folded(a), f.name),
+        In(a, items) => format!("({} in [{}])", folded(a), items.len()),
+        Call { callee, args, .. } => {
+            let args: Vec<String> = args.iter().map(folded).collect();
+            format!("{}({})", callee.name, args.join(", "))
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// The value of `x = …` in a map, folded.
+fn fold_of(expr: &str) -> Result<String, String> {
+    let text = format!("{H}map S -> P {{ x = {expr} }}\n");
+    let (db, module, diags) = parse_str("fold.map", &text);
+    if !diags.is_empty() {
+        return Err(mapc::diag::render::to_text(&db, &diags));
+    }
+    let Some(mapc::syntax::ast::Item::Map(m)) = module.and_then(|m| m.items.into_iter().nth(1))
+    else {
+        return Err("no map".into());
+    };
+    match &m.stmts[0] {
+        mapc::syntax::ast::MapStmt::Assign { value, .. } => Ok(folded(value)),
+        other => Err(format!("{other:?}")),
+    }
+}
+
+/// Operators bind as the reference says, loosest first: `??`, `or`, `and`, `not`, comparisons
+/// and `in`, `|`, `+ - ++`, `* /`, unary `-`, `.field`; binary operators fold to the left.
+#[test]
+fn operators_fold_by_precedence() {
+    let cases = [
+        ("a ?? b or c", "(a ?? (b or c))"),
+        ("a or b and c", "(a or (b and c))"),
+        ("not a == b and c", "((not (a == b)) and c)"),
+        ("a == b | f", "(a == f(b))"),
+        ("a ++ b | f", "f((a ++ b))"),
+        ("a | f ++ b", "(f(a) ++ b)"),
+        ("a + b * c - d", "((a + (b * c)) - d)"),
+        ("-a.b * c", "((-a.b) * c)"),
+        ("a - -b", "(a - (-b))"),
+        ("x | trim in [\"A\"] and y", "((trim(x) in [1]) and y)"),
+        ("a ?? b ?? c", "((a ?? b) ?? c)"),
+        ("(a ?? b) == c", "((a ?? b) == c)"),
+        (
+            "split_name(n).firstName ++ \" \"",
+            "(split_name(n).firstName ++ lit)",
+        ),
+    ];
+    for (expr, want) in cases {
+        assert_eq!(fold_of(expr).as_deref(), Ok(want), "`{expr}`");
+    }
+}
+
+#[test]
+fn comparisons_do_not_chain() {
+    for expr in ["a == b == c", "a < b in [c]", "a in [b] != c"] {
+        let err = fold_of(expr).expect_err(expr);
+        assert!(
+            err.contains("E0101") && err.contains("comparisons do not chain"),
+            "{err}"
+        );
+    }
+    assert!(fold_of("(a == b) == c").is_ok());
+}
