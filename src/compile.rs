@@ -50,15 +50,11 @@ impl Compilation {
     }
 }
 
-/// Stack for the recursive passes: with the nesting and chain limits, deep enough for any input
-/// on any calling thread (test threads and language-server workers get 2 MiB by default).
-pub(crate) const STACK_BYTES: usize = 64 * 1024 * 1024;
-
 /// Compiles the spec at `path`. Every finding is in `diagnostics`, sorted by position.
 pub fn compile(fs: &dyn FileSystem, path: &Path) -> Compilation {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
-            .stack_size(STACK_BYTES)
+            .stack_size(crate::syntax::STACK_BYTES)
             .spawn_scoped(scope, || compile_here(fs, path));
         match worker.map(|w| w.join()) {
             Ok(Ok(c)) => c,

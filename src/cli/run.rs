@@ -43,7 +43,7 @@ fn plan(args: &Args, color: bool) -> Option<Plan> {
 fn target(spec: &TargetSpec, plan: &Plan) -> Result<Box<dyn Target>, TargetError> {
     Ok(match spec {
         TargetSpec::Dir(out) => Box::new(DirTarget::new(out.clone())?),
-        TargetSpec::TwentyCsv(out) => Box::new(TwentyCsvTarget::new(out.clone(), plan)?),
+        TargetSpec::TwentyCsv(out) => Box::new(TwentyCsvTarget::new(out.clone(), &plan.program)?),
     })
 }
 

@@ -170,7 +170,7 @@ impl Loader<'_> {
         let db: &SourceDb = self.db;
         let (root, ready) = std::thread::scope(|s| {
             let others = std::thread::Builder::new()
-                .stack_size(crate::compile::STACK_BYTES)
+                .stack_size(crate::syntax::STACK_BYTES)
                 .spawn_scoped(s, || {
                     modules
                         .iter()

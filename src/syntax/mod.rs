@@ -13,6 +13,11 @@ use crate::span::{FileId, SourceDb};
 use pest::Parser;
 
 pub use precheck::{MAX_DEPTH, MAX_FILE_BYTES};
+
+/// Stack for the recursive passes (parsing, lowering, checking): with the nesting and chain
+/// limits, deep enough for any input on any calling thread (test threads and language-server
+/// workers get 2 MiB by default), so each runs on a thread of this size.
+pub const STACK_BYTES: usize = 64 * 1024 * 1024;
 pub use rules::{MapcParser, Rule};
 
 /// Parses one file of `db`. Returns the module when the text parsed, and every diagnostic.

@@ -41,7 +41,7 @@ pub fn parse_in_halves(text: &str, file: FileId) -> Option<Module> {
     let (first, second) = text.split_at(cut);
     let (a, b) = std::thread::scope(|s| {
         let other = std::thread::Builder::new()
-            .stack_size(crate::compile::STACK_BYTES)
+            .stack_size(crate::syntax::STACK_BYTES)
             .spawn_scoped(s, || super::parse_text(first, file, 0))
             .ok()?;
         let b = super::parse_text(second, file, cut);

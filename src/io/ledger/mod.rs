@@ -108,7 +108,7 @@ impl Ledger {
             .execute(
                 "INSERT INTO runs (spec, spec_hash, mapc, target, started, status)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'running')",
-                params![spec, spec_hash, crate::plan::MAPC_VERSION, target, now()],
+                params![spec, spec_hash, env!("CARGO_PKG_VERSION"), target, now()],
             )
             .map_err(self.sqlite())?;
         self.run = self.conn.last_insert_rowid();

@@ -278,7 +278,7 @@ fn a_ledger_of_the_layout_before_is_migrated_and_reads_as_written() {
         .expect("rows")
         .collect::<Result<_, _>>()
         .expect("pins");
-    let mapc = Some(crate::plan::MAPC_VERSION.to_string());
+    let mapc = Some(env!("CARGO_PKG_VERSION").to_string());
     assert_eq!(pins, vec![(None, None), (Some("sha256:ab".into()), mapc)]);
     assert_eq!(
         audit_rows(&t.0)[1].2,

@@ -6,7 +6,6 @@
 
 use super::{Answer, Ids, Record, RecordStore, Target, TargetError, Write, WriteKind};
 use crate::ir::{Field, FieldType, Object, ObjectId, Schema};
-use crate::plan::Plan;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -26,12 +25,12 @@ pub struct TwentyCsvTarget {
 }
 
 impl TwentyCsvTarget {
-    pub fn new(dir: PathBuf, plan: &Plan) -> Result<TwentyCsvTarget, TargetError> {
+    pub fn new(dir: PathBuf, program: &crate::ir::Program) -> Result<TwentyCsvTarget, TargetError> {
         std::fs::create_dir_all(&dir).map_err(TargetError::io(&dir))?;
         Ok(TwentyCsvTarget {
             dir,
-            schema: plan.program.schema.clone(),
-            order: plan.program.order.clone(),
+            schema: program.schema.clone(),
+            order: program.order.clone(),
             records: RecordStore::default(),
             handles: HashMap::new(),
             links: Vec::new(),
