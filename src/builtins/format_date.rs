@@ -2,7 +2,8 @@
 
 use super::{arg, fail, ok_text, text, Builtin, Literal, Param};
 use crate::eval::value::{Eval, Value};
-use chrono::TimeZone;
+use crate::ir::TimeZone;
+use chrono::TimeZone as _;
 
 pub const FORMAT_DATE: Builtin = Builtin {
     name: "format_date",
@@ -10,10 +11,16 @@ pub const FORMAT_DATE: Builtin = Builtin {
     optional: 1,
     literals: &[(1, Literal::DateFormat), (2, Literal::TimeZone)],
     summary: "formats a date, a date-time in the time zone when given",
-    examples: &[(
-        "format_date(date(\"2024-01-05\", \"%Y-%m-%d\") ?? null, \"%d %b %Y\")",
-        "\"05 Jan 2024\"",
-    )],
+    examples: &[
+        (
+            "format_date(date(\"2024-01-05\", \"%Y-%m-%d\") ?? null, \"%d %b %Y\")",
+            "\"05 Jan 2024\"",
+        ),
+        (
+            "format_date(datetime(\"2024-07-05 13:30\", \"%Y-%m-%d %H:%M\") ?? null, \"%H:%M %z\", \"America/New_York\")",
+            "\"09:30 -0400\"",
+        ),
+    ],
     apply: |a| format_date(arg(a, 0), &text(a, 1), a.get(2).map(Value::text).as_deref()),
     ..Builtin::DEFAULT
 };
@@ -26,10 +33,11 @@ fn format_date(v: &Value, fmt: &str, tz: Option<&str>) -> Eval {
         (Value::Date(d), _) => write!(out, "{}", d.format(fmt)).is_ok(),
         (Value::DateTime(t), None) => write!(out, "{}", t.format(fmt)).is_ok(),
         (Value::DateTime(t), Some(zone)) => {
-            let Ok(zone) = zone.parse::<chrono_tz::Tz>() else {
+            let Some(zone) = TimeZone::new(zone) else {
                 return fail(format!("unknown time zone {zone:?}"));
             };
-            write!(out, "{}", zone.from_utc_datetime(t).format(fmt)).is_ok()
+            let local = zone.offset_at(*t).from_utc_datetime(t);
+            write!(out, "{}", local.format(fmt)).is_ok()
         }
         _ => false,
     };

@@ -129,7 +129,7 @@ fn parse(c: &Column, text: &str) -> Result<Value, String> {
         ColumnType::Bool => builtins::parse_bool(text),
         ColumnType::Date { format } => builtins::parse_date(text, format.as_str()),
         ColumnType::DateTime { format, tz } => {
-            builtins::parse_datetime(text, format.as_str(), tz.map(|z| z.0))
+            builtins::parse_datetime(text, format.as_str(), tz.as_ref())
         }
     };
     r.map_err(|stop| match stop {

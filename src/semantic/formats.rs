@@ -37,14 +37,14 @@ pub fn check_zone(zone: &str, span: Span) -> Option<Diagnostic> {
     if TimeZone::new(zone).is_some() {
         return None;
     }
-    let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+    let names: Vec<String> = TimeZone::names().collect();
     Some(
         Diagnostic::new(
             Code::UnknownTimeZone,
             format!("unknown time zone \"{zone}\""),
         )
         .primary(span, "not an IANA time zone")
-        .help_opt(did_you_mean(zone, names))
+        .help_opt(did_you_mean(zone, names.iter().map(String::as_str)))
         .note("time zones are named Area/City: \"America/Chicago\", \"Europe/London\", \"UTC\""),
     )
 }
