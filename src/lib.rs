@@ -1,6 +1,10 @@
 #![doc = include_str!("../ARCHITECTURE.md")]
 #![deny(clippy::unwrap_used)]
 
+// pest's generated parser names `::alloc` when pest is built without its `std` feature (which
+// we leave off: see `syntax::rules`).
+extern crate alloc;
+
 pub mod builtins;
 pub mod cli;
 pub mod compile;

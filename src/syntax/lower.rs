@@ -155,7 +155,11 @@ impl Lowerer {
 
     pub(super) fn string(&mut self, p: P) -> StrLit {
         let span = self.span(&p);
-        let inner = p.into_inner().next().map(|i| i.as_str()).unwrap_or("");
+        let raw = p.as_str();
+        let inner = raw
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .unwrap_or(raw);
         StrLit {
             value: unescape(inner),
             span,

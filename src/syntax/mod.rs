@@ -45,7 +45,8 @@ fn parse_text(text: &str, file: FileId, base: usize) -> (Option<ast::Module>, Ve
     }
 }
 
-/// Parses a whole text, adding it to a fresh database: for tests and `mapc debug parse`.
+/// Parses a whole text, adding it to a fresh database: for tests. It parses on the caller's
+/// stack; input nested near `MAX_DEPTH` needs a `STACK_BYTES` thread, as `compile` uses.
 pub fn parse_str(name: &str, text: &str) -> (SourceDb, Option<ast::Module>, Vec<Diagnostic>) {
     let mut db = SourceDb::new();
     let file = db.add(name, text);
