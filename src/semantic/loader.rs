@@ -5,7 +5,7 @@ use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::span::{FileId, SourceDb, Span};
 use crate::stdlib;
 use crate::syntax::ast::{Item, Module, UseTarget};
-use crate::syntax::{parse_file, MAX_FILE_BYTES};
+use crate::syntax::{parse_file, parse_files, Parsed, MAX_FILE_BYTES};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -91,9 +91,6 @@ struct Loader<'a> {
     ready: HashMap<&'static str, (FileId, Parsed)>,
 }
 
-/// What parsing a file gives.
-type Parsed = (Option<Module>, Vec<Diagnostic>);
-
 /// Loads `root` and everything it reaches. Returns `None` when the root itself is unusable.
 pub fn load(
     db: &mut SourceDb,
@@ -151,7 +148,7 @@ fn ahead(text: &str) -> Vec<&'static str> {
 }
 
 impl Loader<'_> {
-    /// The root file: parsed at once with the stdlib modules it names, on another thread (the
+    /// The root file: parsed at once with the stdlib modules it names, in parallel (the
     /// stdlib's parse was a third of checking a small spec, every time).
     fn add_root(&mut self, path: &Path, bytes: &[u8]) -> Option<FileId> {
         let (id, bad) = add_bytes(self.db, &path.display().to_string(), bytes);
@@ -167,24 +164,15 @@ impl Loader<'_> {
                 Some((name, self.db.add(stdlib::display_name(name), text)))
             })
             .collect();
-        let db: &SourceDb = self.db;
-        let (root, ready) = std::thread::scope(|s| {
-            let others = std::thread::Builder::new()
-                .stack_size(crate::syntax::STACK_BYTES)
-                .spawn_scoped(s, || {
-                    modules
-                        .iter()
-                        .map(|&(name, id)| (name, (id, parse_file(db, id))))
-                        .collect::<Vec<_>>()
-                });
-            let root = parse_file(db, id);
-            let ready = match others.map(|h| h.join()) {
-                Ok(Ok(ready)) => ready,
-                // No thread: the modules are parsed when asked for.
-                _ => Vec::new(),
-            };
-            (root, ready)
-        });
+        let files: Vec<FileId> = std::iter::once(id)
+            .chain(modules.iter().map(|&(_, module)| module))
+            .collect();
+        let mut parsed = parse_files(self.db, &files).into_iter();
+        let root = parsed.next().unwrap_or((None, Vec::new()));
+        let ready = modules
+            .iter()
+            .zip(parsed)
+            .map(|(&(name, module), result)| (name, (module, result)));
         self.ready.extend(ready);
         self.keep(id, root, false);
         Some(id)

@@ -20,21 +20,37 @@ pub use precheck::{MAX_DEPTH, MAX_FILE_BYTES};
 pub const STACK_BYTES: usize = 64 * 1024 * 1024;
 pub use rules::{MapcParser, Rule};
 
+/// A file's module when its text parsed, and every diagnostic.
+pub type Parsed = (Option<ast::Module>, Vec<Diagnostic>);
+
 /// Parses one file of `db`. Returns the module when the text parsed, and every diagnostic.
-pub fn parse_file(db: &SourceDb, file: FileId) -> (Option<ast::Module>, Vec<Diagnostic>) {
-    let text = db.text(file);
-    if let Some(d) = precheck::check(text, file) {
-        return (None, vec![d]);
-    }
+pub fn parse_file(db: &SourceDb, file: FileId) -> Parsed {
+    parse_files(db, &[file]).pop().unwrap_or((None, Vec::new()))
+}
+
+/// Parses several files of `db` at once (on two threads, large files in halves), in order.
+pub fn parse_files(db: &SourceDb, files: &[FileId]) -> Vec<Parsed> {
     rules::set_limits();
-    if let Some(module) = split::parse_in_halves(text, file) {
-        return (Some(module), Vec::new());
+    let mut results: Vec<Option<Parsed>> = Vec::with_capacity(files.len());
+    let mut to_parse = Vec::new();
+    for &file in files {
+        match precheck::check(db.text(file), file) {
+            Some(d) => results.push(Some((None, vec![d]))),
+            None => {
+                results.push(None);
+                to_parse.push(file);
+            }
+        }
     }
-    parse_text(text, file, 0)
+    let mut parsed = split::parse_all(db, &to_parse).into_iter();
+    results
+        .into_iter()
+        .map(|r| r.or_else(|| parsed.next()).unwrap_or((None, Vec::new())))
+        .collect()
 }
 
 /// Parses `text`, which starts at `base` in `file`.
-fn parse_text(text: &str, file: FileId, base: usize) -> (Option<ast::Module>, Vec<Diagnostic>) {
+fn parse_text(text: &str, file: FileId, base: usize) -> Parsed {
     match MapcParser::parse(Rule::file, text) {
         Ok(pairs) => {
             let mut lowerer = lower::Lowerer::new(file, base);

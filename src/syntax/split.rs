@@ -1,18 +1,25 @@
-//! A large file parsed in two halves at once, one on each core: parsing is most of what
-//! `mapc check` costs, and a spec is a list of items, each parsed on its own.
+//! Several files parsed at once, large ones in halves: parsing is most of what `mapc check`
+//! costs, and a spec is a list of items, each parsed on its own.
 //!
-//! The file is cut at the start of an item near its middle (a line that begins with an item's
-//! keyword). The halves stand for the whole only when both parse clean: then the second half
-//! begins exactly where an item of the first would have begun, because no item can go on into
-//! a following item's keyword (items end with `}`, a string, or an expression, which no item
-//! keyword continues). A cut inside a block or a string leaves the first half with an open
-//! bracket or string, which does not parse; then, or on any diagnostic at all, the whole file
-//! is parsed as one, so every finding is exactly what one parse gives.
+//! The pieces (whole files, or halves of large ones) are shared by two workers, this thread and
+//! one more, each taking the largest piece left. One helper, not one thread per piece: with a
+//! thread per half and one for the stdlib, three threads met two cores and the scheduler often
+//! left a new thread waiting behind a running one, so the "parallel" halves ran one after the
+//! other.
+//!
+//! A large file is cut at the start of an item near its middle (a line that begins with an
+//! item's keyword). The halves stand for the whole only when both parse clean: then the second
+//! half begins exactly where an item of the first would have begun, because no item can go on
+//! into a following item's keyword (items end with `}`, a string, or an expression, which no
+//! item keyword continues). A cut inside a block or a string leaves the first half with an open
+//! bracket or string, which does not parse; then, or on any diagnostic at all, the whole file is
+//! parsed as one, so every finding is exactly what one parse gives.
 
-use super::ast::Module;
-use crate::span::FileId;
+use super::{parse_text, Parsed};
+use crate::span::{FileId, SourceDb};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Below this, one parse is quicker than two and a thread.
+/// Below this, one parse is quicker than two.
 const HALVES_FROM: usize = 8 * 1024;
 
 /// The keywords an item begins with.
@@ -32,27 +39,117 @@ const ITEM_KEYWORDS: &[&str] = &[
     "migration",
 ];
 
-/// The module, when both halves of a large file parse without a finding.
-pub fn parse_in_halves(text: &str, file: FileId) -> Option<Module> {
+/// A piece of one file's text to parse: the whole of it, or one half.
+struct Piece<'a> {
+    /// Which of the files asked for.
+    file: usize,
+    text: &'a str,
+    /// Where `text` starts in its file.
+    base: usize,
+}
+
+/// Each of `files` parsed (they have passed the precheck), in order.
+pub fn parse_all(db: &SourceDb, files: &[FileId]) -> Vec<Parsed> {
+    let mut pieces = Vec::new();
+    for (file, &id) in files.iter().enumerate() {
+        let text = db.text(id);
+        match halves(text) {
+            Some(cut) => {
+                pieces.push(Piece {
+                    file,
+                    text: &text[..cut],
+                    base: 0,
+                });
+                pieces.push(Piece {
+                    file,
+                    text: &text[cut..],
+                    base: cut,
+                });
+            }
+            None => pieces.push(Piece {
+                file,
+                text,
+                base: 0,
+            }),
+        }
+    }
+    // Largest first, so that the two workers finish close together.
+    pieces.sort_by_key(|p| std::cmp::Reverse(p.text.len()));
+    let parsed = on_two_workers(&pieces, files);
+    let mut by_file: Vec<Vec<(usize, Parsed)>> = files.iter().map(|_| Vec::new()).collect();
+    for (piece, result) in pieces.iter().zip(parsed) {
+        by_file[piece.file].push((piece.base, result));
+    }
+    files
+        .iter()
+        .zip(by_file)
+        .map(|(&id, parts)| join(db, id, parts))
+        .collect()
+}
+
+/// Where to cut a large text, if it is large and has an item start near its middle.
+fn halves(text: &str) -> Option<usize> {
     if text.len() < HALVES_FROM {
         return None;
     }
-    let cut = item_start_near(text, text.len() / 2)?;
-    let (first, second) = text.split_at(cut);
-    let (a, b) = std::thread::scope(|s| {
-        let other = std::thread::Builder::new()
-            .stack_size(crate::syntax::STACK_BYTES)
-            .spawn_scoped(s, || super::parse_text(first, file, 0))
-            .ok()?;
-        let b = super::parse_text(second, file, cut);
-        Some((other.join().ok()?, b))
-    })?;
-    match (a, b) {
-        ((Some(mut a), da), (Some(b), db)) if da.is_empty() && db.is_empty() => {
-            a.items.extend(b.items);
-            Some(a)
+    item_start_near(text, text.len() / 2)
+}
+
+/// Every piece parsed, in the order given, by this thread and one helper, each taking the next
+/// piece in turn. Without a helper thread, this thread parses them all.
+fn on_two_workers(pieces: &[Piece], files: &[FileId]) -> Vec<Parsed> {
+    let next = AtomicUsize::new(0);
+    let parse = |piece: &Piece| parse_text(piece.text, files[piece.file], piece.base);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(piece) = pieces.get(index) else {
+                return done;
+            };
+            done.push((index, parse(piece)));
         }
-        _ => None,
+    };
+    let mut slots: Vec<Option<Parsed>> = pieces.iter().map(|_| None).collect();
+    std::thread::scope(|s| {
+        let helper = if pieces.len() > 1 {
+            std::thread::Builder::new()
+                .stack_size(super::STACK_BYTES)
+                .spawn_scoped(s, work)
+                .ok()
+        } else {
+            None
+        };
+        let mut done = work();
+        // A helper that died takes its pieces with it; they are parsed again below.
+        if let Some(Ok(theirs)) = helper.map(|h| h.join()) {
+            done.extend(theirs);
+        }
+        for (index, result) in done {
+            slots[index] = Some(result);
+        }
+    });
+    pieces
+        .iter()
+        .zip(slots)
+        .map(|(piece, slot)| slot.unwrap_or_else(|| parse(piece)))
+        .collect()
+}
+
+/// One file's result from its pieces: the whole, or both halves when both parsed clean, or else
+/// the whole file parsed again as one.
+fn join(db: &SourceDb, id: FileId, mut parts: Vec<(usize, Parsed)>) -> Parsed {
+    parts.sort_by_key(|(base, _)| *base);
+    let mut parts = parts.into_iter().map(|(_, parsed)| parsed);
+    match (parts.next(), parts.next()) {
+        (Some(whole), None) => whole,
+        (Some((Some(mut first), none)), Some((Some(second), also_none)))
+            if none.is_empty() && also_none.is_empty() =>
+        {
+            first.items.extend(second.items);
+            (Some(first), Vec::new())
+        }
+        _ => parse_text(db.text(id), id, 0),
     }
 }
 
@@ -76,33 +173,66 @@ fn item_start_near(text: &str, from: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::span::SourceDb;
+    use crate::syntax::ast::Module;
 
-    /// A file parsed in halves gives the very module one parse gives, spans and all; a cut
-    /// that falls inside a block or a string falls back to one parse, with its findings.
+    fn json(parsed: &Parsed) -> String {
+        let module: Option<&Module> = parsed.0.as_ref();
+        serde_json::to_string(&(module, parsed.1.len())).expect("json")
+    }
+
+    /// Files parsed together, large ones in halves, give in order the very modules one parse
+    /// each gives, spans and all.
     #[test]
-    fn halves_give_the_module_one_parse_gives() {
+    fn files_parsed_together_give_what_one_parse_each_gives() {
         let item = "map P -> Person {\n  name.firstName = first | trim ?? \"x\"\n}\n";
-        let text = format!("migration \"t\" {{ to twenty }}\n{}", item.repeat(300));
+        let big = format!("migration \"t\" {{ to twenty }}\n{}", item.repeat(300));
+        let small = "map Q -> Person { x = y }\n".to_string();
+        let bigger = item.repeat(500);
         let mut db = SourceDb::new();
-        let file = db.add("t.map", text.as_str());
-        let halves = parse_in_halves(&text, file).expect("a clean file parses in halves");
-        let (whole, diags) = super::super::parse_text(&text, file, 0);
-        assert!(diags.is_empty());
-        let json = |m: &Module| serde_json::to_string(m).expect("json");
-        assert_eq!(json(&halves), json(&whole.expect("one parse")));
+        let texts = [big, small, bigger];
+        let files: Vec<FileId> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| db.add(format!("f{i}.map"), t.as_str()))
+            .collect();
+        assert!(halves(&texts[0]).is_some() && halves(&texts[1]).is_none());
+        let together = parse_all(&db, &files);
+        assert_eq!(together.len(), 3);
+        for ((text, &id), parsed) in texts.iter().zip(&files).zip(&together) {
+            assert!(parsed.1.is_empty());
+            assert_eq!(json(parsed), json(&parse_text(text, id, 0)));
+        }
+    }
 
-        // A field named `source` at the start of a line inside a block: the cut falls inside
-        // the block, the first half does not parse, and the file is parsed as one.
+    /// A field named `source` at the start of a line inside a block: the cut falls inside the
+    /// block, the first half does not parse, and the file is parsed as one.
+    #[test]
+    fn a_cut_inside_a_block_falls_back_to_one_parse() {
         let fields = "  note text\n".repeat(HALVES_FROM / 12);
+        let item = "map P -> Person { x = y }\n";
         let tricky = format!(
             "migration \"t\" {{ to twenty }}\nextend Person {{\n{fields}source text\n}}\n{item}"
         );
         assert_eq!(
-            item_start_near(&tricky, tricky.len() / 2).map(|at| &tricky[at..at + 7]),
+            halves(&tricky).map(|at| &tricky[at..at + 7]),
             Some("source ")
         );
-        assert!(parse_in_halves(&tricky, file).is_none());
-        assert!(super::super::parse_text(&tricky, file, 0).1.is_empty());
+        let mut db = SourceDb::new();
+        let id = db.add("t.map", tricky.as_str());
+        let parsed = parse_all(&db, &[id]);
+        assert!(parsed[0].1.is_empty(), "{:?}", parsed[0].1);
+        assert_eq!(json(&parsed[0]), json(&parse_text(&tricky, id, 0)));
+    }
+
+    /// A finding in one half is the finding one parse of the whole file gives.
+    #[test]
+    fn a_finding_in_a_half_is_the_whole_files_finding() {
+        let item = "map P -> Person { x = y }\n";
+        let text = format!("{}map Broken -> {{\n{}", item.repeat(400), item.repeat(400));
+        let mut db = SourceDb::new();
+        let id = db.add("t.map", text.as_str());
+        let parsed = parse_all(&db, &[id]);
+        assert_eq!(parsed[0].1.len(), 1);
+        assert_eq!(json(&parsed[0]), json(&parse_text(&text, id, 0)));
     }
 }
