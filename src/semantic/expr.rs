@@ -139,24 +139,17 @@ impl<'a> ExprChecker<'a> {
     }
 
     fn name(&mut self, id: &ast::Ident) -> Typed {
-        let (found, candidates): (Option<Typed>, Vec<String>) = match self.scope {
-            Scope::Row(source) => {
-                let src = self.env.sources.get(source);
-                let found = src
-                    .and_then(|s| s.columns.get(&id.name))
-                    .map(|c| Typed::new(c.ty.clone(), ir::Expr::Column { column: c.id }));
-                let names = src
-                    .map(|s| s.columns.keys().cloned().collect())
-                    .unwrap_or_default();
-                (found, names)
-            }
-            Scope::Params(params) => {
-                let found = params
-                    .iter()
-                    .position(|(n, _)| *n == id.name)
-                    .map(|i| Typed::new(params[i].1.clone(), ir::Expr::Param { index: i }));
-                (found, params.iter().map(|(n, _)| n.clone()).collect())
-            }
+        let found = match self.scope {
+            Scope::Row(source) => self
+                .env
+                .sources
+                .get(source)
+                .and_then(|s| s.columns.get(&id.name))
+                .map(|c| Typed::new(c.ty.clone(), ir::Expr::Column { column: c.id })),
+            Scope::Params(params) => params
+                .iter()
+                .position(|(n, _)| *n == id.name)
+                .map(|i| Typed::new(params[i].1.clone(), ir::Expr::Param { index: i })),
         };
         if let Some(t) = found {
             return t;
@@ -190,11 +183,21 @@ impl<'a> ExprChecker<'a> {
             format!("unknown {what} `{}`{source}", id.name),
         )
         .primary(id.span, format!("no such {what}"))
-        .help_opt(did_you_mean(
-            &id.name,
-            candidates.iter().map(String::as_str),
-        ));
+        .help_opt(did_you_mean(&id.name, self.names_in_scope()));
         self.err(d)
+    }
+
+    /// The columns or parameters a name could have meant.
+    fn names_in_scope(&self) -> Vec<&str> {
+        match self.scope {
+            Scope::Row(source) => self
+                .env
+                .sources
+                .get(source)
+                .map(|s| s.columns.keys().map(String::as_str).collect())
+                .unwrap_or_default(),
+            Scope::Params(params) => params.iter().map(|(n, _)| n.as_str()).collect(),
+        }
     }
 
     fn field(&mut self, base: &ast::Expr, name: &ast::Ident) -> Typed {

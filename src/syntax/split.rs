@@ -1,26 +1,28 @@
-//! Several files parsed at once, large ones in halves: parsing is most of what `mapc check`
-//! costs, and a spec is a list of items, each parsed on its own.
+//! Several files parsed at once, in pieces: parsing is most of what `mapc check` costs, and a
+//! spec is a list of items, each parsed on its own.
 //!
-//! The pieces (whole files, or halves of large ones) are shared by two workers, this thread and
-//! one more, each taking the largest piece left. One helper, not one thread per piece: with a
-//! thread per half and one for the stdlib, three threads met two cores and the scheduler often
-//! left a new thread waiting behind a running one, so the "parallel" halves ran one after the
-//! other.
+//! The pieces are shared by two workers, this thread and one more, each taking the largest
+//! piece left. One helper, not a thread per piece: with a thread per half of the root and one
+//! for the stdlib, three threads met two cores and the scheduler often left a new thread
+//! waiting behind a running one, so the "parallel" halves ran one after the other.
 //!
-//! A large file is cut at the start of an item near its middle (a line that begins with an
-//! item's keyword). The halves stand for the whole only when both parse clean: then the second
-//! half begins exactly where an item of the first would have begun, because no item can go on
-//! into a following item's keyword (items end with `}`, a string, or an expression, which no
-//! item keyword continues). A cut inside a block or a string leaves the first half with an open
-//! bracket or string, which does not parse; then, or on any diagnostic at all, the whole file is
-//! parsed as one, so every finding is exactly what one parse gives.
+//! A file is cut at item starts (lines that begin with an item's keyword) about `PIECE_BYTES`
+//! apart. The pieces stand for the whole only when all parse clean: then each piece begins
+//! exactly where an item of the one before would have begun, because no item can go on into a
+//! following item's keyword (items end with `}`, a string, or an expression, which no item
+//! keyword continues). A cut inside a block or a string leaves the piece before it with an
+//! open bracket or string, which does not parse; then, or on any diagnostic at all, the whole
+//! file is parsed as one, so every finding is exactly what one parse gives.
 
+use super::ast::Module;
 use super::{parse_text, Parsed};
 use crate::span::{FileId, SourceDb};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Below this, one parse is quicker than two.
-const HALVES_FROM: usize = 8 * 1024;
+/// About how much text a piece holds: small enough that two workers share the work evenly
+/// (some items cost twice as much per byte to parse as others, so halves by size did not),
+/// large enough that a piece's fixed cost does not show. A file under twice this is one piece.
+const PIECE_BYTES: usize = 4 * 1024;
 
 /// The keywords an item begins with.
 const ITEM_KEYWORDS: &[&str] = &[
@@ -53,24 +55,14 @@ pub fn parse_all(db: &SourceDb, files: &[FileId]) -> Vec<Parsed> {
     let mut pieces = Vec::new();
     for (file, &id) in files.iter().enumerate() {
         let text = db.text(id);
-        match halves(text) {
-            Some(cut) => {
-                pieces.push(Piece {
-                    file,
-                    text: &text[..cut],
-                    base: 0,
-                });
-                pieces.push(Piece {
-                    file,
-                    text: &text[cut..],
-                    base: cut,
-                });
-            }
-            None => pieces.push(Piece {
+        let starts = std::iter::once(0).chain(cuts(text));
+        let ends = cuts(text).chain(std::iter::once(text.len()));
+        for (base, end) in starts.zip(ends) {
+            pieces.push(Piece {
                 file,
-                text,
-                base: 0,
-            }),
+                text: &text[base..end],
+                base,
+            });
         }
     }
     // Largest first, so that the two workers finish close together.
@@ -87,12 +79,18 @@ pub fn parse_all(db: &SourceDb, files: &[FileId]) -> Vec<Parsed> {
         .collect()
 }
 
-/// Where to cut a large text, if it is large and has an item start near its middle.
-fn halves(text: &str) -> Option<usize> {
-    if text.len() < HALVES_FROM {
-        return None;
-    }
-    item_start_near(text, text.len() / 2)
+/// Where a text is cut into pieces: item starts about `PIECE_BYTES` apart, none leaving a last
+/// piece under half that.
+fn cuts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut from = PIECE_BYTES;
+    std::iter::from_fn(move || {
+        if from + PIECE_BYTES > text.len() {
+            return None;
+        }
+        let at = item_start_near(text, from).filter(|&at| at + PIECE_BYTES / 2 < text.len())?;
+        from = at + PIECE_BYTES;
+        Some(at)
+    })
 }
 
 /// Every piece parsed, in the order given, by this thread and one helper, each taking the next
@@ -136,21 +134,21 @@ fn on_two_workers(pieces: &[Piece], files: &[FileId]) -> Vec<Parsed> {
         .collect()
 }
 
-/// One file's result from its pieces: the whole, or both halves when both parsed clean, or else
-/// the whole file parsed again as one.
+/// One file's result from its pieces: the whole, or all pieces joined when every one parsed
+/// clean, or else the whole file parsed again as one.
 fn join(db: &SourceDb, id: FileId, mut parts: Vec<(usize, Parsed)>) -> Parsed {
-    parts.sort_by_key(|(base, _)| *base);
-    let mut parts = parts.into_iter().map(|(_, parsed)| parsed);
-    match (parts.next(), parts.next()) {
-        (Some(whole), None) => whole,
-        (Some((Some(mut first), none)), Some((Some(second), also_none)))
-            if none.is_empty() && also_none.is_empty() =>
-        {
-            first.items.extend(second.items);
-            (Some(first), Vec::new())
-        }
-        _ => parse_text(db.text(id), id, 0),
+    if parts.len() == 1 {
+        return parts.pop().map_or((None, Vec::new()), |(_, whole)| whole);
     }
+    parts.sort_by_key(|(base, _)| *base);
+    let mut items = Vec::new();
+    for (_, (module, diags)) in parts {
+        match module {
+            Some(module) if diags.is_empty() => items.extend(module.items),
+            _ => return parse_text(db.text(id), id, 0),
+        }
+    }
+    (Some(Module { items }), Vec::new())
 }
 
 /// The first line at or after `from` that begins with an item keyword and a space.
@@ -195,7 +193,7 @@ mod tests {
             .enumerate()
             .map(|(i, t)| db.add(format!("f{i}.map"), t.as_str()))
             .collect();
-        assert!(halves(&texts[0]).is_some() && halves(&texts[1]).is_none());
+        assert!(cuts(&texts[0]).count() > 1 && cuts(&texts[1]).count() == 0);
         let together = parse_all(&db, &files);
         assert_eq!(together.len(), 3);
         for ((text, &id), parsed) in texts.iter().zip(&files).zip(&together) {
@@ -208,13 +206,13 @@ mod tests {
     /// block, the first half does not parse, and the file is parsed as one.
     #[test]
     fn a_cut_inside_a_block_falls_back_to_one_parse() {
-        let fields = "  note text\n".repeat(HALVES_FROM / 12);
-        let item = "map P -> Person { x = y }\n";
+        let fields = "  note text\n".repeat(PIECE_BYTES / 12 + 1);
+        let items = "map P -> Person { x = y }\n".repeat(PIECE_BYTES / 20);
         let tricky = format!(
-            "migration \"t\" {{ to twenty }}\nextend Person {{\n{fields}source text\n}}\n{item}"
+            "migration \"t\" {{ to twenty }}\nextend Person {{\n{fields}source text\n}}\n{items}"
         );
         assert_eq!(
-            halves(&tricky).map(|at| &tricky[at..at + 7]),
+            cuts(&tricky).next().map(|at| &tricky[at..at + 7]),
             Some("source ")
         );
         let mut db = SourceDb::new();
@@ -224,9 +222,9 @@ mod tests {
         assert_eq!(json(&parsed[0]), json(&parse_text(&tricky, id, 0)));
     }
 
-    /// A finding in one half is the finding one parse of the whole file gives.
+    /// A finding in one piece is the finding one parse of the whole file gives.
     #[test]
-    fn a_finding_in_a_half_is_the_whole_files_finding() {
+    fn a_finding_in_a_piece_is_the_whole_files_finding() {
         let item = "map P -> Person { x = y }\n";
         let text = format!("{}map Broken -> {{\n{}", item.repeat(400), item.repeat(400));
         let mut db = SourceDb::new();
