@@ -3,37 +3,13 @@
 
 use mapc::diag::Code;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+mod common;
+use common::Scratch;
 
 const DENTOSOFT: &str = "specs/dentosoft-to-twenty.map";
-
-/// A fresh directory under the system temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("mapc-cli-{}-{n}-{tag}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create a temp dir");
-        TempDir(dir)
-    }
-
-    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).expect("write a temp file");
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// `mapc ARGS`, run from the crate root with a colour-neutral environment.
 fn mapc(args: &[&str]) -> Output {
@@ -176,14 +152,14 @@ fn a_clean_spec_exits_0() {
 
 #[test]
 fn the_tiny_spec_is_clean() {
-    let dir = TempDir::new("tiny");
+    let dir = Scratch::new("cli-tiny");
     let spec = dir.write("tiny.map", TINY);
     assert_exit(&mapc(&["check", path_arg(&spec)]), 0);
 }
 
 #[test]
 fn a_spec_with_an_error_exits_1_and_names_the_code() {
-    let dir = TempDir::new("broken");
+    let dir = Scratch::new("cli-broken");
     let spec = dir.write("broken.map", broken_spec());
     let o = mapc(&["check", path_arg(&spec)]);
     assert_exit(&o, 1);
@@ -204,7 +180,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn one_bad_file_among_good_ones_exits_1() {
-    let dir = TempDir::new("mixed");
+    let dir = Scratch::new("cli-mixed");
     let bad = dir.write("bad.map", broken_spec());
     let o = mapc(&["check", DENTOSOFT, path_arg(&bad)]);
     assert_exit(&o, 1);
@@ -215,7 +191,7 @@ fn one_bad_file_among_good_ones_exits_1() {
 
 #[test]
 fn json_output_parses_and_every_diagnostic_has_its_fields() {
-    let dir = TempDir::new("json");
+    let dir = Scratch::new("cli-json");
     let spec = dir.write("broken.map", broken_spec());
     let (o, v) = check_json(&[path_arg(&spec)]);
     assert_exit(&o, 1);
@@ -248,7 +224,7 @@ fn json_output_of_a_clean_spec_is_an_empty_list() {
 
 #[test]
 fn text_output_has_no_colour_when_piped_or_with_no_color() {
-    let dir = TempDir::new("colour");
+    let dir = Scratch::new("cli-colour");
     let spec = dir.write("broken.map", broken_spec());
     let spec = path_arg(&spec);
     let term = [("TERM", "xterm-256color")];
@@ -281,7 +257,7 @@ fn text_output_has_no_colour_when_piped_or_with_no_color() {
 
 #[test]
 fn a_non_utf8_file_is_e0002_with_a_location() {
-    let dir = TempDir::new("utf8");
+    let dir = Scratch::new("cli-utf8");
     let spec = dir.write("latin1.map", b"migration \"Caf\xe9\" {\n  from \"x\"\n}\n");
     let (o, v) = check_json(&[path_arg(&spec)]);
     assert_exit(&o, 1);
@@ -300,7 +276,7 @@ fn a_non_utf8_file_is_e0002_with_a_location() {
 
 #[test]
 fn an_empty_file_is_e0003() {
-    let dir = TempDir::new("empty");
+    let dir = Scratch::new("cli-empty");
     for (name, content) in [
         ("empty.map", ""),
         ("comments.map", "# nothing\n\n   \n# yet\n"),
@@ -314,7 +290,7 @@ fn an_empty_file_is_e0003() {
 
 #[test]
 fn a_file_over_the_size_limit_is_e0004() {
-    let dir = TempDir::new("large");
+    let dir = Scratch::new("cli-large");
     let mut text = String::from("migration \"big\" { from \"a\" to twenty }\n");
     let pad = "# padding padding padding padding padding padding padding padding padding\n";
     while text.len() <= mapc::syntax::MAX_FILE_BYTES {
@@ -330,8 +306,8 @@ fn a_file_over_the_size_limit_is_e0004() {
 
 #[test]
 fn a_missing_file_is_e0001_and_exits_1() {
-    let dir = TempDir::new("missing");
-    let gone = dir.0.join("nowhere.map");
+    let dir = Scratch::new("cli-missing");
+    let gone = dir.join("nowhere.map");
     let (o, v) = check_json(&[path_arg(&gone)]);
     assert_exit(&o, 1);
     let d = with_code(&v, "E0001");
@@ -422,7 +398,7 @@ fn plan_json_has_the_documented_sections() {
 
 #[test]
 fn plan_refuses_a_spec_with_errors() {
-    let dir = TempDir::new("plan");
+    let dir = Scratch::new("cli-plan");
     let spec = dir.write("broken.map", broken_spec());
     let o = mapc(&["plan", path_arg(&spec)]);
     assert_exit(&o, 1);
@@ -441,15 +417,15 @@ fn plan_text_of_dentosoft() {
 
 #[test]
 fn check_data_reports_missing_columns_uncovered_values_and_missing_files() {
-    let dir = TempDir::new("data");
+    let dir = Scratch::new("cli-data");
     let spec = dir.write("tiny.map", TINY);
-    std::fs::create_dir_all(dir.0.join("export")).expect("export dir");
+    std::fs::create_dir_all(dir.join("export")).expect("export dir");
     // no first_name column; X twice and Z once are not in PatientStatus; no carriers.csv
     dir.write(
         "export/patients.csv",
         "patient_id,status\n1,A\n2,I\n3,X\n4,X\n5,Z\n",
     );
-    let export = dir.0.join("export");
+    let export = dir.join("export");
     let (o, v) = check_json(&[path_arg(&spec), "--data", path_arg(&export)]);
     assert_exit(&o, 1);
 
@@ -501,15 +477,15 @@ fn check_data_reports_missing_columns_uncovered_values_and_missing_files() {
 
 #[test]
 fn check_data_with_complete_exports_is_clean() {
-    let dir = TempDir::new("data-ok");
+    let dir = Scratch::new("cli-data-ok");
     let spec = dir.write("tiny.map", TINY);
-    std::fs::create_dir_all(dir.0.join("export")).expect("export dir");
+    std::fs::create_dir_all(dir.join("export")).expect("export dir");
     dir.write(
         "export/patients.csv",
         "patient_id,first_name,status\n1,Ana,A\n2,Bo,I\n",
     );
     dir.write("export/carriers.csv", "carrier_id,carrier_name\nC1,Delta\n");
-    let export = dir.0.join("export");
+    let export = dir.join("export");
     let (o, v) = check_json(&[path_arg(&spec), "--data", path_arg(&export)]);
     assert_exit(&o, 0);
     assert!(diagnostics(&v).is_empty(), "{v:#}");

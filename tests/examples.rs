@@ -10,7 +10,7 @@ use mapc::semantic::loader::DiskFs;
 use std::path::Path;
 
 mod common;
-use common::SEED_SPECS as SPECS;
+use common::{Scratch, SEED_SPECS as SPECS};
 
 #[test]
 fn every_spec_runs_clean_on_its_example_exports() {
@@ -18,8 +18,8 @@ fn every_spec_runs_clean_on_its_example_exports() {
     for name in SPECS {
         let c = compile(&DiskFs, &root.join(format!("specs/{name}.map")));
         let plan = c.plan().expect("plan");
-        let out = std::env::temp_dir().join(format!("mapc-example-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&out);
+        let scratch = Scratch::new(&format!("example-{name}"));
+        let out = scratch.join("out");
         let sources = FileSources {
             dir: root.join(format!("examples/data/{name}")),
         };
@@ -81,7 +81,7 @@ fn lending_and_owned_evaluation_write_the_same_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut some_owners = false;
     for name in SPECS {
-        let base = std::env::temp_dir().join(format!("mapc-lend-{}-{name}", std::process::id()));
+        let base = Scratch::new(&format!("lend-{name}"));
         let (lent, owned) = (base.join("lent"), base.join("owned"));
         let lent_owners = run_example(root, name, &lent, true);
         let owned_owners = run_example(root, name, &owned, false);
@@ -112,7 +112,6 @@ fn lending_and_owned_evaluation_write_the_same_files() {
         }
         let lent_files = std::fs::read_dir(&lent).expect("lent output").count();
         assert_eq!(lent_files, files.len(), "{name}: different files written");
-        let _ = std::fs::remove_dir_all(&base);
     }
     assert!(
         some_owners,

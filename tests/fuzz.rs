@@ -14,6 +14,8 @@ use proptest::test_runner::TestCaseError;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+mod common;
+
 /// `n` cases, or `PROPTEST_CASES` when set.
 fn config(n: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
@@ -562,8 +564,7 @@ fn a_file_at_the_size_limit_is_not_too_large() {
 // child process so that a regression (a crash) fails the test instead of aborting the test binary.
 
 fn run_cli_on(name: &str, text: &str) -> std::process::Output {
-    let dir = std::env::temp_dir().join(format!("mapc-fuzz-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = common::Scratch::new(&format!("fuzz-{name}"));
     let path = dir.join(format!("{name}.map"));
     std::fs::write(&path, text).expect("write spec");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_mapc"))
@@ -571,7 +572,6 @@ fn run_cli_on(name: &str, text: &str) -> std::process::Output {
         .arg(&path)
         .output()
         .expect("run mapc");
-    let _ = std::fs::remove_dir_all(&dir);
     out
 }
 

@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::Scratch;
+
 const SPEC: &str = r#"migration "t" { from "x"  to twenty }
 source P from "p.csv" key id { id text  name text  status text }
 extend Person { sourceSystemId text unique  state select [ACTIVE, INACTIVE] }
@@ -16,9 +19,8 @@ map P -> Person {
 }
 "#;
 
-fn setup(name: &str, rows: usize) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mapc-ledger-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+fn setup(name: &str, rows: usize) -> Scratch {
+    let dir = Scratch::new(&format!("ledger-{name}"));
     std::fs::create_dir_all(dir.join("data")).expect("dir");
     std::fs::write(dir.join("t.map"), SPEC).expect("spec");
     let mut csv = String::from("id,name,status\n");

@@ -2,21 +2,18 @@
 //! with the same result as compiling the spec, and a plan made by another mapc, or one that does
 //! not hold together, is refused before anything runs.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 mod common;
-use common::SEED_SPECS as SPECS;
+use common::{Scratch, SEED_SPECS as SPECS};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mapc-planfile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+fn temp(name: &str) -> Scratch {
+    Scratch::new(&format!("planfile-{name}"))
 }
 
 fn mapc(args: &[&str]) -> Output {

@@ -4,9 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mapc-run-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+mod common;
+use common::Scratch;
+
+fn temp(name: &str) -> Scratch {
+    let dir = Scratch::new(&format!("run-{name}"));
     std::fs::create_dir_all(dir.join("data")).expect("temp dir");
     dir
 }

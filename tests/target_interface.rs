@@ -12,6 +12,9 @@ use mapc::ir::Outcome;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+mod common;
+use common::Scratch;
+
 const SPEC: &str = r#"migration "t" { from "x"  to twenty }
 source P from "p.csv" key id { id text  name text }
 extend Person { sourceSystemId text unique }
@@ -87,15 +90,14 @@ fn rows(n: usize) -> MemorySources {
     sources
 }
 
-fn ledger(name: &str) -> (Ledger, std::path::PathBuf) {
-    let path =
-        std::env::temp_dir().join(format!("mapc-target-{}-{name}.sqlite", std::process::id()));
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
-    }
+/// A ledger in a directory of its own; the path is the ledger file's (the directory goes when
+/// the `Scratch` is dropped).
+fn ledger(name: &str) -> (Ledger, std::path::PathBuf, Scratch) {
+    let dir = Scratch::new(&format!("target-{name}"));
+    let path = dir.join("ledger.sqlite");
     let mut l = Ledger::open(&path).expect("ledger");
     l.begin_run("t.map", "sha256:0", "picky").expect("begin");
-    (l, path)
+    (l, path, dir)
 }
 
 #[test]
@@ -111,7 +113,7 @@ fn a_refused_record_rejects_its_row_and_given_ids_go_to_the_id_map() {
         batches: batches.clone(),
         fail_after: usize::MAX,
     };
-    let (mut l, path) = ledger("refused");
+    let (mut l, path, _dir) = ledger("refused");
     let done = Engine::new(
         &plan,
         &sources,
@@ -164,7 +166,7 @@ fn a_failing_target_stops_the_run_and_invents_no_outcome() {
         batches: Rc::new(RefCell::new(Vec::new())),
         fail_after: 0,
     };
-    let (mut l, path) = ledger("failing");
+    let (mut l, path, _dir) = ledger("failing");
     let err = Engine::new(
         &plan,
         &sources,

@@ -2,6 +2,8 @@
 
 use std::process::Command;
 
+mod common;
+
 const SPEC: &str = r#"migration "t" { from "x"  to twenty }
 source C from "c.csv" key id { id text  name text  domain text }
 source P from "p.csv" key id { id text  first text  email text?  company_id text?  vip text }
@@ -19,8 +21,7 @@ map P -> Person {
 
 #[test]
 fn csv_import_files_reference_relations_by_unique_field_and_split_at_ten_thousand() {
-    let dir = std::env::temp_dir().join(format!("mapc-tcsv-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = common::Scratch::new("tcsv");
     std::fs::create_dir_all(dir.join("data")).expect("dir");
     std::fs::write(dir.join("t.map"), SPEC).expect("spec");
     std::fs::write(dir.join("data/c.csv"), "id,name,domain\nC1,Acme,acme.com\n").expect("c");
