@@ -1,7 +1,7 @@
 //! The evaluator keeps the language's promises about failure, policies and dates.
 
 use mapc::compile::compile_str;
-use mapc::eval::owned::{Context, Evaluator};
+use mapc::eval::owned::{Evaluator, Resolver};
 use mapc::eval::value::{Stop, Value};
 use mapc::ir::{LookupTarget, SourceId};
 use std::collections::HashMap;
@@ -12,7 +12,7 @@ struct Row {
     users: Vec<String>,
 }
 
-impl Context for Row {
+impl Resolver for Row {
     fn lookup(&self, source: SourceId, target: LookupTarget, key: &[Value]) -> Option<Value> {
         let k = key.first()?.to_text();
         let name = self.carriers.get(&k)?;
@@ -76,12 +76,12 @@ fn eval(expr: &str, row: &[(&str, &str)]) -> Result<Value, Stop> {
         .iter()
         .map(|c| columns.get(&c.name).cloned().unwrap_or(Value::Null))
         .collect();
-    let cx = Row {
+    let resolver = Row {
         carrier: model.source_id("Carrier").expect("source Carrier"),
         carriers: HashMap::from([("C1".to_string(), "Delta Dental".to_string())]),
         users: vec!["dr.kim@x.com".into()],
     };
-    Evaluator::new(&model).eval(value, &row, &cx, &[])
+    Evaluator::new(&model).eval(value, &row, &resolver, &[])
 }
 
 fn text(s: &str) -> Value {

@@ -96,7 +96,7 @@ fn builtin_examples_type_check() {
 /// No lookups, no owners: built-in examples need neither.
 struct NoRow;
 
-impl mapc::eval::owned::Context for NoRow {
+impl mapc::eval::owned::Resolver for NoRow {
     fn lookup(
         &self,
         _: mapc::ir::SourceId,

@@ -26,7 +26,7 @@ fn us_phone(s: &str) -> Eval {
     Ok(record(Str::from(digits)))
 }
 
-/// Kept as its ten digits while lent (see `Got::Phone`).
+/// Kept as its ten digits while lent (see `NodeValue::Phone`).
 fn lend(rows: &mut Lending) {
     rows.each(|x, _, s| {
         let Some(t) = s.str(x) else { return Ok(None) };

@@ -63,17 +63,21 @@ pub struct Create<'a, 'p> {
 impl Create<'_, '_> {
     /// Runs a create step over its source: pipelined, or a row at a time when the step looks up
     /// its own source. Returns how the read ended.
-    pub fn run(self, sp: &StepPlan, counts: &mut StepCounts) -> Result<(), SourceError> {
-        if looks_up_own(self.eval, sp) {
-            self.row_at_a_time(sp, counts)
+    pub fn run(self, step_plan: &StepPlan, counts: &mut StepCounts) -> Result<(), SourceError> {
+        if looks_up_own(self.eval, step_plan) {
+            self.row_at_a_time(step_plan, counts)
         } else {
-            self.pipelined(sp, counts)
+            self.pipelined(step_plan, counts)
         }
     }
 
     /// A step whose lookups must see the rows made just before them: each block is one row,
     /// worked and settled before the next is read.
-    fn row_at_a_time(self, sp: &StepPlan, counts: &mut StepCounts) -> Result<(), SourceError> {
+    fn row_at_a_time(
+        self,
+        step_plan: &StepPlan,
+        counts: &mut StepCounts,
+    ) -> Result<(), SourceError> {
         let Create {
             eval,
             index,
@@ -84,31 +88,31 @@ impl Create<'_, '_> {
         } = self;
         let mut seen = HashSet::new();
         let mut out = Out::default();
-        let tracked = index.tracks(sp.source_id, sp.object_id);
-        sources.read_blocks(sp.source, 1, &mut |block| {
+        let tracked = index.tracks(step_plan.source_id, step_plan.object_id);
+        sources.read_blocks(step_plan.source, 1, &mut |block| {
             let pure = Pure {
                 eval,
                 index: &*index,
                 default_owner,
-                sx: sp,
+                step_plan,
                 lend,
             };
             work(&pure, &block, &mut out);
             let mut made = Vec::new();
-            desk.settle(sp, &block, &out, counts, &mut seen, &mut |key| {
+            desk.settle(step_plan, &block, &out, counts, &mut seen, &mut |key| {
                 if tracked {
                     made.push(key.to_string())
                 }
             });
             for key in made {
-                index.record_made(sp.source_id, sp.object_id, &key);
+                index.record_made(step_plan.source_id, step_plan.object_id, &key);
             }
             desk.absorb(&mut out);
             desk.books.stopped().map(|()| block.fresh())
         })
     }
 
-    fn pipelined(self, sp: &StepPlan, counts: &mut StepCounts) -> Result<(), SourceError> {
+    fn pipelined(self, step_plan: &StepPlan, counts: &mut StepCounts) -> Result<(), SourceError> {
         let Create {
             eval,
             index,
@@ -122,14 +126,14 @@ impl Create<'_, '_> {
             eval,
             index: &*index,
             default_owner,
-            sx: sp,
+            step_plan,
             lend,
         };
         let mut settling = Settling {
-            sp,
+            step_plan,
             desk,
             counts,
-            tracked: index.tracks(sp.source_id, sp.object_id),
+            tracked: index.tracks(step_plan.source_id, step_plan.object_id),
             seen: HashSet::new(),
             made: Vec::new(),
             order: InOrder {
@@ -158,7 +162,7 @@ impl Create<'_, '_> {
             }
             drop(done_tx);
             let mut sent = 0;
-            let read = sources.read_blocks(sp.source, BLOCK_ROWS, &mut |block| {
+            let read = sources.read_blocks(step_plan.source, BLOCK_ROWS, &mut |block| {
                 let next = settling.blocks.pop().unwrap_or_else(|| block.fresh());
                 work_tx
                     .send((sent, block))
@@ -179,7 +183,7 @@ impl Create<'_, '_> {
         drop(settling);
         // Workers read the index during the step; what it made is registered after.
         for key in made {
-            index.record_made(sp.source_id, sp.object_id, &key);
+            index.record_made(step_plan.source_id, step_plan.object_id, &key);
         }
         read
     }
@@ -188,7 +192,7 @@ impl Create<'_, '_> {
 /// The engine's side of a pipelined step: blocks settled in the order read, their buffers
 /// handed round again, the keys of the records made kept for the index.
 struct Settling<'s, 'p> {
-    sp: &'s StepPlan<'s>,
+    step_plan: &'s StepPlan<'s>,
     desk: &'s mut Desk<'p>,
     counts: &'s mut StepCounts,
     /// Whether anything looks up the records the step makes.
@@ -203,7 +207,7 @@ struct Settling<'s, 'p> {
 impl Settling<'_, '_> {
     fn arrive(&mut self, seq: usize, done: Done) {
         let Settling {
-            sp,
+            step_plan,
             desk,
             counts,
             tracked,
@@ -214,7 +218,7 @@ impl Settling<'_, '_> {
             outs,
         } = self;
         order.arrive(seq, done, |Done { mut block, mut out }| {
-            desk.settle(sp, &block, &out, counts, seen, &mut |key| {
+            desk.settle(step_plan, &block, &out, counts, seen, &mut |key| {
                 if *tracked {
                     made.push(key.to_string())
                 }
@@ -229,14 +233,15 @@ impl Settling<'_, '_> {
 
 /// Whether a create step looks up its own source: such a lookup must see the rows made just
 /// before it, so the step runs a row at a time.
-fn looks_up_own(eval: &Evaluator, sp: &StepPlan) -> bool {
+fn looks_up_own(eval: &Evaluator, step_plan: &StepPlan) -> bool {
     let own = Own {
         eval,
-        source: sp.source_id,
+        source: step_plan.source_id,
     };
-    sp.values
+    step_plan
+        .values
         .iter()
-        .chain(&sp.when)
+        .chain(&step_plan.when)
         .any(|n| own.looked_up(n, 0))
 }
 

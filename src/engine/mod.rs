@@ -160,7 +160,7 @@ impl<'p> Engine<'p> {
     }
 
     fn step(&mut self, step: &'p Step) -> Result<StepReport, RunError> {
-        let sp = StepPlan::new(self.plan, step);
+        let step_plan = StepPlan::new(self.plan, step);
         let mut counts = StepCounts::default();
         let read = match step.phase {
             Phase::Create => {
@@ -172,31 +172,35 @@ impl<'p> Engine<'p> {
                     default_owner: self.default_owner.as_ref(),
                     lend: self.lend,
                 };
-                create.run(&sp, &mut counts)
+                create.run(&step_plan, &mut counts)
             }
-            _ => self.revisit(&sp, &mut counts),
+            _ => self.revisit(&step_plan, &mut counts),
         };
         if let Some(p) = &self.desk.books.progress {
             p(step, counts.rows_in);
         }
         self.check()?;
         read.map_err(|error| RunError::Source {
-            name: sp.source.name.clone(),
+            name: step_plan.source.name.clone(),
             error,
         })?;
         Ok(StepReport {
             step: step.number,
             phase: step.phase,
-            map: sp.map.name.clone(),
-            source: sp.source.name.clone(),
-            object: sp.object.name.clone(),
+            map: step_plan.map.name.clone(),
+            source: step_plan.source.name.clone(),
+            object: step_plan.object.name.clone(),
             counts,
         })
     }
 
     /// A merge, second-pass or links step: its source's rows worked out and settled a block at
     /// a time, in order.
-    fn revisit(&mut self, sp: &StepPlan, counts: &mut StepCounts) -> Result<(), SourceError> {
+    fn revisit(
+        &mut self,
+        step_plan: &StepPlan,
+        counts: &mut StepCounts,
+    ) -> Result<(), SourceError> {
         let Engine {
             eval,
             index,
@@ -209,14 +213,14 @@ impl<'p> Engine<'p> {
             eval,
             index,
             default_owner: default_owner.as_ref(),
-            sx: sp,
+            step_plan,
             lend: false,
         };
         let mut out = Out::default();
         let mut seen = HashSet::new();
-        sources.read_blocks(sp.source, BLOCK_ROWS, &mut |block: Block| {
+        sources.read_blocks(step_plan.source, BLOCK_ROWS, &mut |block: Block| {
             rows::work_rows(&pure, &block, &mut out);
-            desk.settle(sp, &block, &out, counts, &mut seen, &mut |_| {});
+            desk.settle(step_plan, &block, &out, counts, &mut seen, &mut |_| {});
             desk.absorb(&mut out);
             desk.books.stopped().map(|()| block.fresh())
         })

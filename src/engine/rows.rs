@@ -18,14 +18,14 @@ use std::cell::RefCell;
 /// Evaluates the step's written values for a typed row, in order, into `values`.
 pub fn build_into(
     eval: &Evaluator,
-    sp: &StepPlan,
+    step_plan: &StepPlan,
     row: &[Value],
-    cx: &RowContext,
+    resolver: &RowContext,
     values: &mut Vec<Value>,
 ) -> Result<(), Stop> {
     values.clear();
-    for v in &sp.values {
-        values.push(eval.run(v, row, cx, &[])?);
+    for v in &step_plan.values {
+        values.push(eval.run(v, row, resolver, &[])?);
     }
     Ok(())
 }
@@ -33,14 +33,14 @@ pub fn build_into(
 /// Whether the map's `when` takes this row: a skip (or the stop it raised) when it does not.
 pub fn routed_here(
     eval: &Evaluator,
-    sp: &StepPlan,
+    step_plan: &StepPlan,
     row: &[Value],
-    cx: &RowContext,
+    resolver: &RowContext,
 ) -> Result<(), Fate> {
-    let Some(when) = &sp.when else {
+    let Some(when) = &step_plan.when else {
         return Ok(());
     };
-    match eval.run(when, row, cx, &[]) {
+    match eval.run(when, row, resolver, &[]) {
         Ok(v) if truthy(&v) => Ok(()),
         Ok(_) => Err(Fate::bad(Outcome::Skipped, "when", "")),
         Err(stop) => Err(Fate::from_stop(stop)),
@@ -48,14 +48,14 @@ pub fn routed_here(
 }
 
 /// The values of the map's dedupe fields, or None when any is null (null never collides).
-pub fn dedupe_key(sp: &StepPlan, values: &[Value]) -> Option<String> {
-    if sp.map.dedupe.is_empty() {
+pub fn dedupe_key(step_plan: &StepPlan, values: &[Value]) -> Option<String> {
+    if step_plan.map.dedupe.is_empty() {
         return None;
     }
     let mut parts = Vec::new();
-    for path in &sp.map.dedupe {
+    for path in &step_plan.map.dedupe {
         let wire: Vec<&str> = path.wire.iter().map(String::as_str).collect();
-        match sp.shape.get(values, &wire)? {
+        match step_plan.shape.get(values, &wire)? {
             Json::Null => return None,
             Json::String(s) if s.is_empty() => return None,
             other => parts.push(other.to_string().to_lowercase()),
@@ -67,8 +67,8 @@ pub fn dedupe_key(sp: &StepPlan, values: &[Value]) -> Option<String> {
 /// Works a block's rows out for a merge, second-pass or links step.
 pub fn work_rows(pure: &Pure, block: &Block, out: &mut Out) {
     let unmatched = RefCell::new(std::mem::take(&mut out.unmatched));
-    let mut typed = Vec::with_capacity(pure.sx.source.columns.len());
-    let mut values = Vec::with_capacity(pure.sx.values.len());
+    let mut typed = Vec::with_capacity(pure.step_plan.source.columns.len());
+    let mut values = Vec::with_capacity(pure.step_plan.values.len());
     for row in 0..block.len() {
         let start = out.text.len();
         let made = row_out(pure, block, row, &mut typed, &mut values, out, &unmatched);
@@ -90,28 +90,28 @@ fn row_out(
     out: &mut Out,
     unmatched: &RefCell<std::collections::BTreeMap<String, u64>>,
 ) -> Result<Made, Fate> {
-    let sp = pure.sx;
+    let step_plan = pure.step_plan;
     if let Some(why) = block.unreadable(row) {
         return Err(Fate::unreadable(why));
     }
-    type_into(&sp.source.columns, block.values(row), typed)
+    type_into(&step_plan.source.columns, block.values(row), typed)
         .map_err(|e| Fate::bad(Outcome::Rejected, e.code, e.message))?;
     let start = out.text.len();
-    push_key(&sp.key_columns, typed, &mut out.text);
+    push_key(&step_plan.key_columns, typed, &mut out.text);
     let key = out.text[start..].to_string();
-    let cx = RowContext {
+    let resolver = RowContext {
         index: pure.index,
         default_owner: pure.default_owner,
         unmatched,
     };
-    routed_here(pure.eval, sp, typed, &cx)?;
+    routed_here(pure.eval, step_plan, typed, &resolver)?;
     let row = Row {
         pure,
         typed,
-        cx: &cx,
+        resolver: &resolver,
         key: &key,
     };
-    match sp.phase() {
+    match step_plan.phase() {
         Phase::Merge => row.merge(values, out),
         Phase::Deferred => row.later(values, out),
         Phase::Links => row.links(out),
@@ -128,20 +128,29 @@ fn row_out(
 struct Row<'r> {
     pure: &'r Pure<'r>,
     typed: &'r [Value],
-    cx: &'r RowContext<'r>,
+    resolver: &'r RowContext<'r>,
     key: &'r str,
 }
 
 impl Row<'_> {
     fn build(&self, values: &mut Vec<Value>) -> Result<(), Fate> {
-        build_into(self.pure.eval, self.pure.sx, self.typed, self.cx, values)
-            .map_err(Fate::from_stop)
+        build_into(
+            self.pure.eval,
+            self.pure.step_plan,
+            self.typed,
+            self.resolver,
+            values,
+        )
+        .map_err(Fate::from_stop)
     }
 
     /// The record's written fields, its hash, for the record with this id.
     fn update(&self, id: RecordId, values: &[Value], out: &mut Out) -> Made {
         let at = out.json.len();
-        self.pure.sx.shape.write_members(values, &mut out.json);
+        self.pure
+            .step_plan
+            .shape
+            .write_members(values, &mut out.json);
         Made {
             dedupe: None,
             hash: xxhash_rust::xxh3::xxh3_64(&out.json[at..]),
@@ -153,17 +162,28 @@ impl Row<'_> {
 
     /// Writes into the record another map made from the merge source's row with this key.
     fn merge(&self, values: &mut Vec<Value>, out: &mut Out) -> Result<Made, Fate> {
-        let sp = self.pure.sx;
-        let (Some(merge), Some(merge_key)) = (&sp.map.merge, &sp.merge_key) else {
+        let step_plan = self.pure.step_plan;
+        let (Some(merge), Some(merge_key)) = (&step_plan.map.merge, &step_plan.merge_key) else {
             return Err(Fate::bad(Outcome::Skipped, "merge", ""));
         };
-        let into = match self.pure.eval.run(merge_key, self.typed, self.cx, &[]) {
+        let into = match self
+            .pure
+            .eval
+            .run(merge_key, self.typed, self.resolver, &[])
+        {
             Ok(v) => key_text(&[v]),
             Err(stop) => return Err(Fate::from_stop(stop)),
         };
         let source = self.pure.eval.source_name(merge.source);
-        if !self.pure.index.exists(merge.source, sp.object_id, &into) {
-            let what = format!("no {} record from {source} with key {into}", sp.object.name);
+        if !self
+            .pure
+            .index
+            .exists(merge.source, step_plan.object_id, &into)
+        {
+            let what = format!(
+                "no {} record from {source} with key {into}",
+                step_plan.object.name
+            );
             return Err(match &merge.miss {
                 MissAction::Reject(m) => Fate::from_stop(Stop::Reject(m.clone().unwrap_or(what))),
                 MissAction::Hold(m) => Fate::from_stop(Stop::Hold(m.clone().unwrap_or(what))),
@@ -171,21 +191,29 @@ impl Row<'_> {
             });
         }
         self.build(values)?;
-        let id = RecordId::new(&sp.object.name, source, &into);
+        let id = RecordId::new(&step_plan.object.name, source, &into);
         Ok(self.update(id, values, out))
     }
 
     /// Whether this map created the row's record, which a later phase revisits.
     fn created(&self) -> Result<RecordId, Fate> {
-        let sp = self.pure.sx;
-        if !self.pure.index.exists(sp.source_id, sp.object_id, self.key) {
+        let step_plan = self.pure.step_plan;
+        if !self
+            .pure
+            .index
+            .exists(step_plan.source_id, step_plan.object_id, self.key)
+        {
             return Err(Fate::bad(
                 Outcome::Skipped,
                 "not-created",
                 "its record was not created",
             ));
         }
-        Ok(RecordId::new(&sp.object.name, &sp.source.name, self.key))
+        Ok(RecordId::new(
+            &step_plan.object.name,
+            &step_plan.source.name,
+            self.key,
+        ))
     }
 
     /// Second-pass (deferred) fields of a record this map created.
@@ -198,20 +226,20 @@ impl Row<'_> {
     /// The link records of a record this map created: one per reference in each links field.
     fn links(&self, out: &mut Out) -> Result<Made, Fate> {
         let own = self.created()?;
-        let sp = self.pure.sx;
+        let step_plan = self.pure.step_plan;
         let program = self.pure.eval.program();
         let mut records: Vec<(usize, Map<String, Json>)> = Vec::new();
-        for (i, value) in sp.values.iter().enumerate() {
-            let refs = match self.pure.eval.run(value, self.typed, self.cx, &[]) {
+        for (i, value) in step_plan.values.iter().enumerate() {
+            let refs = match self.pure.eval.run(value, self.typed, self.resolver, &[]) {
                 Ok(Value::List(items)) => items,
                 Ok(_) => Vec::new(),
                 Err(stop) => return Err(Fate::from_stop(stop)),
             };
-            let link = sp.links[i];
+            let link = step_plan.links[i];
             for r in refs {
                 let Value::Ref(target) = r else { continue };
                 let mut record = Map::new();
-                let own_field = link_field(program, link, Some(sp.object_id));
+                let own_field = link_field(program, link, Some(step_plan.object_id));
                 record.insert(own_field, Json::String(own.as_str().to_string()));
                 record.insert(
                     link_field(program, link, target.object),

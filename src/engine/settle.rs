@@ -59,20 +59,20 @@ impl Books<'_> {
     }
 
     /// Counts a row's outcome, records it, and tells the progress bar every few thousand rows.
-    pub fn tally(&mut self, sp: &StepPlan, counts: &mut StepCounts, fate: &Fate, at: RowAt) {
+    pub fn tally(&mut self, step_plan: &StepPlan, counts: &mut StepCounts, fate: &Fate, at: RowAt) {
         counts.rows_in += 1;
         counts.add(fate.outcome);
         let step = StepOf {
-            number: sp.step.number,
-            key: &sp.key_name,
-            object: &sp.object.name,
-            map: &sp.map.name,
-            phase: sp.phase(),
-            source: sp.source,
+            number: step_plan.step.number,
+            key: &step_plan.key_name,
+            object: &step_plan.object.name,
+            map: &step_plan.map.name,
+            phase: step_plan.phase(),
+            source: step_plan.source,
         };
         self.account(&step, fate, at);
         if let (Some(p), 0) = (&self.progress, counts.rows_in % 4096) {
-            p(sp.step, counts.rows_in);
+            p(step_plan.step, counts.rows_in);
         }
     }
 
@@ -187,13 +187,18 @@ fn kind(phase: Phase) -> (WriteKind, Outcome) {
 }
 
 /// The writes of one made row, appended to `batch`.
-fn writes_of<'a>(sp: &'a StepPlan, made: &'a Made, json: &'a [u8], batch: &mut Vec<Write<'a>>) {
-    let (kind, _) = kind(sp.phase());
+fn writes_of<'a>(
+    step_plan: &'a StepPlan,
+    made: &'a Made,
+    json: &'a [u8],
+    batch: &mut Vec<Write<'a>>,
+) {
+    let (kind, _) = kind(step_plan.phase());
     if kind == WriteKind::Link {
         for (link, members) in &made.links {
             batch.push(Write {
                 kind,
-                object: sp.links[*link],
+                object: step_plan.links[*link],
                 id: None,
                 fields: Fields {
                     json: &json[members.clone()],
@@ -204,7 +209,7 @@ fn writes_of<'a>(sp: &'a StepPlan, made: &'a Made, json: &'a [u8], batch: &mut V
     }
     batch.push(Write {
         kind,
-        object: sp.object,
+        object: step_plan.object,
         id: Some(made.id.as_str()),
         fields: Fields {
             json: &json[made.json.clone()],
@@ -216,11 +221,11 @@ fn writes_of<'a>(sp: &'a StepPlan, made: &'a Made, json: &'a [u8], batch: &mut V
 fn judge<'a>(
     books: &mut Books,
     snapshot: bool,
-    sp: &'a StepPlan,
+    step_plan: &'a StepPlan,
     out: &'a Out,
     seen: &mut HashSet<String>,
 ) -> (Vec<Verdict>, Vec<Write<'a>>) {
-    let (_, fresh) = kind(sp.phase());
+    let (_, fresh) = kind(step_plan.phase());
     let mut batch = Vec::new();
     let verdicts = out
         .worked
@@ -235,7 +240,7 @@ fn judge<'a>(
                     return Verdict::Settled(Fate::bad(Outcome::Deduped, "deduped", ""));
                 }
             }
-            let outcome = match books.previous(&sp.key_name, &out.text[w.key.clone()]) {
+            let outcome = match books.previous(&step_plan.key_name, &out.text[w.key.clone()]) {
                 Err(fate) => return Verdict::Settled(fate),
                 Ok(None) => fresh,
                 Ok(Some(h)) if h == made.hash => Outcome::Unchanged,
@@ -244,7 +249,7 @@ fn judge<'a>(
             let from = batch.len();
             // A snapshot target (files) is written whole every run; a live one only changes.
             if outcome != Outcome::Unchanged || snapshot {
-                writes_of(sp, made, &out.json, &mut batch);
+                writes_of(step_plan, made, &out.json, &mut batch);
             }
             Verdict::Lands {
                 outcome,
@@ -296,7 +301,7 @@ impl Desk<'_> {
     /// rows are then left unsettled, for the next run to redo.
     pub fn settle(
         &mut self,
-        sp: &StepPlan,
+        step_plan: &StepPlan,
         block: &Block,
         out: &Out,
         counts: &mut StepCounts,
@@ -304,7 +309,7 @@ impl Desk<'_> {
         landed: &mut dyn FnMut(&str),
     ) {
         let snapshot = self.target.snapshot();
-        let (verdicts, batch) = judge(&mut self.books, snapshot, sp, out, seen);
+        let (verdicts, batch) = judge(&mut self.books, snapshot, step_plan, out, seen);
         let answers = match self.send(&batch) {
             Ok(a) => a,
             Err(e) => return self.books.fail(e),
@@ -327,7 +332,7 @@ impl Desk<'_> {
                 key,
                 original: Original::Block { block, row },
             };
-            self.books.tally(sp, counts, &fate, at);
+            self.books.tally(step_plan, counts, &fate, at);
         }
     }
 

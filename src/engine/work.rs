@@ -6,7 +6,7 @@ use super::fate::Fate;
 use super::rows::{build_into, dedupe_key, routed_here};
 use super::step::StepPlan;
 use crate::eval::index::{push_key, push_key_with, Index, RowContext};
-use crate::eval::lend::{self, Got, Lender, Scratch};
+use crate::eval::lend::{self, Lender, NodeValue, Scratch};
 use crate::eval::owned::Evaluator;
 use crate::eval::record::RecordId;
 use crate::eval::typing::type_into;
@@ -43,7 +43,7 @@ pub(crate) struct Pure<'a> {
     pub(crate) eval: &'a Evaluator<'a>,
     pub(crate) index: &'a Index,
     pub(crate) default_owner: Option<&'a Value>,
-    pub(crate) sx: &'a StepPlan<'a>,
+    pub(crate) step_plan: &'a StepPlan<'a>,
     /// Evaluate by lending (see `run::lend`), or the owned way.
     pub(crate) lend: bool,
 }
@@ -65,8 +65,8 @@ pub(crate) fn work(pure: &Pure, block: &Block, out: &mut Out) {
     if pure.lend {
         work_lent(pure, block, out, &unmatched);
     } else {
-        let mut typed = Vec::with_capacity(pure.sx.source.columns.len());
-        let mut values = Vec::with_capacity(pure.sx.values.len());
+        let mut typed = Vec::with_capacity(pure.step_plan.source.columns.len());
+        let mut values = Vec::with_capacity(pure.step_plan.values.len());
         for row in 0..block.len() {
             let start = out.text.len();
             let made = prepare(pure, block, row, &mut typed, &mut values, out, &unmatched);
@@ -81,8 +81,8 @@ pub(crate) fn work(pure: &Pure, block: &Block, out: &mut Out) {
 
 /// A row's cells and results while it is lent, the buffers kept from row to row.
 struct Lending<'a> {
-    cells: Vec<Got<'a>>,
-    got: Vec<Got<'a>>,
+    cells: Vec<NodeValue<'a>>,
+    got: Vec<NodeValue<'a>>,
     /// The results made whole, for dedupe keys and shapes written by path.
     values: Vec<Value>,
     scratch: Scratch,
@@ -94,7 +94,7 @@ fn work_lent(
     out: &mut Out,
     unmatched: &RefCell<BTreeMap<String, u64>>,
 ) {
-    let cx = RowContext {
+    let resolver = RowContext {
         index: pure.index,
         default_owner: pure.default_owner,
         unmatched,
@@ -102,11 +102,11 @@ fn work_lent(
     let lender = Lender {
         eval: pure.eval,
         index: pure.index,
-        cx: &cx,
+        resolver: &resolver,
     };
     let mut lending = Lending {
-        cells: Vec::with_capacity(block.len() * pure.sx.source.columns.len()),
-        got: Vec::with_capacity(pure.sx.values.len()),
+        cells: Vec::with_capacity(block.len() * pure.step_plan.source.columns.len()),
+        got: Vec::with_capacity(pure.step_plan.values.len()),
         values: Vec::new(),
         scratch: std::mem::take(&mut out.scratch),
     };
@@ -123,11 +123,11 @@ fn work_block<'a>(
     l: &mut Lending<'a>,
     out: &mut Out,
 ) {
-    let sx = pure.sx;
-    let (rows, width) = (block.len(), sx.source.columns.len());
+    let step_plan = pure.step_plan;
+    let (rows, width) = (block.len(), step_plan.source.columns.len());
     let s = &mut l.scratch;
     s.clear();
-    let (mut fates, keys) = type_rows(sx, block, s, &mut l.cells, out);
+    let (mut fates, keys) = type_rows(step_plan, block, s, &mut l.cells, out);
     for base in (0..rows).step_by(EVAL_ROWS) {
         let len = EVAL_ROWS.min(rows - base);
         let env = Env {
@@ -137,7 +137,7 @@ fn work_block<'a>(
             params: &[],
         };
         let fates = &mut fates[base..base + len];
-        let results = evaluate(sx, vector, &env, fates, s);
+        let results = evaluate(step_plan, vector, &env, fates, s);
         for (r, fate) in fates.iter_mut().enumerate() {
             let key = keys[base + r].clone();
             let made = match fate.take() {
@@ -147,9 +147,16 @@ fn work_block<'a>(
                     l.got
                         .extend(results.iter().map(|x| match x.as_ref().map(|x| &x[r]) {
                             Some(Ok(g)) => *g,
-                            _ => Got::Null,
+                            _ => NodeValue::Null,
                         }));
-                    Ok(record(sx, &l.got, s, &mut l.values, key.clone(), out))
+                    Ok(record(
+                        step_plan,
+                        &l.got,
+                        s,
+                        &mut l.values,
+                        key.clone(),
+                        out,
+                    ))
                 }
             };
             out.worked.push(Worked { key, made });
@@ -162,13 +169,13 @@ fn work_block<'a>(
 /// and writes their keys to `out.text`: returns the fate of each row that is already settled
 /// (unreadable, or not typed) and where each row's key is.
 fn type_rows<'a>(
-    sx: &StepPlan,
+    step_plan: &StepPlan,
     block: &'a Block,
     s: &mut Scratch,
-    cells: &mut Vec<Got<'a>>,
+    cells: &mut Vec<NodeValue<'a>>,
     out: &mut Out,
 ) -> (Vec<Option<Fate>>, Vec<Range<usize>>) {
-    let width = sx.source.columns.len();
+    let width = step_plan.source.columns.len();
     let mut fates: Vec<Option<Fate>> = (0..block.len()).map(|_| None).collect();
     let mut keys = Vec::with_capacity(block.len());
     let mut row_cells = Vec::with_capacity(width);
@@ -177,20 +184,25 @@ fn type_rows<'a>(
         let start = out.text.len();
         let typed = match block.unreadable(r) {
             Some(why) => Err(Fate::unreadable(why)),
-            None => lend::cells(&sx.source.columns, block.values(r), s, &mut row_cells)
-                .map_err(|e| Fate::bad(Outcome::Rejected, e.code, e.message)),
+            None => lend::cells(
+                &step_plan.source.columns,
+                block.values(r),
+                s,
+                &mut row_cells,
+            )
+            .map_err(|e| Fate::bad(Outcome::Rejected, e.code, e.message)),
         };
         match typed {
             Ok(()) => {
                 cells.extend_from_slice(&row_cells);
                 push_key_with(
-                    &sx.key_columns,
-                    |i| s.text_of(row_cells.get(i).copied().unwrap_or(Got::Null)),
+                    &step_plan.key_columns,
+                    |i| s.text_of(row_cells.get(i).copied().unwrap_or(NodeValue::Null)),
                     &mut out.text,
                 );
             }
             Err(f) => {
-                cells.resize(cells.len() + width, Got::Null);
+                cells.resize(cells.len() + width, NodeValue::Null);
                 *fate = Some(f);
             }
         }
@@ -205,7 +217,7 @@ const EVAL_ROWS: usize = 256;
 /// Routes and evaluates the written assignments for the rows of `env` not already settled in
 /// `fates`; a row that does not get through gets its fate. Returns each assignment's results.
 fn evaluate<'a>(
-    sx: &'a StepPlan,
+    step_plan: &'a StepPlan,
     vector: &Vector<'_, 'a>,
     env: &Env<'_, 'a>,
     fates: &mut [Option<Fate>],
@@ -214,7 +226,7 @@ fn evaluate<'a>(
     let mut live: Vec<u32> = (0..env.rows as u32)
         .filter(|&r| fates[r as usize].is_none())
         .collect();
-    if let Some(when) = &sx.when {
+    if let Some(when) = &step_plan.when {
         let routed = vector.eval(when, &live, env, s);
         live.retain(|&r| {
             let fate = match &routed[r as usize] {
@@ -227,8 +239,8 @@ fn evaluate<'a>(
         });
         vector.give([routed]);
     }
-    let mut results: Vec<Option<Vec<R>>> = (0..sx.values.len()).map(|_| None).collect();
-    for (i, value) in sx.values.iter().enumerate() {
+    let mut results: Vec<Option<Vec<R>>> = (0..step_plan.values.len()).map(|_| None).collect();
+    for (i, value) in step_plan.values.iter().enumerate() {
         let mut x = vector.eval(value, &live, env, s);
         live.retain(|&r| match &mut x[r as usize] {
             Ok(_) => true,
@@ -246,27 +258,28 @@ fn evaluate<'a>(
 /// A row's record from its results: its JSON appended to `out.json`, its hash, id and dedupe
 /// key (its key already in `out.text`, at `key`).
 fn record(
-    sx: &StepPlan,
-    got: &[Got],
+    step_plan: &StepPlan,
+    got: &[NodeValue],
     s: &Scratch,
     values: &mut Vec<Value>,
     key: Range<usize>,
     out: &mut Out,
 ) -> Made {
     let at = out.json.len();
-    let dedupe = if sx.map.dedupe.is_empty() && sx.shape.is_exact() {
-        sx.shape
+    let dedupe = if step_plan.map.dedupe.is_empty() && step_plan.shape.is_exact() {
+        step_plan
+            .shape
             .write_leaves(&mut out.json, &mut |slot, json| s.write(json, got[slot]));
         None
     } else {
         values.clear();
         values.extend(got.iter().map(|g| s.value(*g)));
-        sx.shape.write_members(values, &mut out.json);
-        dedupe_key(sx, values)
+        step_plan.shape.write_members(values, &mut out.json);
+        dedupe_key(step_plan, values)
     };
     let key = &out.text[key];
     Made {
-        id: RecordId::new(&sx.object.name, &sx.source.name, key),
+        id: RecordId::new(&step_plan.object.name, &step_plan.source.name, key),
         dedupe,
         hash: xxhash_rust::xxh3::xxh3_64(&out.json[at..]),
         json: at..out.json.len(),
@@ -284,28 +297,28 @@ fn prepare(
     out: &mut Out,
     unmatched: &RefCell<BTreeMap<String, u64>>,
 ) -> Result<Made, Fate> {
-    let sx = pure.sx;
+    let step_plan = pure.step_plan;
     if let Some(why) = block.unreadable(row) {
         return Err(Fate::unreadable(why));
     }
-    if let Err(e) = type_into(&sx.source.columns, block.values(row), typed) {
+    if let Err(e) = type_into(&step_plan.source.columns, block.values(row), typed) {
         return Err(Fate::bad(Outcome::Rejected, e.code, e.message));
     }
     let start = out.text.len();
-    push_key(&sx.key_columns, typed, &mut out.text);
-    let cx = RowContext {
+    push_key(&step_plan.key_columns, typed, &mut out.text);
+    let resolver = RowContext {
         index: pure.index,
         default_owner: pure.default_owner,
         unmatched,
     };
-    routed_here(pure.eval, sx, typed, &cx)?;
-    build_into(pure.eval, sx, typed, &cx, values).map_err(Fate::from_stop)?;
-    let dedupe = dedupe_key(sx, values);
+    routed_here(pure.eval, step_plan, typed, &resolver)?;
+    build_into(pure.eval, step_plan, typed, &resolver, values).map_err(Fate::from_stop)?;
+    let dedupe = dedupe_key(step_plan, values);
     let at = out.json.len();
-    sx.shape.write_members(values, &mut out.json);
+    step_plan.shape.write_members(values, &mut out.json);
     let key = &out.text[start..];
     Ok(Made {
-        id: RecordId::new(&sx.object.name, &sx.source.name, key),
+        id: RecordId::new(&step_plan.object.name, &step_plan.source.name, key),
         dedupe,
         hash: xxhash_rust::xxh3::xxh3_64(&out.json[at..]),
         json: at..out.json.len(),

@@ -3,7 +3,7 @@
 //! users. The engine fills it (reading sources is I/O); evaluation only reads it, through
 //! [`RowContext`].
 
-use crate::eval::owned::Context;
+use crate::eval::owned::Resolver;
 use crate::eval::record::record_id;
 use crate::eval::value::Value;
 use crate::ir::{ColumnId, LookupTarget, ObjectId, Program, SourceId};
@@ -185,7 +185,7 @@ pub struct RowContext<'a> {
     pub unmatched: &'a RefCell<BTreeMap<String, u64>>,
 }
 
-impl Context for RowContext<'_> {
+impl Resolver for RowContext<'_> {
     fn lookup(&self, source: SourceId, target: LookupTarget, key: &[Value]) -> Option<Value> {
         let k = key_cow(key);
         match target {

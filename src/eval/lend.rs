@@ -2,7 +2,7 @@
 //!
 //! [`Evaluator::run`] gives every node's result as an owned [`Value`]: reading a column copies
 //! it, `trim` makes a new string, a value table's entry is cloned, and each is dropped again a
-//! node later. Here a result is a [`Got`]: text lent by the row, a constant, a value table or the
+//! node later. Here a result is a [`NodeValue`]: text lent by the row, a constant, a value table or the
 //! index, or made once into the row's [`Scratch`] and referred to by position. `trim`, `left`,
 //! `right`, `before`, `after` and `email` then copy nothing, `++` copies its parts once, and
 //! nothing is dropped per node.
@@ -29,7 +29,7 @@ use std::borrow::Cow;
 
 /// A node's result, lent or made into the row's scratch.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Got<'a> {
+pub enum NodeValue<'a> {
     Null,
     /// Text lent by the row, a constant, a value table or the index.
     Str(&'a str),
@@ -48,16 +48,16 @@ pub enum Got<'a> {
 static TRUE: Value = Value::Bool(true);
 static FALSE: Value = Value::Bool(false);
 
-pub(crate) fn boolean<'a>(b: bool) -> Got<'a> {
-    Got::Val(if b { &TRUE } else { &FALSE })
+pub(crate) fn boolean<'a>(b: bool) -> NodeValue<'a> {
+    NodeValue::Val(if b { &TRUE } else { &FALSE })
 }
 
 /// A value, lent: text and null get their own forms, so every other variant is neither.
-pub fn lent(v: &Value) -> Got<'_> {
+pub fn lent(v: &Value) -> NodeValue<'_> {
     match v {
-        Value::Null => Got::Null,
-        Value::Text(t) => Got::Str(t),
-        other => Got::Val(other),
+        Value::Null => NodeValue::Null,
+        Value::Text(t) => NodeValue::Str(t),
+        other => NodeValue::Val(other),
     }
 }
 
@@ -87,84 +87,92 @@ impl Scratch {
     }
 
     /// Keeps a value made for this row.
-    pub fn own<'a>(&mut self, v: Value) -> Got<'a> {
+    pub fn own<'a>(&mut self, v: Value) -> NodeValue<'a> {
         match v {
-            Value::Null => Got::Null,
+            Value::Null => NodeValue::Null,
             Value::Text(t) => self.made(&t),
             other => {
                 self.values.push(other);
-                Got::Own(self.values.len() - 1)
+                NodeValue::Own(self.values.len() - 1)
             }
         }
     }
 
     /// Keeps a US phone record made for this row from its ten digits.
-    pub(crate) fn phone<'a>(&mut self, digits: &[u8; 10]) -> Got<'a> {
+    pub(crate) fn phone<'a>(&mut self, digits: &[u8; 10]) -> NodeValue<'a> {
         let at = self.text.len();
         // ASCII digits: always UTF-8.
         self.text
             .push_str(std::str::from_utf8(digits).unwrap_or_default());
-        Got::Phone(at, self.text.len())
+        NodeValue::Phone(at, self.text.len())
     }
 
     /// Keeps text made for this row.
-    pub(crate) fn made<'a>(&mut self, t: &str) -> Got<'a> {
+    pub(crate) fn made<'a>(&mut self, t: &str) -> NodeValue<'a> {
         let at = self.text.len();
         self.text.push_str(t);
-        Got::Made(at, self.text.len())
+        NodeValue::Made(at, self.text.len())
     }
 
     /// The text of a text result; None for null and other values.
-    pub fn str<'s>(&'s self, g: Got<'s>) -> Option<&'s str> {
+    pub fn str<'s>(&'s self, g: NodeValue<'s>) -> Option<&'s str> {
         match g {
-            Got::Str(t) => Some(t),
-            Got::Made(a, b) => self.text.get(a..b),
+            NodeValue::Str(t) => Some(t),
+            NodeValue::Made(a, b) => self.text.get(a..b),
             _ => None,
         }
     }
 
     /// [`Value::text`] of a result: what `++`, keys and value tables read.
-    pub fn text_of<'s>(&'s self, g: Got<'s>) -> Cow<'s, str> {
+    pub fn text_of<'s>(&'s self, g: NodeValue<'s>) -> Cow<'s, str> {
         match g {
-            Got::Null => Cow::Borrowed(""),
-            Got::Str(_) | Got::Made(..) => Cow::Borrowed(self.str(g).unwrap_or_default()),
-            Got::Val(v) => v.text(),
-            Got::Own(i) => self.values.get(i).map(Value::text).unwrap_or_default(),
-            Got::Phone(..) => Cow::Owned(self.value(g).text().into_owned()),
+            NodeValue::Null => Cow::Borrowed(""),
+            NodeValue::Str(_) | NodeValue::Made(..) => {
+                Cow::Borrowed(self.str(g).unwrap_or_default())
+            }
+            NodeValue::Val(v) => v.text(),
+            NodeValue::Own(i) => self.values.get(i).map(Value::text).unwrap_or_default(),
+            NodeValue::Phone(..) => Cow::Owned(self.value(g).text().into_owned()),
         }
     }
 
     /// A result made whole, for what only takes values.
-    pub fn value(&self, g: Got) -> Value {
+    pub fn value(&self, g: NodeValue) -> Value {
         match g {
-            Got::Null => Value::Null,
-            Got::Str(_) | Got::Made(..) => Value::text_value(self.str(g).unwrap_or_default()),
-            Got::Val(v) => v.clone(),
-            Got::Own(i) => self.values.get(i).cloned().unwrap_or(Value::Null),
-            Got::Phone(a, b) => us_phone::record(self.text.get(a..b).unwrap_or_default().into()),
+            NodeValue::Null => Value::Null,
+            NodeValue::Str(_) | NodeValue::Made(..) => {
+                Value::text_value(self.str(g).unwrap_or_default())
+            }
+            NodeValue::Val(v) => v.clone(),
+            NodeValue::Own(i) => self.values.get(i).cloned().unwrap_or(Value::Null),
+            NodeValue::Phone(a, b) => {
+                us_phone::record(self.text.get(a..b).unwrap_or_default().into())
+            }
         }
     }
 
-    fn other<'s>(&'s self, g: Got<'s>) -> Option<&'s Value> {
+    fn other<'s>(&'s self, g: NodeValue<'s>) -> Option<&'s Value> {
         match g {
-            Got::Val(v) => Some(v),
-            Got::Own(i) => self.values.get(i),
+            NodeValue::Val(v) => Some(v),
+            NodeValue::Own(i) => self.values.get(i),
             _ => None,
         }
     }
 
-    pub fn truthy(&self, g: Got) -> bool {
+    pub fn truthy(&self, g: NodeValue) -> bool {
         self.other(g).is_some_and(owned::truthy)
     }
 
     /// Writes a result as JSON, as [`write_value`] writes its value.
-    pub fn write(&self, out: &mut Vec<u8>, g: Got) {
+    pub fn write(&self, out: &mut Vec<u8>, g: NodeValue) {
         match g {
-            Got::Null => out.extend_from_slice(b"null"),
-            Got::Str(_) | Got::Made(..) => write_str(out, self.str(g).unwrap_or_default()),
-            Got::Val(v) => write_value(out, v),
-            Got::Own(i) => write_value(out, self.values.get(i).unwrap_or(&Value::Null)),
-            Got::Phone(a, b) => {
+            NodeValue::Null => out.extend_from_slice(b"null"),
+            NodeValue::Str(_) | NodeValue::Made(..) => {
+                write_str(out, self.str(g).unwrap_or_default())
+            }
+            NodeValue::Val(v) => write_value(out, v),
+            NodeValue::Own(i) => write_value(out, self.values.get(i).unwrap_or(&Value::Null)),
+            NodeValue::Phone(a, b) => {
                 us_phone::write_record(out, self.text.get(a..b).unwrap_or_default())
             }
         }
@@ -174,20 +182,20 @@ impl Scratch {
     /// None if `g` is not text.
     pub(crate) fn narrow<'a>(
         &self,
-        g: Got<'a>,
+        g: NodeValue<'a>,
         part: impl for<'t> Fn(&'t str) -> Option<&'t str>,
-    ) -> Option<Got<'a>> {
+    ) -> Option<NodeValue<'a>> {
         Some(match g {
-            Got::Str(t) => part(t).map_or(Got::Null, Got::Str),
-            Got::Made(a, b) => {
+            NodeValue::Str(t) => part(t).map_or(NodeValue::Null, NodeValue::Str),
+            NodeValue::Made(a, b) => {
                 let t = self.text.get(a..b)?;
                 match part(t) {
                     Some(p) => {
                         // `p` lies inside `t`: its place is found from the pointers.
                         let at = a + (p.as_ptr() as usize - t.as_ptr() as usize);
-                        Got::Made(at, at + p.len())
+                        NodeValue::Made(at, at + p.len())
                     }
-                    None => Got::Null,
+                    None => NodeValue::Null,
                 }
             }
             _ => return None,
@@ -195,7 +203,11 @@ impl Scratch {
     }
 
     /// A text result changed by `f`, which lends its input back when nothing changes.
-    fn remake<'a>(&mut self, g: Got<'a>, f: fn(&str) -> Cow<'_, str>) -> Option<Got<'a>> {
+    fn remake<'a>(
+        &mut self,
+        g: NodeValue<'a>,
+        f: fn(&str) -> Cow<'_, str>,
+    ) -> Option<NodeValue<'a>> {
         let changed = match f(self.str(g)?) {
             Cow::Borrowed(_) => return Some(g),
             Cow::Owned(s) => s,
@@ -205,7 +217,7 @@ impl Scratch {
 
     /// A text result changed by `f`, ASCII text changed in place by `ascii` when `f` would only
     /// change its ASCII letters (no allocation for the usual case).
-    pub(crate) fn recase<'a>(&mut self, g: Got<'a>, case: Case) -> Option<Got<'a>> {
+    pub(crate) fn recase<'a>(&mut self, g: NodeValue<'a>, case: Case) -> Option<NodeValue<'a>> {
         let t = self.str(g)?;
         if !t.is_ascii() {
             return self.remake(g, case.f);
@@ -215,15 +227,15 @@ impl Scratch {
         }
         let at = self.text.len();
         match g {
-            Got::Str(t) => self.text.push_str(t),
-            Got::Made(a, b) => self.text.extend_from_within(a..b),
+            NodeValue::Str(t) => self.text.push_str(t),
+            NodeValue::Made(a, b) => self.text.extend_from_within(a..b),
             _ => return None,
         }
         (case.ascii)(&mut self.text[at..]);
-        Some(Got::Made(at, self.text.len()))
+        Some(NodeValue::Made(at, self.text.len()))
     }
 
-    pub(crate) fn push_text(&self, g: Got, out: &mut String) {
+    pub(crate) fn push_text(&self, g: NodeValue, out: &mut String) {
         out.push_str(&self.text_of(g));
     }
 
@@ -251,16 +263,16 @@ pub fn cells<'a>(
     columns: &[Column],
     raw: impl Iterator<Item = RawRef<'a>>,
     s: &mut Scratch,
-    out: &mut Vec<Got<'a>>,
+    out: &mut Vec<NodeValue<'a>>,
 ) -> Result<(), TypeError> {
     out.clear();
     let mut raw = raw.fuse();
     for c in columns {
         let got = match raw.next().unwrap_or(RawRef::Missing) {
-            RawRef::Text(t) if lends_as_is(c, t) => Got::Str(t),
+            RawRef::Text(t) if lends_as_is(c, t) => NodeValue::Str(t),
             // Empty optional columns are common: their null is made here, not in the scratch.
             other => match type_value(c, other)? {
-                Value::Null => Got::Null,
+                Value::Null => NodeValue::Null,
                 v => s.own(v),
             },
         };
@@ -275,7 +287,7 @@ pub(crate) struct Lender<'a> {
     pub eval: &'a Evaluator<'a>,
     pub index: &'a Index,
     /// Owners, the default owner and what the owned way asks; its row is never read.
-    pub cx: &'a RowContext<'a>,
+    pub resolver: &'a RowContext<'a>,
 }
 
 impl<'a> Lender<'a> {
@@ -283,11 +295,11 @@ impl<'a> Lender<'a> {
     pub(crate) fn table_with(
         &self,
         t: usize,
-        input: Got<'a>,
+        input: NodeValue<'a>,
         s: &mut Scratch,
-    ) -> Result<Got<'a>, Stop> {
-        if input == Got::Null {
-            return Ok(Got::Null);
+    ) -> Result<NodeValue<'a>, Stop> {
+        if input == NodeValue::Null {
+            return Ok(NodeValue::Null);
         }
         let v = {
             let key = s.text_of(input);
@@ -311,30 +323,30 @@ impl<'a> Lender<'a> {
     pub(crate) fn lookup_with(
         &self,
         l: &'a LookupNode,
-        key: &[Got<'a>],
+        key: &[NodeValue<'a>],
         column: Option<ColumnRows<'a>>,
         s: &mut Scratch,
-    ) -> Result<Got<'a>, Stop> {
+    ) -> Result<NodeValue<'a>, Stop> {
         // The usual lookup, one text key into a source read by column, is lent from the index.
         if let (LookupTarget::Column { .. }, [one]) = (l.target, key) {
             if let Some(k) = s.str(*one) {
                 if k.trim().is_empty() {
-                    return Ok(Got::Null);
+                    return Ok(NodeValue::Null);
                 }
                 if let Some(v) = column.and_then(|c| c.get(k)) {
                     return Ok(lent(v));
                 }
-                let v = self.eval.missed(l, &[s.value(*one)], self.cx)?;
+                let v = self.eval.missed(l, &[s.value(*one)], self.resolver)?;
                 return Ok(s.own(v));
             }
         }
         let values: SmallVec<[Value; 3]> = key.iter().map(|g| s.value(*g)).collect();
         if owned::no_key(&values) {
-            return Ok(Got::Null);
+            return Ok(NodeValue::Null);
         }
-        let v = match owned::Context::lookup(self.cx, l.source, l.target, &values) {
+        let v = match owned::Resolver::lookup(self.resolver, l.source, l.target, &values) {
             Some(v) => v,
-            None => self.eval.missed(l, &values, self.cx)?,
+            None => self.eval.missed(l, &values, self.resolver)?,
         };
         Ok(s.own(v))
     }
@@ -345,11 +357,11 @@ impl<'a> Lender<'a> {
 /// row, a rare form, they come this way too.)
 pub(crate) fn call_with<'a>(
     b: &Builtin,
-    got: &[Got<'a>],
+    got: &[NodeValue<'a>],
     s: &mut Scratch,
-) -> Result<Got<'a>, Stop> {
-    if b.null_in && matches!(got.first(), None | Some(Got::Null)) {
-        return Ok(Got::Null);
+) -> Result<NodeValue<'a>, Stop> {
+    if b.null_in && matches!(got.first(), None | Some(NodeValue::Null)) {
+        return Ok(NodeValue::Null);
     }
     let values: SmallVec<[Value; 3]> = got.iter().map(|g| s.value(*g)).collect();
     let v = (b.apply)(&values)?;
@@ -389,7 +401,11 @@ impl<'r, 'a> Lending<'r, 'a> {
     #[inline]
     pub fn each(
         &mut self,
-        mut on_text: impl FnMut(Got<'a>, &[Value], &mut Scratch) -> Result<Option<Got<'a>>, Stop>,
+        mut on_text: impl FnMut(
+            NodeValue<'a>,
+            &[Value],
+            &mut Scratch,
+        ) -> Result<Option<NodeValue<'a>>, Stop>,
     ) {
         for &r in self.sel {
             let Some(slot) = self.results.get_mut(r as usize) else {
@@ -397,7 +413,7 @@ impl<'r, 'a> Lending<'r, 'a> {
             };
             let Ok(x) = *slot else { continue };
             *slot = match x {
-                Got::Null => Ok(Got::Null),
+                NodeValue::Null => Ok(NodeValue::Null),
                 x => match on_text(x, &self.call.consts, self.scratch) {
                     Ok(Some(done)) => Ok(done),
                     Ok(None) => by_value(self.call, x, self.scratch),
@@ -410,7 +426,7 @@ impl<'r, 'a> Lending<'r, 'a> {
 
 /// A lending call on a value that is not text: the built-in's own function, on it made whole.
 #[inline(never)]
-fn by_value<'a>(c: &LentCall, x: Got<'a>, s: &mut Scratch) -> R<'a> {
+fn by_value<'a>(c: &LentCall, x: NodeValue<'a>, s: &mut Scratch) -> R<'a> {
     let mut values: SmallVec<[Value; 3]> = SmallVec::new();
     values.push(s.value(x));
     values.extend(c.consts.iter().cloned());
@@ -506,7 +522,7 @@ mod tests {
         let node = Node::compile(&a.expect("probe").value);
         let index = Index::new(&m, []);
         let unmatched = RefCell::new(BTreeMap::new());
-        let cx = RowContext {
+        let resolver = RowContext {
             index: &index,
             default_owner: None,
             unmatched: &unmatched,
@@ -514,17 +530,17 @@ mod tests {
         let lender = Lender {
             eval: &eval,
             index: &index,
-            cx: &cx,
+            resolver: &resolver,
         };
-        f(&node, &eval, &lender, &cx)
+        f(&node, &eval, &lender, &resolver)
     }
 
     /// A row's cells as the lender sees them.
-    fn cells_of<'v>(row: impl IntoIterator<Item = &'v Value>) -> Vec<Got<'v>> {
+    fn cells_of<'v>(row: impl IntoIterator<Item = &'v Value>) -> Vec<NodeValue<'v>> {
         row.into_iter()
             .map(|v| match v {
-                Value::Text(t) => Got::Str(t),
-                _ => Got::Null,
+                Value::Text(t) => NodeValue::Str(t),
+                _ => NodeValue::Null,
             })
             .collect()
     }
@@ -532,9 +548,9 @@ mod tests {
     /// Both evaluators on one row: the lent result (a block of that one row) made whole, and
     /// the owned one.
     fn both(expr: &str, v: Value) -> (Result<Value, Stop>, Result<Value, Stop>) {
-        with_lender(expr, |node, eval, lender, cx| {
+        with_lender(expr, |node, eval, lender, resolver| {
             let row = [Value::text_value("k"), v];
-            let owned = eval.run(node, &row, cx, &[]);
+            let owned = eval.run(node, &row, resolver, &[]);
             let cells = cells_of(&row);
             let env = Env {
                 rows: 1,
@@ -571,7 +587,7 @@ mod tests {
         rows.push([Value::text_value("k"), Value::Null]);
         let cells = cells_of(rows.iter().flatten());
         for &expr in EXPRS {
-            with_lender(expr, |node, eval, lender, cx| {
+            with_lender(expr, |node, eval, lender, resolver| {
                 let env = Env {
                     rows: rows.len(),
                     width: 2,
@@ -585,7 +601,7 @@ mod tests {
                         (0..rows.len() as u32).filter(|r| r % 2 == parity).collect();
                     let out = Vector::new(lender).eval(node, &sel, &env, &mut s);
                     for &r in &sel {
-                        let owned = eval.run(node, &rows[r as usize], cx, &[]);
+                        let owned = eval.run(node, &rows[r as usize], resolver, &[]);
                         let lent = out[r as usize].clone().map(|g| s.value(g));
                         assert_eq!(lent, owned, "`{expr}` on row {r}");
                     }

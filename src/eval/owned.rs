@@ -1,4 +1,4 @@
-//! Evaluates compiled [`Node`]s for one row. Pure: lookups and owners come through [`Context`].
+//! Evaluates compiled [`Node`]s for one row. Pure: lookups and owners come through [`Resolver`].
 
 use crate::builtins::{add_duration, Builtin};
 use crate::eval::node::{constant, LookupNode, Node};
@@ -11,8 +11,8 @@ use std::cmp::Ordering;
 /// Arguments of one call: most calls take at most four, kept on the stack.
 type Args = SmallVec<[Value; 4]>;
 
-/// What a row's evaluation may ask of the run around it.
-pub trait Context {
+/// What a row's evaluation resolves outside the row: lookups into other sources, owners.
+pub trait Resolver {
     /// What `source`'s row with this key gives (`target`): a reference to its record, or the
     /// value of one of its columns.
     fn lookup(&self, source: SourceId, target: LookupTarget, key: &[Value]) -> Option<Value>;
@@ -90,19 +90,19 @@ impl<'m> Evaluator<'m> {
     }
 
     /// Compiles and evaluates an expression once, against a typed row.
-    pub fn eval(&self, e: &Expr, row: &[Value], cx: &dyn Context, params: &[Value]) -> Eval {
-        self.run(&Node::compile(e), row, cx, params)
+    pub fn eval(&self, e: &Expr, row: &[Value], resolver: &dyn Resolver, params: &[Value]) -> Eval {
+        self.run(&Node::compile(e), row, resolver, params)
     }
 
     /// Evaluates a compiled node against a typed row.
-    pub fn run(&self, n: &Node, row: &[Value], cx: &dyn Context, params: &[Value]) -> Eval {
-        let go = |n: &Node| self.run(n, row, cx, params);
+    pub fn run(&self, n: &Node, row: &[Value], resolver: &dyn Resolver, params: &[Value]) -> Eval {
+        let go = |n: &Node| self.run(n, row, resolver, params);
         match n {
             Node::Const(v) => Ok(v.clone()),
             Node::Col(i) => Ok(row.get(*i).cloned().unwrap_or(Value::Null)),
             Node::Param(i) => Ok(params.get(*i).cloned().unwrap_or(Value::Null)),
-            Node::Call(b, args) => self.call(b, args, row, cx, params),
-            Node::Lent(c) => self.call(c.builtin, &c.args, row, cx, params),
+            Node::Call(b, args) => self.call(b, args, row, resolver, params),
+            Node::Lent(c) => self.call(c.builtin, &c.args, row, resolver, params),
             Node::Table(t, arg) => match arg.as_ref() {
                 Node::Col(i) => self.table(*t, row.get(*i).unwrap_or(&Value::Null)),
                 other => self.table(*t, &go(other)?),
@@ -113,12 +113,12 @@ impl<'m> Evaluator<'m> {
                 };
                 // A function's body sees its parameters, not the caller's row.
                 match args.as_slice() {
-                    [one] => self.run(body, &[], cx, &[go(one)?]),
-                    _ => self.run(body, &[], cx, &self.all(args, row, cx, params)?),
+                    [one] => self.run(body, &[], resolver, &[go(one)?]),
+                    _ => self.run(body, &[], resolver, &self.all(args, row, resolver, params)?),
                 }
             }
-            Node::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, row, cx, params),
-            Node::Concat(parts) => self.concat(parts, row, cx, params),
+            Node::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, row, resolver, params),
+            Node::Concat(parts) => self.concat(parts, row, resolver, params),
             Node::Not(arg) => Ok(Value::Bool(!truthy(&go(arg)?))),
             Node::Neg(arg) => match go(arg)? {
                 Value::Int(i) => Ok(Value::Int(-i)),
@@ -127,7 +127,7 @@ impl<'m> Evaluator<'m> {
             },
             Node::In(arg, list) => {
                 let v = go(arg)?;
-                let items = self.all(list, row, cx, params)?;
+                let items = self.all(list, row, resolver, params)?;
                 Ok(Value::Bool(items.iter().any(|i| equal(&v, i))))
             }
             Node::If(cond, then, otherwise) => {
@@ -137,21 +137,23 @@ impl<'m> Evaluator<'m> {
                     go(otherwise)
                 }
             }
-            Node::Lookup(l) => self.lookup(l, row, cx, params),
+            Node::Lookup(l) => self.lookup(l, row, resolver, params),
             Node::Owner(email, miss) => {
                 let email = go(email)?;
                 let email = email.text();
                 let found = match email.trim() {
                     "" => None,
-                    e => cx.owner(e),
+                    e => resolver.owner(e),
                 };
-                resolve_miss(found, miss.as_ref(), cx, || {
+                resolve_miss(found, miss.as_ref(), resolver, || {
                     format!("no user with email {email:?}")
                 })
             }
             Node::Reject(reason) => Err(Stop::Reject(reason.clone())),
             Node::Hold(reason) => Err(Stop::Hold(reason.clone())),
-            Node::List(items) => Ok(Value::List(self.all(items, row, cx, params)?.into_vec())),
+            Node::List(items) => Ok(Value::List(
+                self.all(items, row, resolver, params)?.into_vec(),
+            )),
             Node::Record(fields) => {
                 let mut out = Vec::with_capacity(fields.len());
                 for (k, v) in fields {
@@ -175,10 +177,10 @@ impl<'m> Evaluator<'m> {
         b: &Builtin,
         args: &[Node],
         row: &[Value],
-        cx: &dyn Context,
+        resolver: &dyn Resolver,
         params: &[Value],
     ) -> Eval {
-        let go = |n: &Node| self.run(n, row, cx, params);
+        let go = |n: &Node| self.run(n, row, resolver, params);
         match args {
             // A column passed alone is lent, not copied.
             [Node::Col(i)] => b.call(std::slice::from_ref(row.get(*i).unwrap_or(&Value::Null))),
@@ -186,21 +188,27 @@ impl<'m> Evaluator<'m> {
             // Two or three arguments sit in an array on the stack: no vector is moved about.
             [x, y] => b.call(&[go(x)?, go(y)?]),
             [x, y, z] => b.call(&[go(x)?, go(y)?, go(z)?]),
-            _ => b.call(&self.all(args, row, cx, params)?),
+            _ => b.call(&self.all(args, row, resolver, params)?),
         }
     }
 
     /// Appends each part's text (null is empty) to one string; constants and columns are read
     /// where they are, not copied first.
     #[inline(never)]
-    fn concat(&self, parts: &[Node], row: &[Value], cx: &dyn Context, params: &[Value]) -> Eval {
+    fn concat(
+        &self,
+        parts: &[Node],
+        row: &[Value],
+        resolver: &dyn Resolver,
+        params: &[Value],
+    ) -> Eval {
         let mut s = Str::default();
         for p in parts {
             match p {
                 Node::Const(v) => s.push_str(&v.text()),
                 Node::Col(i) => s.push_str(&row.get(*i).map(Value::text).unwrap_or_default()),
                 Node::Param(i) => s.push_str(&params.get(*i).map(Value::text).unwrap_or_default()),
-                other => s.push_str(&self.run(other, row, cx, params)?.text()),
+                other => s.push_str(&self.run(other, row, resolver, params)?.text()),
             }
         }
         Ok(Value::Text(s))
@@ -212,26 +220,32 @@ impl<'m> Evaluator<'m> {
         &self,
         nodes: &[Node],
         row: &[Value],
-        cx: &dyn Context,
+        resolver: &dyn Resolver,
         params: &[Value],
     ) -> Result<Args, Stop> {
         let mut out = Args::new();
         for n in nodes {
-            out.push(self.run(n, row, cx, params)?);
+            out.push(self.run(n, row, resolver, params)?);
         }
         Ok(out)
     }
 
     // Kept out of `run`, so its frame (paid on every node) stays small.
     #[inline(never)]
-    fn lookup(&self, l: &LookupNode, row: &[Value], cx: &dyn Context, params: &[Value]) -> Eval {
-        let key = self.all(&l.args, row, cx, params)?;
+    fn lookup(
+        &self,
+        l: &LookupNode,
+        row: &[Value],
+        resolver: &dyn Resolver,
+        params: &[Value],
+    ) -> Eval {
+        let key = self.all(&l.args, row, resolver, params)?;
         if no_key(&key) {
             return Ok(Value::Null);
         }
-        match cx.lookup(l.source, l.target, &key) {
+        match resolver.lookup(l.source, l.target, &key) {
             Some(found) => Ok(found),
-            None => self.missed(l, &key, cx),
+            None => self.missed(l, &key, resolver),
         }
     }
 
@@ -280,10 +294,10 @@ impl<'m> Evaluator<'m> {
         lhs: &Node,
         rhs: &Node,
         row: &[Value],
-        cx: &dyn Context,
+        resolver: &dyn Resolver,
         params: &[Value],
     ) -> Eval {
-        let go = |n: &Node| self.run(n, row, cx, params);
+        let go = |n: &Node| self.run(n, row, resolver, params);
         if op == BinOp::Coalesce {
             return match go(lhs) {
                 Ok(Value::Null) | Err(Stop::Fail(_)) => go(rhs),
@@ -336,8 +350,8 @@ pub(crate) fn no_key(key: &[Value]) -> bool {
 
 impl Evaluator<'_> {
     /// What a lookup whose key matched nothing gives, by its miss policy.
-    pub(crate) fn missed(&self, l: &LookupNode, key: &[Value], cx: &dyn Context) -> Eval {
-        resolve_miss(None, l.miss.as_ref(), cx, || {
+    pub(crate) fn missed(&self, l: &LookupNode, key: &[Value], resolver: &dyn Resolver) -> Eval {
+        resolve_miss(None, l.miss.as_ref(), resolver, || {
             let key: Vec<String> = key.iter().map(Value::to_text).collect();
             let source = self.source_name(l.source);
             format!("no {source} with key {}", key.join(", "))
@@ -358,7 +372,7 @@ fn fold(ignore_case: bool, s: &str) -> std::borrow::Cow<'_, str> {
 fn resolve_miss(
     found: Option<Value>,
     miss: Option<&MissAction>,
-    cx: &dyn Context,
+    resolver: &dyn Resolver,
     what: impl FnOnce() -> String,
 ) -> Eval {
     if let Some(v) = found {
@@ -375,7 +389,7 @@ fn resolve_miss(
             None,
             format!("placeholder:{}", label.clone().unwrap_or_default()),
         )),
-        Some(MissAction::Default) => cx
+        Some(MissAction::Default) => resolver
             .default_owner()
             .ok_or_else(|| Stop::Hold(format!("{what}, and no default owner"))),
     }

@@ -10,7 +10,7 @@
 //! where they are reached. A row keeps its first failure. Nodes without a block form here
 //! (owners, records, lists, …) are handed to the owned evaluator row by row.
 
-use crate::eval::lend::{boolean, call_with, lent, Got, Lender, Lending, Scratch};
+use crate::eval::lend::{boolean, call_with, lent, Lender, Lending, NodeValue, Scratch};
 use crate::eval::node::{LentCall, LookupNode, Node};
 use crate::eval::owned;
 use crate::eval::value::{Stop, Value};
@@ -19,30 +19,30 @@ use smallvec::SmallVec;
 use std::cell::RefCell;
 
 /// A node's result for one row.
-pub(crate) type R<'a> = Result<Got<'a>, Stop>;
+pub(crate) type R<'a> = Result<NodeValue<'a>, Stop>;
 
 /// What the nodes being evaluated see, for every row of the block.
 pub(crate) struct Env<'e, 'a> {
     pub rows: usize,
     pub width: usize,
     /// The rows' cells, row after row (`width` each); empty inside a function's body.
-    pub cells: &'e [Got<'a>],
+    pub cells: &'e [NodeValue<'a>],
     /// A function's parameters, each for every row.
-    pub params: &'e [Vec<Got<'a>>],
+    pub params: &'e [Vec<NodeValue<'a>>],
 }
 
 impl<'a> Env<'_, 'a> {
-    fn cell(&self, r: usize, i: usize) -> Got<'a> {
+    fn cell(&self, r: usize, i: usize) -> NodeValue<'a> {
         if i >= self.width {
-            return Got::Null;
+            return NodeValue::Null;
         }
         self.cells
             .get(r * self.width + i)
             .copied()
-            .unwrap_or(Got::Null)
+            .unwrap_or(NodeValue::Null)
     }
 
-    fn row(&self, r: usize) -> &[Got<'a>] {
+    fn row(&self, r: usize) -> &[NodeValue<'a>] {
         self.cells
             .get(r * self.width..(r + 1) * self.width)
             .unwrap_or(&[])
@@ -50,10 +50,10 @@ impl<'a> Env<'_, 'a> {
 }
 
 /// A row's result when it succeeded (the caller selected only such rows).
-fn ok<'a>(x: &[R<'a>], r: usize) -> Got<'a> {
+fn ok<'a>(x: &[R<'a>], r: usize) -> NodeValue<'a> {
     match x.get(r) {
         Some(Ok(g)) => *g,
-        _ => Got::Null,
+        _ => NodeValue::Null,
     }
 }
 
@@ -80,7 +80,7 @@ impl<'l, 'a> Vector<'l, 'a> {
     /// evaluation selects are written, and only those are ever read.
     fn dense(&self, rows: usize) -> Vec<R<'a>> {
         let mut v = self.pool.borrow_mut().pop().unwrap_or_default();
-        v.resize(rows, Ok(Got::Null));
+        v.resize(rows, Ok(NodeValue::Null));
         v
     }
 
@@ -111,7 +111,7 @@ impl<'l, 'a> Vector<'l, 'a> {
                 let p = env.params.get(*i);
                 for &r in sel {
                     let g = p.and_then(|p| p.get(r as usize)).copied();
-                    out[r as usize] = Ok(g.unwrap_or(Got::Null));
+                    out[r as usize] = Ok(g.unwrap_or(NodeValue::Null));
                 }
             }
             Node::Lent(c) => return self.lent_call(c, sel, env, s),
@@ -184,7 +184,7 @@ impl<'l, 'a> Vector<'l, 'a> {
         sel: &[u32],
         env: &Env<'_, 'a>,
         s: &mut Scratch,
-        mut f: impl FnMut(Got<'a>, &mut Scratch) -> R<'a>,
+        mut f: impl FnMut(NodeValue<'a>, &mut Scratch) -> R<'a>,
     ) -> Vec<R<'a>> {
         let mut out = self.eval(arg, sel, env, s);
         for &r in sel {
@@ -203,12 +203,12 @@ impl<'l, 'a> Vector<'l, 'a> {
         sel: &[u32],
         env: &Env<'_, 'a>,
         s: &mut Scratch,
-        mut f: impl FnMut(&[Got<'a>], &mut Scratch) -> R<'a>,
+        mut f: impl FnMut(&[NodeValue<'a>], &mut Scratch) -> R<'a>,
     ) -> Vec<R<'a>> {
         let mut out = self.dense(env.rows);
         let (res, live) = self.args(nodes, sel, env, s, &mut out);
         for &r in &live {
-            let got: SmallVec<[Got; 3]> = res.iter().map(|x| ok(x, r as usize)).collect();
+            let got: SmallVec<[NodeValue; 3]> = res.iter().map(|x| ok(x, r as usize)).collect();
             out[r as usize] = f(&got, s);
         }
         self.give(res);
@@ -246,7 +246,7 @@ impl<'l, 'a> Vector<'l, 'a> {
             return out;
         };
         let (res, live) = self.args(args.iter(), sel, env, s, &mut out);
-        let params: Vec<Vec<Got>> = res
+        let params: Vec<Vec<NodeValue>> = res
             .iter()
             .map(|x| (0..env.rows).map(|r| ok(x, r)).collect())
             .collect();
@@ -279,7 +279,7 @@ impl<'l, 'a> Vector<'l, 'a> {
             let again: Vec<u32> = sel
                 .iter()
                 .copied()
-                .filter(|&r| matches!(out[r as usize], Ok(Got::Null) | Err(Stop::Fail(_))))
+                .filter(|&r| matches!(out[r as usize], Ok(NodeValue::Null) | Err(Stop::Fail(_))))
                 .collect();
             if !again.is_empty() {
                 let y = self.eval(rhs, &again, env, s);
@@ -363,7 +363,7 @@ impl<'l, 'a> Vector<'l, 'a> {
     /// Moves the results of `rows` from `from` into `out`; `from` goes back to the pool.
     fn fill(&self, out: &mut [R<'a>], mut from: Vec<R<'a>>, rows: &[u32]) {
         for &r in rows {
-            out[r as usize] = std::mem::replace(&mut from[r as usize], Ok(Got::Null));
+            out[r as usize] = std::mem::replace(&mut from[r as usize], Ok(NodeValue::Null));
         }
         self.give([from]);
     }
@@ -378,12 +378,12 @@ impl<'l, 'a> Vector<'l, 'a> {
             let params: SmallVec<[Value; 4]> = env
                 .params
                 .iter()
-                .map(|p| s.value(p.get(r).copied().unwrap_or(Got::Null)))
+                .map(|p| s.value(p.get(r).copied().unwrap_or(NodeValue::Null)))
                 .collect();
             let lender = self.lender;
             out[r] = lender
                 .eval
-                .run(n, &row, lender.cx, &params)
+                .run(n, &row, lender.resolver, &params)
                 .map(|v| s.own(v));
         }
         out

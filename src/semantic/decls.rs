@@ -224,13 +224,13 @@ pub fn check_fns(
                 continue;
             };
             let params = fenv.params.clone();
-            let mut cx = ExprChecker {
+            let mut checker = ExprChecker {
                 env,
                 scope: Scope::Params(&params),
                 usage,
                 diags: &mut round_diags,
             };
-            let t = cx.check(&f.body);
+            let t = checker.check(&f.body);
             if let Some(fenv) = env.fns.get_mut(&f.name.name) {
                 if f.ret.is_none() {
                     fenv.ret = t.ty.clone();

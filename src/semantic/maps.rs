@@ -51,13 +51,13 @@ pub fn map_name(m: &ast::MapDecl) -> String {
 
 impl<'a> MapChecker<'a> {
     fn expr(&mut self, source: &str, e: &ast::Expr) -> Typed {
-        let mut cx = ExprChecker {
+        let mut checker = ExprChecker {
             env: self.env,
             scope: Scope::Row(source),
             usage: self.usage,
             diags: self.diags,
         };
-        cx.check(e)
+        checker.check(e)
     }
 
     pub fn unhandled(&mut self, t: &Typed, what: &str) {
