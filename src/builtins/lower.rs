@@ -15,7 +15,7 @@ pub const LOWER: Builtin = Builtin {
 };
 
 const CASE: Case = Case {
-    f: lower,
+    apply: lower,
     changes: |b| b.is_ascii_uppercase(),
     ascii: str::make_ascii_lowercase,
 };

@@ -16,7 +16,7 @@ pub const UPPER: Builtin = Builtin {
 };
 
 const CASE: Case = Case {
-    f: upper,
+    apply: upper,
     changes: |b| b.is_ascii_lowercase(),
     ascii: str::make_ascii_uppercase,
 };

@@ -146,7 +146,7 @@ fn work_block<'a>(
                     l.got.clear();
                     l.got
                         .extend(results.iter().map(|x| match x.as_ref().map(|x| &x[r]) {
-                            Some(Ok(g)) => *g,
+                            Some(Ok(result)) => *result,
                             _ => NodeValue::Null,
                         }));
                     Ok(record(
@@ -230,7 +230,7 @@ fn evaluate<'a>(
         let routed = vector.eval(when, &live, env, s);
         live.retain(|&r| {
             let fate = match &routed[r as usize] {
-                Ok(g) if s.truthy(*g) => return true,
+                Ok(result) if s.truthy(*result) => return true,
                 Ok(_) => Fate::bad(Outcome::Skipped, "when", ""),
                 Err(stop) => Fate::from_stop(stop.clone()),
             };
@@ -273,7 +273,7 @@ fn record(
         None
     } else {
         values.clear();
-        values.extend(got.iter().map(|g| s.value(*g)));
+        values.extend(got.iter().map(|result| s.value(*result)));
         step_plan.shape.write_members(values, &mut out.json);
         dedupe_key(step_plan, values)
     };

@@ -115,8 +115,8 @@ impl Scratch {
     }
 
     /// The text of a text result; None for null and other values.
-    pub fn str<'s>(&'s self, g: NodeValue<'s>) -> Option<&'s str> {
-        match g {
+    pub fn str<'s>(&'s self, result: NodeValue<'s>) -> Option<&'s str> {
+        match result {
             NodeValue::Str(t) => Some(t),
             NodeValue::Made(a, b) => self.text.get(a..b),
             _ => None,
@@ -124,24 +124,24 @@ impl Scratch {
     }
 
     /// [`Value::text`] of a result: what `++`, keys and value tables read.
-    pub fn text_of<'s>(&'s self, g: NodeValue<'s>) -> Cow<'s, str> {
-        match g {
+    pub fn text_of<'s>(&'s self, result: NodeValue<'s>) -> Cow<'s, str> {
+        match result {
             NodeValue::Null => Cow::Borrowed(""),
             NodeValue::Str(_) | NodeValue::Made(..) => {
-                Cow::Borrowed(self.str(g).unwrap_or_default())
+                Cow::Borrowed(self.str(result).unwrap_or_default())
             }
             NodeValue::Val(v) => v.text(),
             NodeValue::Own(i) => self.values.get(i).map(Value::text).unwrap_or_default(),
-            NodeValue::Phone(..) => Cow::Owned(self.value(g).text().into_owned()),
+            NodeValue::Phone(..) => Cow::Owned(self.value(result).text().into_owned()),
         }
     }
 
     /// A result made whole, for what only takes values.
-    pub fn value(&self, g: NodeValue) -> Value {
-        match g {
+    pub fn value(&self, result: NodeValue) -> Value {
+        match result {
             NodeValue::Null => Value::Null,
             NodeValue::Str(_) | NodeValue::Made(..) => {
-                Value::text_value(self.str(g).unwrap_or_default())
+                Value::text_value(self.str(result).unwrap_or_default())
             }
             NodeValue::Val(v) => v.clone(),
             NodeValue::Own(i) => self.values.get(i).cloned().unwrap_or(Value::Null),
@@ -151,24 +151,24 @@ impl Scratch {
         }
     }
 
-    fn other<'s>(&'s self, g: NodeValue<'s>) -> Option<&'s Value> {
-        match g {
+    fn other<'s>(&'s self, result: NodeValue<'s>) -> Option<&'s Value> {
+        match result {
             NodeValue::Val(v) => Some(v),
             NodeValue::Own(i) => self.values.get(i),
             _ => None,
         }
     }
 
-    pub fn truthy(&self, g: NodeValue) -> bool {
-        self.other(g).is_some_and(owned::truthy)
+    pub fn truthy(&self, result: NodeValue) -> bool {
+        self.other(result).is_some_and(owned::truthy)
     }
 
     /// Writes a result as JSON, as [`write_value`] writes its value.
-    pub fn write(&self, out: &mut Vec<u8>, g: NodeValue) {
-        match g {
+    pub fn write(&self, out: &mut Vec<u8>, result: NodeValue) {
+        match result {
             NodeValue::Null => out.extend_from_slice(b"null"),
             NodeValue::Str(_) | NodeValue::Made(..) => {
-                write_str(out, self.str(g).unwrap_or_default())
+                write_str(out, self.str(result).unwrap_or_default())
             }
             NodeValue::Val(v) => write_value(out, v),
             NodeValue::Own(i) => write_value(out, self.values.get(i).unwrap_or(&Value::Null)),
@@ -179,13 +179,13 @@ impl Scratch {
     }
 
     /// The part `part` picks of a text result (null for none), as a result of the same kind;
-    /// None if `g` is not text.
+    /// None if `result` is not text.
     pub(crate) fn narrow<'a>(
         &self,
-        g: NodeValue<'a>,
+        result: NodeValue<'a>,
         part: impl for<'t> Fn(&'t str) -> Option<&'t str>,
     ) -> Option<NodeValue<'a>> {
-        Some(match g {
+        Some(match result {
             NodeValue::Str(t) => part(t).map_or(NodeValue::Null, NodeValue::Str),
             NodeValue::Made(a, b) => {
                 let t = self.text.get(a..b)?;
@@ -205,28 +205,32 @@ impl Scratch {
     /// A text result changed by `f`, which lends its input back when nothing changes.
     fn remake<'a>(
         &mut self,
-        g: NodeValue<'a>,
+        result: NodeValue<'a>,
         f: fn(&str) -> Cow<'_, str>,
     ) -> Option<NodeValue<'a>> {
-        let changed = match f(self.str(g)?) {
-            Cow::Borrowed(_) => return Some(g),
+        let changed = match f(self.str(result)?) {
+            Cow::Borrowed(_) => return Some(result),
             Cow::Owned(s) => s,
         };
         Some(self.made(&changed))
     }
 
-    /// A text result changed by `f`, ASCII text changed in place by `ascii` when `f` would only
+    /// A text result changed by `apply`, ASCII text changed in place by `ascii` when `apply` would only
     /// change its ASCII letters (no allocation for the usual case).
-    pub(crate) fn recase<'a>(&mut self, g: NodeValue<'a>, case: Case) -> Option<NodeValue<'a>> {
-        let t = self.str(g)?;
+    pub(crate) fn recase<'a>(
+        &mut self,
+        result: NodeValue<'a>,
+        case: Case,
+    ) -> Option<NodeValue<'a>> {
+        let t = self.str(result)?;
         if !t.is_ascii() {
-            return self.remake(g, case.f);
+            return self.remake(result, case.apply);
         }
         if !t.bytes().any(case.changes) {
-            return Some(g);
+            return Some(result);
         }
         let at = self.text.len();
-        match g {
+        match result {
             NodeValue::Str(t) => self.text.push_str(t),
             NodeValue::Made(a, b) => self.text.extend_from_within(a..b),
             _ => return None,
@@ -235,8 +239,8 @@ impl Scratch {
         Some(NodeValue::Made(at, self.text.len()))
     }
 
-    pub(crate) fn push_text(&self, g: NodeValue, out: &mut String) {
-        out.push_str(&self.text_of(g));
+    pub(crate) fn push_text(&self, result: NodeValue, out: &mut String) {
+        out.push_str(&self.text_of(result));
     }
 
     /// A failure's stop: without its message when a `??` will catch it.
@@ -252,7 +256,7 @@ impl Scratch {
 /// `lower` or `upper`: the built-in, which ASCII bytes it changes, and how, in place.
 #[derive(Clone, Copy)]
 pub struct Case {
-    pub f: fn(&str) -> Cow<'_, str>,
+    pub apply: fn(&str) -> Cow<'_, str>,
     pub changes: fn(u8) -> bool,
     pub ascii: fn(&mut str),
 }
@@ -340,7 +344,7 @@ impl<'a> Lender<'a> {
                 return Ok(s.own(v));
             }
         }
-        let values: SmallVec<[Value; 3]> = key.iter().map(|g| s.value(*g)).collect();
+        let values: SmallVec<[Value; 3]> = key.iter().map(|result| s.value(*result)).collect();
         if owned::no_key(&values) {
             return Ok(NodeValue::Null);
         }
@@ -363,7 +367,7 @@ pub(crate) fn call_with<'a>(
     if b.null_in && matches!(got.first(), None | Some(NodeValue::Null)) {
         return Ok(NodeValue::Null);
     }
-    let values: SmallVec<[Value; 3]> = got.iter().map(|g| s.value(*g)).collect();
+    let values: SmallVec<[Value; 3]> = got.iter().map(|result| s.value(*result)).collect();
     let v = (b.apply)(&values)?;
     Ok(s.own(v))
 }
@@ -560,7 +564,7 @@ mod tests {
             };
             let mut s = Scratch::default();
             let out = Vector::new(lender).eval(node, &[0], &env, &mut s);
-            let lent = out[0].clone().map(|g| s.value(g));
+            let lent = out[0].clone().map(|result| s.value(result));
             (lent, owned)
         })
     }
@@ -602,7 +606,7 @@ mod tests {
                     let out = Vector::new(lender).eval(node, &sel, &env, &mut s);
                     for &r in &sel {
                         let owned = eval.run(node, &rows[r as usize], resolver, &[]);
-                        let lent = out[r as usize].clone().map(|g| s.value(g));
+                        let lent = out[r as usize].clone().map(|result| s.value(result));
                         assert_eq!(lent, owned, "`{expr}` on row {r}");
                     }
                 }

@@ -52,7 +52,7 @@ impl<'a> Env<'_, 'a> {
 /// A row's result when it succeeded (the caller selected only such rows).
 fn ok<'a>(x: &[R<'a>], r: usize) -> NodeValue<'a> {
     match x.get(r) {
-        Some(Ok(g)) => *g,
+        Some(Ok(result)) => *result,
         _ => NodeValue::Null,
     }
 }
@@ -95,9 +95,9 @@ impl<'l, 'a> Vector<'l, 'a> {
         match n {
             Node::Const(v) => {
                 out = self.dense(env.rows);
-                let g = lent(v);
+                let result = lent(v);
                 for &r in sel {
-                    out[r as usize] = Ok(g);
+                    out[r as usize] = Ok(result);
                 }
             }
             Node::Col(i) => {
@@ -110,8 +110,8 @@ impl<'l, 'a> Vector<'l, 'a> {
                 out = self.dense(env.rows);
                 let p = env.params.get(*i);
                 for &r in sel {
-                    let g = p.and_then(|p| p.get(r as usize)).copied();
-                    out[r as usize] = Ok(g.unwrap_or(NodeValue::Null));
+                    let result = p.and_then(|p| p.get(r as usize)).copied();
+                    out[r as usize] = Ok(result.unwrap_or(NodeValue::Null));
                 }
             }
             Node::Lent(c) => return self.lent_call(c, sel, env, s),
@@ -120,7 +120,9 @@ impl<'l, 'a> Vector<'l, 'a> {
             }
             Node::Table(t, arg) => {
                 let lender = self.lender;
-                return self.map_ok(arg, sel, env, s, |g, s| lender.table_with(*t, g, s));
+                return self.map_ok(arg, sel, env, s, |result, s| {
+                    lender.table_with(*t, result, s)
+                });
             }
             Node::Func(i, args) => return self.func(*i, args, sel, env, s),
             Node::Binary(op, a, b) => return self.binary(*op, a, b, sel, env, s),
@@ -139,7 +141,7 @@ impl<'l, 'a> Vector<'l, 'a> {
                 self.give(res);
             }
             Node::Not(arg) => {
-                return self.map_ok(arg, sel, env, s, |g, s| Ok(boolean(!s.truthy(g))));
+                return self.map_ok(arg, sel, env, s, |result, s| Ok(boolean(!s.truthy(result))));
             }
             Node::If(cond, then, otherwise) => {
                 return self.branch(cond, then, otherwise, sel, env, s)
@@ -188,8 +190,8 @@ impl<'l, 'a> Vector<'l, 'a> {
     ) -> Vec<R<'a>> {
         let mut out = self.eval(arg, sel, env, s);
         for &r in sel {
-            if let Ok(g) = out[r as usize] {
-                out[r as usize] = f(g, s);
+            if let Ok(result) = out[r as usize] {
+                out[r as usize] = f(result, s);
             }
         }
         out
@@ -292,8 +294,8 @@ impl<'l, 'a> Vector<'l, 'a> {
             let decided = op == BinOp::Or;
             let mut again = Vec::new();
             for &r in sel {
-                if let Ok(g) = out[r as usize] {
-                    if s.truthy(g) == decided {
+                if let Ok(result) = out[r as usize] {
+                    if s.truthy(result) == decided {
                         out[r as usize] = Ok(boolean(decided));
                     } else {
                         again.push(r);
@@ -303,7 +305,7 @@ impl<'l, 'a> Vector<'l, 'a> {
             let y = self.eval(rhs, &again, env, s);
             for &r in &again {
                 out[r as usize] = match &y[r as usize] {
-                    Ok(g) => Ok(boolean(s.truthy(*g))),
+                    Ok(result) => Ok(boolean(s.truthy(*result))),
                     Err(e) => Err(e.clone()),
                 };
             }
@@ -328,8 +330,8 @@ impl<'l, 'a> Vector<'l, 'a> {
         let mut out = self.eval(cond, sel, env, s);
         let (mut yes, mut no) = (Vec::new(), Vec::new());
         for &r in sel {
-            if let Ok(g) = out[r as usize] {
-                if s.truthy(g) {
+            if let Ok(result) = out[r as usize] {
+                if s.truthy(result) {
                     yes.push(r);
                 } else {
                     no.push(r);
@@ -374,7 +376,8 @@ impl<'l, 'a> Vector<'l, 'a> {
         let mut out = self.dense(env.rows);
         for &r in sel {
             let r = r as usize;
-            let row: SmallVec<[Value; 8]> = env.row(r).iter().map(|g| s.value(*g)).collect();
+            let row: SmallVec<[Value; 8]> =
+                env.row(r).iter().map(|result| s.value(*result)).collect();
             let params: SmallVec<[Value; 4]> = env
                 .params
                 .iter()
