@@ -234,13 +234,24 @@ map P -> Person {
             c["rejected"].as_u64(),
             c["deduped"].as_u64()
         ),
-        (Some(3), Some(1), Some(1), Some(1)),
+        (Some(3), Some(1), Some(2), Some(0)),
         "{c}"
     );
     let rejected = lines(&r.out.join("_rejected.jsonl"));
+    let seen: Vec<String> = rejected
+        .iter()
+        .map(|r| format!("{} {} {} {}", r["source"], r["line"], r["key"], r["code"]))
+        .collect();
     assert_eq!(
-        (rejected[0]["source"].as_str(), rejected[0]["line"].as_u64()),
-        (Some("C"), Some(3)),
+        seen,
+        vec![r#""C" 3 "C2" "invalid""#, r#""C" 4 "C1" "duplicate-key""#],
+        "a row that does not type keeps its key; a repeated key names the row kept: {rejected:?}"
+    );
+    assert!(
+        rejected[1]["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("line 2"),
         "{rejected:?}"
     );
     let people = lines(&r.out.join("person.jsonl"));

@@ -6,7 +6,8 @@
 //! runs on the engine's thread, block after block in the order they were read, exactly as a
 //! row-at-a-time run would (`settle.rs`).
 
-use super::settle::Desk;
+use super::first_rows::replay;
+use super::settle::{Desk, StepMemory};
 use super::step::StepPlan;
 use super::work::{work, Out, Pure};
 use crate::eval::index::Index;
@@ -16,7 +17,7 @@ use crate::io::block::Block;
 use crate::io::report::StepCounts;
 use crate::io::source::{SourceError, Sources, BLOCK_ROWS};
 use crate::ir::SourceId;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::mpsc::{channel, sync_channel};
 use std::sync::Mutex;
 
@@ -98,9 +99,12 @@ impl Create<'_, '_> {
             default_owner,
             lend,
         } = self;
-        let mut seen = HashSet::new();
+        let mut memory = StepMemory::default();
         let mut out = Out::default();
         let tracked = index.tracks(step_plan.source_id, step_plan.object_id);
+        let mut earlier = |each: &mut dyn FnMut(&str, u64) -> bool| {
+            replay(sources, step_plan.source, &step_plan.key_columns, each)
+        };
         sources.read_blocks(step_plan.source, 1, &mut |block| {
             let pure = Pure {
                 eval,
@@ -111,11 +115,18 @@ impl Create<'_, '_> {
             };
             work(&pure, &block, &mut out);
             let mut made = Vec::new();
-            desk.settle(step_plan, &block, &out, counts, &mut seen, &mut |key| {
-                if tracked {
-                    made.push(key.to_string())
-                }
-            });
+            desk.settle(
+                step_plan,
+                (&block, &out),
+                counts,
+                &mut memory,
+                &mut earlier,
+                &mut |key| {
+                    if tracked {
+                        made.push(key.to_string())
+                    }
+                },
+            );
             for key in made {
                 index.record_made(step_plan.source_id, step_plan.object_id, &key);
             }
@@ -146,7 +157,8 @@ impl Create<'_, '_> {
             desk,
             counts,
             tracked: index.tracks(step_plan.source_id, step_plan.object_id),
-            seen: HashSet::new(),
+            memory: StepMemory::default(),
+            sources,
             made: Vec::new(),
             order: InOrder::new(),
             blocks: Vec::new(),
@@ -207,7 +219,9 @@ struct Settling<'s, 'p> {
     counts: &'s mut StepCounts,
     /// Whether anything looks up the records the step makes.
     tracked: bool,
-    seen: HashSet<String>,
+    memory: StepMemory,
+    /// Where the step's rows are read again from, should its keys come out of order.
+    sources: &'s dyn Sources,
     made: Vec<String>,
     order: InOrder<Done>,
     blocks: Vec<Block>,
@@ -221,18 +235,29 @@ impl Settling<'_, '_> {
             desk,
             counts,
             tracked,
-            seen,
+            memory,
+            sources,
             made,
             order,
             blocks,
             outs,
         } = self;
+        let mut earlier = |each: &mut dyn FnMut(&str, u64) -> bool| {
+            replay(*sources, step_plan.source, &step_plan.key_columns, each)
+        };
         order.arrive(seq, done, |Done { mut block, mut out }| {
-            desk.settle(step_plan, &block, &out, counts, seen, &mut |key| {
-                if *tracked {
-                    made.push(key.to_string())
-                }
-            });
+            desk.settle(
+                step_plan,
+                (&block, &out),
+                counts,
+                memory,
+                &mut earlier,
+                &mut |key| {
+                    if *tracked {
+                        made.push(key.to_string())
+                    }
+                },
+            );
             desk.absorb(&mut out);
             block.clear();
             blocks.push(block);

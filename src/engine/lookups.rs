@@ -1,19 +1,20 @@
 //! What the index needs before the first step: the rows of the sources expressions read by
 //! column (`lookup Carrier(id).carrier_name`), and the target's users. A source read only by
 //! lookups has no step of its own: its load is its rows' outcome (indexed rows skipped, rows
-//! that cannot be read or typed rejected, a repeated key deduped), reported like a step's.
+//! that cannot be read or typed rejected, a repeated key rejected naming the line kept),
+//! reported like a step's.
 
 use super::fate::Fate;
+use super::first_rows::{replay, FirstRows};
 use super::settle::{Books, RowAt, StepOf};
 use super::RunError;
-use crate::eval::index::{key_columns, push_key, Index, Rows};
+use crate::eval::index::{key_columns, push_key, push_key_as_read, Index, Rows};
 use crate::eval::typing::type_into;
 use crate::io::report::{StepCounts, StepReport};
 use crate::io::source::{Original, Sources, BLOCK_ROWS};
 use crate::ir::{Expr, LookupTarget, ObjectId, Outcome, Phase, SourceId};
 use crate::plan::Plan;
 use rustc_hash::FxHashSet;
-use std::collections::hash_map::Entry;
 
 /// A row of a lookup-only source that did not make it into the index.
 pub struct LookupMiss {
@@ -31,7 +32,7 @@ pub struct LookupLoad {
     /// Indexed rows (read for lookups, not migrated).
     pub indexed: u64,
     /// Rows that could not be read or typed, and rows whose key an earlier row had (the first
-    /// is kept), in the order read.
+    /// is kept), in the order read: all rejected.
     pub missed: Vec<LookupMiss>,
 }
 
@@ -102,45 +103,37 @@ fn load(plan: &Plan, sources: &dyn Sources, id: SourceId) -> Result<(Rows, Looku
         missed: Vec::new(),
     };
     let mut typed = Vec::new();
+    let mut first = FirstRows::default();
+    let mut earlier = |each: &mut dyn FnMut(&str, u64) -> bool| replay(sources, src, &keys, each);
     let read = sources.read_blocks(src, BLOCK_ROWS, &mut |block| {
         for row in 0..block.len() {
             load.rows_in += 1;
             let line = block.line(row);
+            let mut key = String::new();
             let typing = match block.unreadable(row) {
                 Some(why) => Err(Fate::unreadable(why)),
                 None => type_into(&src.columns, block.values(row), &mut typed)
                     .map_err(|e| Fate::bad(Outcome::Rejected, e.code, e.message)),
             };
-            let fate = typing.and_then(|()| {
-                let mut key = String::new();
-                push_key(&keys, &typed, &mut key);
-                match rows.entry(key) {
-                    Entry::Occupied(e) => Err((e.key().clone(), duplicate())),
-                    Entry::Vacant(e) => {
-                        e.insert(std::mem::take(&mut typed));
-                        load.indexed += 1;
-                        Ok(())
-                    }
+            match &typing {
+                Ok(()) => push_key(&keys, &typed, &mut key),
+                Err(_) => push_key_as_read(&src.columns, &keys, block.values(row), &mut key),
+            }
+            let fate = match first.see(&key, line, &mut earlier) {
+                Err(first_line) => Err(duplicate(&key, first_line)),
+                Ok(()) => typing,
+            };
+            match fate {
+                Ok(()) => {
+                    rows.insert(key, std::mem::take(&mut typed));
+                    load.indexed += 1;
                 }
-                .map_err(|(key, fate)| {
-                    load.missed.push(LookupMiss {
-                        line,
-                        key,
-                        fate,
-                        original: block.original(row),
-                    });
-                    Fate::ok(Outcome::Skipped)
-                })
-            });
-            if let Err(fate) = fate {
-                if fate.outcome != Outcome::Skipped {
-                    load.missed.push(LookupMiss {
-                        line,
-                        key: String::new(),
-                        fate,
-                        original: block.original(row),
-                    });
-                }
+                Err(fate) => load.missed.push(LookupMiss {
+                    line,
+                    key,
+                    fate,
+                    original: block.original(row),
+                }),
             }
         }
         Ok(block.fresh())
@@ -152,11 +145,12 @@ fn load(plan: &Plan, sources: &dyn Sources, id: SourceId) -> Result<(Rows, Looku
     Ok((rows, load))
 }
 
-fn duplicate() -> Fate {
+/// A repeated key: the first row is the one lookups find.
+fn duplicate(key: &str, first_line: u64) -> Fate {
     Fate::bad(
-        Outcome::Deduped,
-        "deduped",
-        "an earlier row has the same key",
+        Outcome::Rejected,
+        "duplicate-key",
+        format!("key {key} is also on line {first_line}, the row that is kept"),
     )
 }
 

@@ -6,6 +6,7 @@
 
 mod create;
 mod fate;
+mod first_rows;
 mod lookups;
 mod rows;
 mod settle;
@@ -26,8 +27,8 @@ use crate::io::source::{SourceError, Sources, BLOCK_ROWS};
 use crate::io::target::{Target, TargetError};
 use crate::ir::Phase;
 use crate::plan::{Plan, Step};
-use settle::{Books, Desk};
-use std::collections::{BTreeMap, HashSet};
+use settle::{Books, Desk, StepMemory};
+use std::collections::BTreeMap;
 use step::StepPlan;
 use work::{Out, Pure};
 
@@ -217,10 +218,20 @@ impl<'p> Engine<'p> {
             lend: false,
         };
         let mut out = Out::default();
-        let mut seen = HashSet::new();
+        let mut memory = StepMemory::default();
+        let mut earlier = |each: &mut dyn FnMut(&str, u64) -> bool| {
+            first_rows::replay(*sources, step_plan.source, &step_plan.key_columns, each)
+        };
         sources.read_blocks(step_plan.source, BLOCK_ROWS, &mut |block: Block| {
             rows::work_rows(&pure, &block, &mut out);
-            desk.settle(step_plan, &block, &out, counts, &mut seen, &mut |_| {});
+            desk.settle(
+                step_plan,
+                (&block, &out),
+                counts,
+                &mut memory,
+                &mut earlier,
+                &mut |_| {},
+            );
             desk.absorb(&mut out);
             desk.books.stopped().map(|()| block.fresh())
         })

@@ -5,7 +5,7 @@
 use super::fate::Fate;
 use super::step::{link_field, StepPlan};
 use super::work::{Made, Out, Pure, Worked};
-use crate::eval::index::{key_text, push_key, RowContext};
+use crate::eval::index::{key_text, push_key, push_key_as_read, RowContext};
 use crate::eval::owned::{truthy, Evaluator};
 use crate::eval::record::{content_hash, RecordId};
 use crate::eval::typing::type_into;
@@ -94,11 +94,24 @@ fn row_out(
     if let Some(why) = block.unreadable(row) {
         return Err(Fate::unreadable(why));
     }
-    type_into(&step_plan.source.columns, block.values(row), typed)
-        .map_err(|e| Fate::bad(Outcome::Rejected, e.code, e.message))?;
     let start = out.text.len();
-    push_key(&step_plan.key_columns, typed, &mut out.text);
+    let typing = type_into(&step_plan.source.columns, block.values(row), typed);
+    match typing {
+        Ok(()) => push_key(&step_plan.key_columns, typed, &mut out.text),
+        Err(_) => push_key_as_read(
+            &step_plan.source.columns,
+            &step_plan.key_columns,
+            block.values(row),
+            &mut out.text,
+        ),
+    }
     let key = out.text[start..].to_string();
+    // A later pass revisits only the records its map's first pass made: a row that did not
+    // make one had its one outcome there, and is not evaluated again.
+    if matches!(step_plan.phase(), Phase::Deferred | Phase::Links) {
+        created(pure, &key)?;
+    }
+    typing.map_err(|e| Fate::bad(Outcome::Rejected, e.code, e.message))?;
     let resolver = RowContext {
         index: pure.index,
         default_owner: pure.default_owner,
@@ -122,6 +135,22 @@ fn row_out(
             "a create row outside its step",
         )),
     }
+}
+
+/// Whether the step's map made a record of the row with this key, which a later pass revisits.
+fn created(pure: &Pure, key: &str) -> Result<(), Fate> {
+    let step_plan = pure.step_plan;
+    if pure
+        .index
+        .exists(step_plan.source_id, step_plan.object_id, key)
+    {
+        return Ok(());
+    }
+    Err(Fate::bad(
+        Outcome::Skipped,
+        "not-created",
+        "its record was not created",
+    ))
 }
 
 /// A typed row of a merge, second-pass or links step.
@@ -195,37 +224,22 @@ impl Row<'_> {
         Ok(self.update(id, values, out))
     }
 
-    /// Whether this map created the row's record, which a later phase revisits.
-    fn created(&self) -> Result<RecordId, Fate> {
+    /// The id of the record this map's first pass made of the row.
+    fn own_id(&self) -> RecordId {
         let step_plan = self.pure.step_plan;
-        if !self
-            .pure
-            .index
-            .exists(step_plan.source_id, step_plan.object_id, self.key)
-        {
-            return Err(Fate::bad(
-                Outcome::Skipped,
-                "not-created",
-                "its record was not created",
-            ));
-        }
-        Ok(RecordId::new(
-            &step_plan.object.name,
-            &step_plan.source.name,
-            self.key,
-        ))
+        RecordId::new(&step_plan.object.name, &step_plan.source.name, self.key)
     }
 
     /// Second-pass (deferred) fields of a record this map created.
     fn later(&self, values: &mut Vec<Value>, out: &mut Out) -> Result<Made, Fate> {
-        let id = self.created()?;
+        let id = self.own_id();
         self.build(values)?;
         Ok(self.update(id, values, out))
     }
 
     /// The link records of a record this map created: one per reference in each links field.
     fn links(&self, out: &mut Out) -> Result<Made, Fate> {
-        let own = self.created()?;
+        let own = self.own_id();
         let step_plan = self.pure.step_plan;
         let program = self.pure.eval.program();
         let mut records: Vec<(usize, Map<String, Json>)> = Vec::new();

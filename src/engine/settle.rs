@@ -4,6 +4,7 @@
 //! audit and, for a row that did not land, in the exception files.
 
 use super::fate::Fate;
+use super::first_rows::{Earlier, FirstRows};
 use super::step::StepPlan;
 use super::work::{Made, Out};
 use super::RunError;
@@ -217,30 +218,59 @@ fn writes_of<'a>(
     });
 }
 
+/// What a step remembers of its rows while it settles them: the keys read, and the dedupe
+/// values of the records made.
+#[derive(Default)]
+pub struct StepMemory {
+    pub keys: FirstRows,
+    pub dedupe: HashSet<String>,
+}
+
+/// A row whose key an earlier row of the step had: rejected in a first pass, where it would
+/// make a second record with the first one's id; in a later pass its record is the first row's,
+/// not its own, so it is passed over.
+fn repeated(phase: Phase, key: &str, first_line: u64) -> Fate {
+    let outcome = match phase {
+        Phase::Create | Phase::Merge | Phase::Lookup => Outcome::Rejected,
+        Phase::Deferred | Phase::Links => Outcome::Skipped,
+    };
+    Fate::bad(
+        outcome,
+        "duplicate-key",
+        format!("key {key} is also on line {first_line}, the row that is kept"),
+    )
+}
+
 /// The ledger's verdicts for a block's rows, and the batch of writes they send.
 fn judge<'a>(
     books: &mut Books,
     snapshot: bool,
     step_plan: &'a StepPlan,
-    out: &'a Out,
-    seen: &mut HashSet<String>,
+    (block, out): (&Block, &'a Out),
+    memory: &mut StepMemory,
+    earlier: &mut Earlier,
 ) -> (Vec<Verdict>, Vec<Write<'a>>) {
     let (_, fresh) = kind(step_plan.phase());
     let mut batch = Vec::new();
     let verdicts = out
         .worked
         .iter()
-        .map(|w| {
+        .enumerate()
+        .map(|(row, w)| {
+            let key = &out.text[w.key.clone()];
+            if let Err(first) = memory.keys.see(key, block.line(row), earlier) {
+                return Verdict::Settled(repeated(step_plan.phase(), key, first));
+            }
             let made = match &w.made {
                 Err(fate) => return Verdict::Settled(fate.clone()),
                 Ok(m) => m,
             };
             if let Some(d) = &made.dedupe {
-                if !seen.insert(d.clone()) {
+                if !memory.dedupe.insert(d.clone()) {
                     return Verdict::Settled(Fate::bad(Outcome::Deduped, "deduped", ""));
                 }
             }
-            let outcome = match books.previous(&step_plan.key_name, &out.text[w.key.clone()]) {
+            let outcome = match books.previous(&step_plan.key_name, key) {
                 Err(fate) => return Verdict::Settled(fate),
                 Ok(None) => fresh,
                 Ok(Some(h)) if h == made.hash => Outcome::Unchanged,
@@ -302,14 +332,21 @@ impl Desk<'_> {
     pub fn settle(
         &mut self,
         step_plan: &StepPlan,
-        block: &Block,
-        out: &Out,
+        (block, out): (&Block, &Out),
         counts: &mut StepCounts,
-        seen: &mut HashSet<String>,
+        memory: &mut StepMemory,
+        earlier: &mut Earlier,
         landed: &mut dyn FnMut(&str),
     ) {
         let snapshot = self.target.snapshot();
-        let (verdicts, batch) = judge(&mut self.books, snapshot, step_plan, out, seen);
+        let (verdicts, batch) = judge(
+            &mut self.books,
+            snapshot,
+            step_plan,
+            (block, out),
+            memory,
+            earlier,
+        );
         let answers = match self.send(&batch) {
             Ok(a) => a,
             Err(e) => return self.books.fail(e),

@@ -5,7 +5,7 @@
 use super::fate::Fate;
 use super::rows::{build_into, dedupe_key, routed_here};
 use super::step::StepPlan;
-use crate::eval::index::{push_key, push_key_with, Index, RowContext};
+use crate::eval::index::{push_key, push_key_as_read, push_key_with, Index, RowContext};
 use crate::eval::lend::{self, Lender, NodeValue, Scratch};
 use crate::eval::owned::Evaluator;
 use crate::eval::record::RecordId;
@@ -203,6 +203,14 @@ fn type_rows<'a>(
             }
             Err(f) => {
                 cells.resize(cells.len() + width, NodeValue::Null);
+                if block.unreadable(r).is_none() {
+                    push_key_as_read(
+                        &step_plan.source.columns,
+                        &step_plan.key_columns,
+                        block.values(r),
+                        &mut out.text,
+                    );
+                }
                 *fate = Some(f);
             }
         }
@@ -301,10 +309,16 @@ fn prepare(
     if let Some(why) = block.unreadable(row) {
         return Err(Fate::unreadable(why));
     }
+    let start = out.text.len();
     if let Err(e) = type_into(&step_plan.source.columns, block.values(row), typed) {
+        push_key_as_read(
+            &step_plan.source.columns,
+            &step_plan.key_columns,
+            block.values(row),
+            &mut out.text,
+        );
         return Err(Fate::bad(Outcome::Rejected, e.code, e.message));
     }
-    let start = out.text.len();
     push_key(&step_plan.key_columns, typed, &mut out.text);
     let resolver = RowContext {
         index: pure.index,

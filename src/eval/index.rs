@@ -5,9 +5,11 @@
 
 use crate::eval::owned::Resolver;
 use crate::eval::record::record_id;
+use crate::eval::typing::{type_value, RawRef};
 use crate::eval::value::Value;
-use crate::ir::{ColumnId, LookupTarget, ObjectId, Program, SourceId};
+use crate::ir::{Column, ColumnId, LookupTarget, ObjectId, Program, SourceId};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -54,6 +56,29 @@ pub fn push_key_with<'v>(
         }
         out.push_str(&text(i));
     }
+}
+
+/// The key of a row that could not be typed as a whole: each key column typed on its own when
+/// it can be, else as read, appended to `out`. A rejected row keeps a key to be found by (in
+/// its exception line and the ledger), the same key its typed row would have had.
+pub fn push_key_as_read<'a>(
+    columns: &[Column],
+    key_columns: &[usize],
+    raw: impl Iterator<Item = RawRef<'a>>,
+    out: &mut String,
+) {
+    let raw: SmallVec<[RawRef<'a>; 16]> = raw.collect();
+    push_key_with(
+        key_columns,
+        |i| {
+            let read = raw.get(i).copied().unwrap_or(RawRef::Missing);
+            match columns.get(i).map(|c| type_value(c, read)) {
+                Some(Ok(value)) => Cow::Owned(value.text().into_owned()),
+                _ => Cow::Borrowed(read.as_str()),
+            }
+        },
+        out,
+    );
 }
 
 /// The typed rows of a source read by column, by key.

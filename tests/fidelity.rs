@@ -1,0 +1,232 @@
+//! Fidelity: every relationship kept, every unique value honoured, one outcome per row. Each
+//! test is the smallest spec and data that showed a fault (issue 11), run through `mapc run`.
+
+use serde_json::Value as Json;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+mod common;
+use common::Scratch;
+
+/// A spec and its exports, run once into `out/`.
+struct Case {
+    dir: Scratch,
+}
+
+/// What a run left: its exit code and messages, and where its files are.
+struct Ran {
+    code: Option<i32>,
+    stderr: String,
+    out: PathBuf,
+}
+
+impl Case {
+    fn new(name: &str, spec: &str, files: &[(&str, &str)]) -> Case {
+        let dir = Scratch::new(&format!("fidelity-{name}"));
+        std::fs::create_dir_all(dir.join("data")).expect("data dir");
+        std::fs::write(dir.join("t.map"), spec).expect("spec");
+        for (file, text) in files {
+            std::fs::write(dir.join("data").join(file), text).expect("export");
+        }
+        Case { dir }
+    }
+
+    fn run(&self) -> Ran {
+        let o = Command::new(env!("CARGO_BIN_EXE_mapc"))
+            .args(["run", "t.map", "--data", "data", "--target", "dir:out"])
+            .current_dir(&self.dir)
+            .output()
+            .expect("run mapc");
+        Ran {
+            code: o.status.code(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            out: self.dir.join("out"),
+        }
+    }
+}
+
+impl Ran {
+    fn ok(self) -> Ran {
+        assert_eq!(self.code, Some(0), "{}", self.stderr);
+        self
+    }
+
+    fn lines(&self, file: &str) -> Vec<Json> {
+        read_lines(&self.out.join(file))
+    }
+
+    fn rejected(&self) -> Vec<Json> {
+        self.lines("_rejected.jsonl")
+    }
+
+    /// Each step's counts, as the report has them.
+    fn steps(&self) -> Vec<Json> {
+        let text = std::fs::read_to_string(self.out.join("_report.json")).expect("report");
+        let report: Json = serde_json::from_str(&text).expect("report json");
+        report.as_array().cloned().unwrap_or_default()
+    }
+
+    /// (step, phase, map) → counts, for every step; and every step balanced.
+    fn counts(&self, phase: &str, map: &str) -> Json {
+        let steps = self.steps();
+        for s in &steps {
+            let c = &s["counts"];
+            let outcomes: u64 = [
+                "created",
+                "updated",
+                "unchanged",
+                "rejected",
+                "deduped",
+                "skipped",
+                "held",
+            ]
+            .iter()
+            .map(|k| c[k].as_u64().unwrap_or(0))
+            .sum();
+            assert_eq!(c["rows_in"].as_u64(), Some(outcomes), "unbalanced: {s}");
+        }
+        steps
+            .iter()
+            .find(|s| s["phase"] == phase && s["map"] == map)
+            .map(|s| s["counts"].clone())
+            .unwrap_or_else(|| panic!("no {phase} step of {map}: {steps:?}"))
+    }
+
+    /// The audit entries of the run, as (step key, source key, outcome).
+    fn audit(&self) -> Vec<(String, String, String)> {
+        let db = rusqlite::Connection::open(self.out.join("_ledger.sqlite")).expect("ledger");
+        let mut stmt = db
+            .prepare("SELECT step_key, source_key, outcome FROM audit ORDER BY step, seq")
+            .expect("audit query");
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("audit rows");
+        rows.map(|r| r.expect("audit row")).collect()
+    }
+}
+
+fn read_lines(path: &Path) -> Vec<Json> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
+}
+
+fn field<'a>(records: &'a [Json], name: &str) -> Vec<&'a str> {
+    records
+        .iter()
+        .map(|r| r[name].as_str().unwrap_or("-"))
+        .collect()
+}
+
+const PEOPLE_AND_TASKS: &str = r#"migration "t" { from "x"  to twenty }
+source P from "p.csv" key id { id text  name text  born date "%Y-%m-%d"  buddy text? }
+source T from "t.csv" key id { id text  title text  pid text }
+extend Person { sourceSystemId text unique  buddy -> Person }
+extend Task { sourceSystemId text unique }
+map P -> Person {
+  identity sourceSystemId = id
+  name.firstName = name
+  deferred buddy = lookup P(buddy) on missing null
+}
+map T -> Task {
+  identity sourceSystemId = id
+  title = title
+  targets = [lookup P(pid) on missing null]
+}
+"#;
+
+/// Fault 4: a row with an invalid value lost its key (`"key": ""` in the rejects and the
+/// ledger) and was rejected again in its map's later passes.
+#[test]
+fn a_rejected_row_keeps_its_key_and_has_one_outcome() {
+    let case = Case::new(
+        "rejected-key",
+        PEOPLE_AND_TASKS,
+        &[
+            (
+                "p.csv",
+                "id,name,born,buddy\nP1,Ana,2000-01-01,P2\nP2,Bo,not-a-date,P1\n",
+            ),
+            ("t.csv", "id,title,pid\n"),
+        ],
+    );
+    let ran = case.run().ok();
+    let rejected = ran.rejected();
+    assert_eq!(
+        rejected.len(),
+        1,
+        "rejected once, in its first pass: {rejected:?}"
+    );
+    assert_eq!(rejected[0]["key"], "P2");
+    assert_eq!(rejected[0]["phase"], "create");
+    let later = ran.counts("deferred", "P_Person");
+    assert_eq!(
+        (later["updated"].as_u64(), later["skipped"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let audit = ran.audit();
+    assert!(
+        audit.iter().all(|(_, key, _)| !key.is_empty()),
+        "every entry keyed: {audit:?}"
+    );
+    let p2: Vec<&str> = audit
+        .iter()
+        .filter(|(_, key, _)| key == "P2")
+        .map(|(_, _, outcome)| outcome.as_str())
+        .collect();
+    assert_eq!(p2, vec!["rejected", "skipped"]);
+}
+
+/// Fault 6: rows `a,1` and `a,2` made two records with one id, both "created".
+#[test]
+fn a_repeated_key_is_rejected_naming_the_first_row() {
+    for (order, rows) in [
+        (
+            "sorted",
+            "P1,Ana,2000-01-01,\nP2,Bo,2000-01-01,\nP2,Bob,2000-01-01,\n",
+        ),
+        (
+            "unsorted",
+            "P2,Bo,2000-01-01,\nP1,Ana,2000-01-01,\nP2,Bob,2000-01-01,\n",
+        ),
+    ] {
+        let case = Case::new(
+            &format!("repeated-{order}"),
+            PEOPLE_AND_TASKS,
+            &[
+                ("p.csv", &format!("id,name,born,buddy\n{rows}")),
+                ("t.csv", "id,title,pid\nT1,Call,P2\n"),
+            ],
+        );
+        let ran = case.run().ok();
+        let people = ran.lines("person.jsonl");
+        assert_eq!(
+            field(&people, "sourceSystemId").len(),
+            2,
+            "{order}: {people:?}"
+        );
+        let names: Vec<&str> = people
+            .iter()
+            .map(|p| p["name"]["firstName"].as_str().unwrap_or(""))
+            .collect();
+        assert!(
+            names.contains(&"Bo") && !names.contains(&"Bob"),
+            "{order}: {names:?}"
+        );
+        let rejected = ran.rejected();
+        assert_eq!(rejected.len(), 1, "{order}: {rejected:?}");
+        assert_eq!(rejected[0]["code"], "duplicate-key", "{order}");
+        assert_eq!(rejected[0]["line"], 4, "{order}");
+        let first_line = if order == "sorted" {
+            "line 3"
+        } else {
+            "line 2"
+        };
+        let reason = rejected[0]["reason"].as_str().unwrap_or("");
+        assert!(reason.contains(first_line), "{order}: {reason}");
+        let later = ran.counts("deferred", "P_Person");
+        assert_eq!(later["skipped"].as_u64(), Some(1), "{order}: {later}");
+    }
+}
