@@ -230,3 +230,51 @@ fn a_repeated_key_is_rejected_naming_the_first_row() {
         assert_eq!(later["skipped"].as_u64(), Some(1), "{order}: {later}");
     }
 }
+
+/// Fault 13: a row that would be held (its owner is not a user) and rejected (a lookup that
+/// misses with `on missing reject`) ended with whichever its assignments met first.
+#[test]
+fn a_rejection_outranks_a_hold_whatever_the_order() {
+    let assignments = [
+        "assignee = owner(owner) on missing hold \"no user\"",
+        "company = lookup C(cid) on missing reject \"no company\"",
+    ];
+    for (order, body) in [
+        ("hold first", assignments.join("\n  ")),
+        (
+            "reject first",
+            format!("{}\n  {}", assignments[1], assignments[0]),
+        ),
+    ] {
+        let spec = format!(
+            r#"migration "t" {{ from "x"  to twenty  users "users.csv" }}
+source C from "c.csv" key id {{ id text  name text }}
+source P from "p.csv" key id {{ id text  owner text  cid text }}
+extend Person {{ sourceSystemId text unique  assignee -> WorkspaceMember }}
+map C -> Company {{ name = name }}
+map P -> Person {{
+  identity sourceSystemId = id
+  {body}
+}}
+"#
+        );
+        let case = Case::new(
+            &format!("precedence-{}", order.replace(' ', "-")),
+            &spec,
+            &[
+                ("users.csv", "email,id\nkim@x.com,U1\n"),
+                ("c.csv", "id,name\nC1,Acme\n"),
+                (
+                    "p.csv",
+                    "id,owner,cid\nP1,nobody@x.com,C9\nP2,nobody@x.com,C1\n",
+                ),
+            ],
+        );
+        let ran = case.run().ok();
+        let rejected = ran.rejected();
+        let held = ran.lines("_held.jsonl");
+        assert_eq!(field(&rejected, "key"), vec!["P1"], "{order}");
+        assert_eq!(field(&held, "key"), vec!["P2"], "{order}");
+        assert_eq!(rejected[0]["reason"], "no company", "{order}");
+    }
+}

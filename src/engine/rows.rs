@@ -9,7 +9,7 @@ use crate::eval::index::{key_text, push_key, push_key_as_read, RowContext};
 use crate::eval::owned::{truthy, Evaluator};
 use crate::eval::record::{content_hash, RecordId};
 use crate::eval::typing::type_into;
-use crate::eval::value::{Stop, Value};
+use crate::eval::value::{Stop, Value, Worst};
 use crate::io::block::Block;
 use crate::ir::{MissAction, Outcome, Phase};
 use serde_json::{Map, Value as Json};
@@ -24,10 +24,22 @@ pub fn build_into(
     values: &mut Vec<Value>,
 ) -> Result<(), Stop> {
     values.clear();
+    let mut worst = Worst::default();
     for v in &step_plan.values {
-        values.push(eval.run(v, row, resolver, &[])?);
+        match eval.run(v, row, resolver, &[]) {
+            Ok(value) => values.push(value),
+            Err(stop) => {
+                if worst.add(stop) {
+                    break;
+                }
+                values.push(Value::Null);
+            }
+        }
     }
-    Ok(())
+    match worst.0 {
+        Some(stop) => Err(stop),
+        None => Ok(()),
+    }
 }
 
 /// Whether the map's `when` takes this row: a skip (or the stop it raised) when it does not.
@@ -243,11 +255,17 @@ impl Row<'_> {
         let step_plan = self.pure.step_plan;
         let program = self.pure.eval.program();
         let mut records: Vec<(usize, Map<String, Json>)> = Vec::new();
+        let mut worst = Worst::default();
         for (i, value) in step_plan.values.iter().enumerate() {
             let refs = match self.pure.eval.run(value, self.typed, self.resolver, &[]) {
                 Ok(Value::List(items)) => items,
                 Ok(_) => Vec::new(),
-                Err(stop) => return Err(Fate::from_stop(stop)),
+                Err(stop) => {
+                    if worst.add(stop) {
+                        break;
+                    }
+                    Vec::new()
+                }
             };
             let link = step_plan.links[i];
             for r in refs {
@@ -261,6 +279,9 @@ impl Row<'_> {
                 );
                 records.push((i, record));
             }
+        }
+        if let Some(stop) = worst.0 {
+            return Err(Fate::from_stop(stop));
         }
         // The hash of what the links are, as every run has hashed it: records by position.
         let content: Map<String, Json> = records

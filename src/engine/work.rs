@@ -10,7 +10,7 @@ use crate::eval::lend::{self, Lender, NodeValue, Scratch};
 use crate::eval::owned::Evaluator;
 use crate::eval::record::RecordId;
 use crate::eval::typing::type_into;
-use crate::eval::value::{Stop, Value};
+use crate::eval::value::{Stop, Value, Worst};
 use crate::eval::vector::{Env, Vector, R};
 use crate::io::block::Block;
 use crate::ir::Outcome;
@@ -248,17 +248,24 @@ fn evaluate<'a>(
         vector.give([routed]);
     }
     let mut results: Vec<Option<Vec<R>>> = (0..step_plan.values.len()).map(|_| None).collect();
+    // Each live row's worst stop so far: a row that is held or skipped is still evaluated, as a
+    // later value may reject it (see `Stop::severity`); a rejected row is not.
+    let mut worst: Vec<Worst> = (0..env.rows).map(|_| Worst::default()).collect();
     for (i, value) in step_plan.values.iter().enumerate() {
         let mut x = vector.eval(value, &live, env, s);
         live.retain(|&r| match &mut x[r as usize] {
             Ok(_) => true,
             Err(stop) => {
                 let stop = std::mem::replace(stop, Stop::Fail(String::new()));
-                fates[r as usize] = Some(Fate::from_stop(stop));
-                false
+                !worst[r as usize].add(stop)
             }
         });
         results[i] = Some(x);
+    }
+    for (fate, worst) in fates.iter_mut().zip(worst) {
+        if let Some(stop) = worst.0 {
+            *fate = Some(Fate::from_stop(stop));
+        }
     }
     results
 }

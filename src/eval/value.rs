@@ -49,6 +49,43 @@ pub enum Stop {
 
 pub type Eval = Result<Value, Stop>;
 
+impl Stop {
+    /// Which of two stops a row ends with when its values raise both, whatever their order:
+    /// a rejection (or a failure nothing caught) over a hold, a hold over a skip. A row that
+    /// cannot be migrated as it is must be fixed first; one that waits on a person must not
+    /// be passed over silently.
+    pub fn severity(&self) -> u8 {
+        match self {
+            Stop::Fail(_) | Stop::Reject(_) => 3,
+            Stop::Hold(_) => 2,
+            Stop::Skip(_) => 1,
+        }
+    }
+
+    /// Whether nothing can outrank this stop, so the row's other values need not be evaluated.
+    pub fn is_final(&self) -> bool {
+        self.severity() == 3
+    }
+}
+
+/// The stop a row ends with, over all of its values (see [`Stop::severity`]).
+#[derive(Debug, Default)]
+pub struct Worst(pub Option<Stop>);
+
+impl Worst {
+    /// Takes in one value's stop; true when the row's fate is settled and evaluation can end.
+    pub fn add(&mut self, stop: Stop) -> bool {
+        let outranks = self
+            .0
+            .as_ref()
+            .is_none_or(|kept| stop.severity() > kept.severity());
+        if outranks {
+            self.0 = Some(stop);
+        }
+        self.0.as_ref().is_some_and(Stop::is_final)
+    }
+}
+
 impl Value {
     pub fn reference(object: Option<ObjectId>, key: impl Into<String>) -> Value {
         Value::Ref(Box::new(Reference {
