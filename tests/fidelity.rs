@@ -278,3 +278,165 @@ map P -> Person {{
         assert_eq!(rejected[0]["reason"], "no company", "{order}");
     }
 }
+
+/// The ledger's id map of a run, as (step key, source key, target id).
+fn id_map(ran: &Ran) -> Vec<(String, String, String)> {
+    let db = rusqlite::Connection::open(ran.out.join("_ledger.sqlite")).expect("ledger");
+    let mut stmt = db
+        .prepare("SELECT step_key, source_key, target_id FROM idmap ORDER BY step_key, source_key")
+        .expect("idmap query");
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("idmap rows");
+    rows.map(|r| r.expect("idmap row")).collect()
+}
+
+/// Fault 1: a note for a patient whose row was deduped into another patient's record was
+/// rejected "no patient": the lookup of the deduped key missed.
+#[test]
+fn a_lookup_of_a_deduped_row_finds_the_record_it_was_made_one_with() {
+    let spec = r#"migration "t" { from "x"  to twenty }
+source P from "p.csv" key id { id text  email text? }
+source N from "n.csv" key id { id text  pid text }
+extend Person { sourceSystemId text unique }
+map P -> Person {
+  identity sourceSystemId = id
+  emails.primaryEmail = email | trim | lower
+  dedupe by emails.primaryEmail
+}
+map N -> Note {
+  title = id
+  targets = [lookup P(pid) on missing reject "no patient"]
+}
+"#;
+    let case = Case::new(
+        "deduped-lookup",
+        spec,
+        &[
+            ("p.csv", "id,email\n1,a@x.com\n2,A@X.com \n"),
+            ("n.csv", "id,pid\nN1,2\n"),
+        ],
+    );
+    let ran = case.run().ok();
+    assert!(ran.rejected().is_empty(), "{:?}", ran.rejected());
+    let people = ran.lines("person.jsonl");
+    assert_eq!(people.len(), 1, "{people:?}");
+    let person = people[0]["id"].as_str().unwrap_or("");
+    let targets = ran.lines("noteTarget.jsonl");
+    assert_eq!(
+        field(&targets, "targetPersonId"),
+        vec![person],
+        "{targets:?}"
+    );
+    let ids = id_map(&ran);
+    let of = |key: &str| {
+        ids.iter()
+            .find(|(step, k, _)| step == "p_person#create" && k == key)
+            .map(|(_, _, id)| id.as_str())
+    };
+    assert_eq!((of("1"), of("2")), (Some(person), Some(person)), "{ids:?}");
+}
+
+/// Fault 5: a map without `dedupe` made a record for every row, though many shared the value
+/// of the unique identity.
+#[test]
+fn two_rows_with_one_identity_value_make_one_record() {
+    let spec = r#"migration "t" { from "x"  to twenty }
+source C from "c.csv" key id { id text  code text  name text }
+extend Company { sourceSystemId text unique }
+map C -> Company {
+  identity sourceSystemId = code
+  name = name
+}
+"#;
+    let case = Case::new(
+        "identity-value",
+        spec,
+        &[(
+            "c.csv",
+            "id,code,name\nC1,X,Acme\nC2,X,Acme Ltd\nC3,Y,Beta\n",
+        )],
+    );
+    let ran = case.run().ok();
+    let companies = ran.lines("company.jsonl");
+    assert_eq!(field(&companies, "sourceSystemId"), vec!["X", "Y"]);
+    let rejected = ran.rejected();
+    assert_eq!(field(&rejected, "key"), vec!["C2"], "{rejected:?}");
+    assert_eq!(rejected[0]["code"], "duplicate");
+    let reason = rejected[0]["reason"].as_str().unwrap_or("");
+    assert!(
+        reason.contains("`sourceSystemId` X") && reason.contains("c.csv line 2"),
+        "the other row is named: {reason}"
+    );
+}
+
+const CONTACTS_AND_LEADS: &str = r#"migration "t" { from "x"  to twenty }
+source K from "k.csv" key id { id text  email text }
+source L from "l.csv" key id { id text  email text }
+source T from "t.csv" key id { id text  lead text }
+extend Person { sourceSystemId text unique }
+map K -> Person {
+  identity sourceSystemId = "contact:" ++ id
+  emails.primaryEmail = email
+}
+map L -> Person {
+  identity sourceSystemId = "lead:" ++ id
+  emails.primaryEmail = email
+  POLICY
+}
+map T -> Task {
+  title = id
+  targets = [lookup L(lead) on missing reject "no lead"]
+}
+"#;
+
+/// Fault 7: an open lead with a contact's email became a second Person, which the target's
+/// unique email refuses. By default the lead is rejected naming the contact's row; with
+/// `on duplicate … merge` it is one with the contact's Person, which its lookups then find.
+#[test]
+fn a_unique_value_is_enforced_across_maps_as_the_spec_says() {
+    let files = [
+        ("k.csv", "id,email\nK1,ana@x.com\n"),
+        ("l.csv", "id,email\nL1,ANA@x.com\nL2,bo@x.com\n"),
+        ("t.csv", "id,lead\nT1,L1\n"),
+    ];
+    let rejecting = Case::new(
+        "unique-reject",
+        &CONTACTS_AND_LEADS.replace("POLICY", ""),
+        &files,
+    );
+    let ran = rejecting.run().ok();
+    let people = ran.lines("person.jsonl");
+    assert_eq!(
+        field(&people, "sourceSystemId"),
+        vec!["contact:K1", "lead:L2"]
+    );
+    let rejected = ran.rejected();
+    assert_eq!(field(&rejected, "key"), vec!["L1", "T1"], "{rejected:?}");
+    let reason = rejected[0]["reason"].as_str().unwrap_or("");
+    assert!(
+        reason.contains("emails.primaryEmail") && reason.contains("k.csv line 2"),
+        "{reason}"
+    );
+
+    let merging = Case::new(
+        "unique-merge",
+        &CONTACTS_AND_LEADS.replace("POLICY", "on duplicate emails.primaryEmail merge"),
+        &files,
+    );
+    let ran = merging.run().ok();
+    assert!(ran.rejected().is_empty(), "{:?}", ran.rejected());
+    let people = ran.lines("person.jsonl");
+    assert_eq!(
+        field(&people, "sourceSystemId"),
+        vec!["contact:K1", "lead:L2"]
+    );
+    let contact = people[0]["id"].as_str().unwrap_or("");
+    let targets = ran.lines("taskTarget.jsonl");
+    assert_eq!(field(&targets, "targetPersonId"), vec![contact]);
+    let leads = ran.counts("create", "L_Person");
+    assert_eq!(
+        (leads["created"].as_u64(), leads["deduped"].as_u64()),
+        (Some(1), Some(1))
+    );
+}

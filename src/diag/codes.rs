@@ -286,6 +286,16 @@ header must name one: `default owner \"ops@example.com\"`.";
 "A user-defined function calls itself, directly or through others. Evaluation would never end
 for some rows, so recursion is not allowed.";
 
+    DuplicateNotUnique = 516, Error, "`on duplicate` names a value that is not unique",
+"`on duplicate f merge|reject` says what a row does when a record already has its value of
+`f`, which only a unique value can: a field the target keeps unique (`unique` in the stdlib or
+an `extend`, so also every identity), or the unique subfield of a composite
+(`emails.primaryEmail`), that this map writes.";
+
+    DuplicatePolicyTwice = 517, Error, "what a duplicate does is said twice",
+"A map says once what a row does whose unique value a record already has. Keep one
+`on duplicate f …` for each field.";
+
     Cycle = 601, Error, "a dependency cycle",
 "Mappings look each other up in a circle, so no load order puts every record after the
 records it points at. Mark one field `deferred`: it is written in a second pass, after

@@ -7,7 +7,8 @@
 //! row-at-a-time run would (`settle.rs`).
 
 use super::first_rows::replay;
-use super::settle::{Desk, StepMemory};
+use super::judge::StepMemory;
+use super::settle::{Desk, Landed};
 use super::step::StepPlan;
 use super::work::{work, Out, Pure};
 use crate::eval::index::Index;
@@ -121,15 +122,13 @@ impl Create<'_, '_> {
                 counts,
                 &mut memory,
                 &mut earlier,
-                &mut |key| {
+                &mut |key, landed| {
                     if tracked {
-                        made.push(key.to_string())
+                        made.push(register(key, landed))
                     }
                 },
             );
-            for key in made {
-                index.record_made(step_plan.source_id, step_plan.object_id, &key);
-            }
+            record(index, step_plan, made);
             desk.absorb(&mut out);
             desk.books.stopped().map(|()| block.fresh())
         })
@@ -204,9 +203,7 @@ impl Create<'_, '_> {
         let made = std::mem::take(&mut settling.made);
         drop(settling);
         // Workers read the index during the step; what it made is registered after.
-        for key in made {
-            index.record_made(step_plan.source_id, step_plan.object_id, &key);
-        }
+        record(index, step_plan, made);
         read
     }
 }
@@ -222,7 +219,7 @@ struct Settling<'s, 'p> {
     memory: StepMemory,
     /// Where the step's rows are read again from, should its keys come out of order.
     sources: &'s dyn Sources,
-    made: Vec<String>,
+    made: Vec<Registered>,
     order: InOrder<Done>,
     blocks: Vec<Block>,
     outs: &'s Mutex<Vec<Out>>,
@@ -252,9 +249,9 @@ impl Settling<'_, '_> {
                 counts,
                 memory,
                 &mut earlier,
-                &mut |key| {
+                &mut |key, landed| {
                     if *tracked {
-                        made.push(key.to_string())
+                        made.push(register(key, landed))
                     }
                 },
             );
@@ -263,6 +260,26 @@ impl Settling<'_, '_> {
             blocks.push(block);
             lock(outs).push(out);
         })
+    }
+}
+
+/// A landed row's key for the index, and the id of the record it was made one with, if any.
+type Registered = (String, Option<String>);
+
+fn register(key: &str, landed: Landed) -> Registered {
+    match landed {
+        Landed::Made => (key.to_string(), None),
+        Landed::Into(id) => (key.to_string(), Some(id.to_string())),
+    }
+}
+
+/// Registers the records a step made (and the rows made one with another) in the index.
+fn record(index: &mut Index, step_plan: &StepPlan, made: Vec<Registered>) {
+    for (key, into) in made {
+        match into {
+            None => index.record_made(step_plan.source_id, step_plan.object_id, &key),
+            Some(id) => index.record_alias(step_plan.source_id, step_plan.object_id, &key, &id),
+        }
     }
 }
 

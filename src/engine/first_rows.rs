@@ -26,9 +26,11 @@ struct First {
 }
 
 enum Seen {
-    /// Every key so far greater than the one before: the last one, and how many there were.
+    /// Every key so far greater than the one before: the last one, its line, and how many
+    /// there were.
     Sorted {
         last: String,
+        line: u64,
         rows: u64,
     },
     Indexed(FxHashMap<u64, First>),
@@ -47,6 +49,7 @@ impl Default for FirstRows {
         FirstRows {
             seen: Seen::Sorted {
                 last: String::new(),
+                line: 0,
                 rows: 0,
             },
         }
@@ -55,16 +58,26 @@ impl Default for FirstRows {
 
 impl FirstRows {
     /// Records that the row at `line` has `key`: `Err` with the line of the first row that had
-    /// it. An empty key (an unreadable row has none) is never a repeat and is not kept.
-    /// `earlier` is called at most once, when the first key out of order is met.
+    /// it. An empty key (an unreadable row has none) is never a repeat and is not kept; the
+    /// same row seen again (judged a second time) is not a repeat of itself. `earlier` is
+    /// called at most once, when the first key out of order is met.
     pub fn see(&mut self, key: &str, line: u64, earlier: &mut Earlier) -> Result<(), u64> {
         if key.is_empty() {
             return Ok(());
         }
-        if let Seen::Sorted { last, rows } = &mut self.seen {
+        if let Seen::Sorted {
+            last,
+            line: last_line,
+            rows,
+        } = &mut self.seen
+        {
+            if *rows > 0 && key == last.as_str() && line == *last_line {
+                return Ok(());
+            }
             if *rows == 0 || key > last.as_str() {
                 last.clear();
                 last.push_str(key);
+                *last_line = line;
                 *rows += 1;
                 return Ok(());
             }
@@ -76,6 +89,7 @@ impl FirstRows {
         };
         let (find, check) = hash(key);
         match index.get(&find) {
+            Some(first) if first.check == check && first.line == saturate(line) => Ok(()),
             Some(first) if first.check == check => Err(u64::from(first.line)),
             _ => {
                 index.entry(find).or_insert(First {
@@ -180,6 +194,15 @@ mod tests {
             ]
         );
         assert_eq!(replays, 1, "the rows before are read again once");
+    }
+
+    #[test]
+    fn a_row_seen_again_is_not_its_own_repeat() {
+        let mut rows = FirstRows::default();
+        let mut never = |_: &mut dyn FnMut(&str, u64) -> bool| panic!("no replay");
+        assert_eq!(rows.see("a", 2, &mut never), Ok(()));
+        assert_eq!(rows.see("a", 2, &mut never), Ok(()));
+        assert_eq!(rows.see("b", 3, &mut never), Ok(()));
     }
 
     #[test]

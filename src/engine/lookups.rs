@@ -4,9 +4,9 @@
 //! that cannot be read or typed rejected, a repeated key rejected naming the line kept),
 //! reported like a step's.
 
+use super::books::{Books, RowAt, StepOf};
 use super::fate::Fate;
 use super::first_rows::{replay, FirstRows};
-use super::settle::{Books, RowAt, StepOf};
 use super::RunError;
 use crate::eval::index::{key_columns, push_key, push_key_as_read, Index, Rows};
 use crate::eval::typing::type_into;

@@ -4,9 +4,12 @@
 //! (`io/`); a row flows one way through it — read (`io::source`), worked out (`work.rs` for
 //! creates, `rows.rs` for the later phases), settled (`settle.rs`).
 
+mod books;
+mod claims;
 mod create;
 mod fate;
 mod first_rows;
+mod judge;
 mod lookups;
 mod rows;
 mod settle;
@@ -14,8 +17,8 @@ pub mod spec_test;
 mod step;
 mod work;
 
+pub use books::Progress;
 pub use fate::Fate;
-pub use settle::Progress;
 
 use crate::eval::index::Index;
 use crate::eval::owned::Evaluator;
@@ -27,7 +30,10 @@ use crate::io::source::{SourceError, Sources, BLOCK_ROWS};
 use crate::io::target::{Target, TargetError};
 use crate::ir::Phase;
 use crate::plan::{Plan, Step};
-use settle::{Books, Desk, StepMemory};
+use books::Books;
+use claims::Claims;
+use judge::StepMemory;
+use settle::Desk;
 use std::collections::BTreeMap;
 use step::StepPlan;
 use work::{Out, Pure};
@@ -109,9 +115,11 @@ impl<'p> Engine<'p> {
             index,
             sources,
             desk: Desk {
+                plan,
                 target,
                 runtime,
                 books,
+                claims: Claims::new(plan),
             },
             default_owner,
             lookups,
@@ -161,7 +169,7 @@ impl<'p> Engine<'p> {
     }
 
     fn step(&mut self, step: &'p Step) -> Result<StepReport, RunError> {
-        let step_plan = StepPlan::new(self.plan, step);
+        let step_plan = StepPlan::new(self.plan, step, &self.desk.claims);
         let mut counts = StepCounts::default();
         let read = match step.phase {
             Phase::Create => {
@@ -230,7 +238,7 @@ impl<'p> Engine<'p> {
                 counts,
                 &mut memory,
                 &mut earlier,
-                &mut |_| {},
+                &mut |_, _| {},
             );
             desk.absorb(&mut out);
             desk.books.stopped().map(|()| block.fresh())

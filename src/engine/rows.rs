@@ -13,6 +13,7 @@ use crate::eval::value::{Stop, Value, Worst};
 use crate::io::block::Block;
 use crate::ir::{MissAction, Outcome, Phase};
 use serde_json::{Map, Value as Json};
+use smallvec::SmallVec;
 use std::cell::RefCell;
 
 /// Evaluates the step's written values for a typed row, in order, into `values`.
@@ -152,11 +153,19 @@ fn row_out(
 /// Whether the step's map made a record of the row with this key, which a later pass revisits.
 fn created(pure: &Pure, key: &str) -> Result<(), Fate> {
     let step_plan = pure.step_plan;
-    if pure
-        .index
-        .exists(step_plan.source_id, step_plan.object_id, key)
-    {
+    let index = pure.index;
+    if index.exists(step_plan.source_id, step_plan.object_id, key) {
         return Ok(());
+    }
+    if index
+        .alias(step_plan.source_id, step_plan.object_id, key)
+        .is_some()
+    {
+        return Err(Fate::bad(
+            Outcome::Skipped,
+            "deduped",
+            "its row was made one with another record",
+        ));
     }
     Err(Fate::bad(
         Outcome::Skipped,
@@ -198,6 +207,13 @@ impl Row<'_> {
             json: at..out.json.len(),
             id,
             links: Vec::new(),
+            uniques: self
+                .pure
+                .step_plan
+                .uniques
+                .iter()
+                .map(|u| u.hash_owned(values))
+                .collect(),
         }
     }
 
@@ -216,11 +232,12 @@ impl Row<'_> {
             Err(stop) => return Err(Fate::from_stop(stop)),
         };
         let source = self.pure.eval.source_name(merge.source);
-        if !self
+        // The record a deduped row was made one with is the one merged into.
+        let Some(id) = self
             .pure
             .index
-            .exists(merge.source, step_plan.object_id, &into)
-        {
+            .record_of(merge.source, step_plan.object_id, &into)
+        else {
             let what = format!(
                 "no {} record from {source} with key {into}",
                 step_plan.object.name
@@ -230,9 +247,15 @@ impl Row<'_> {
                 MissAction::Hold(m) => Fate::from_stop(Stop::Hold(m.clone().unwrap_or(what))),
                 _ => Fate::bad(Outcome::Skipped, "missing", what),
             });
-        }
+        };
         self.build(values)?;
-        let id = RecordId::new(&step_plan.object.name, source, &into);
+        let id = RecordId::parse(&id).ok_or_else(|| {
+            Fate::bad(
+                Outcome::Rejected,
+                "internal",
+                format!("{id} is not a record id"),
+            )
+        })?;
         Ok(self.update(id, values, out))
     }
 
@@ -303,6 +326,7 @@ impl Row<'_> {
             json: 0..0,
             id: own,
             links,
+            uniques: SmallVec::new(),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! A plan step made ready to run: its map, source and object found once, the expressions it
 //! evaluates compiled, the record shape its written fields make.
 
+use super::claims::{Claims, UniqueAt};
 use crate::eval::index::key_columns;
 use crate::eval::node::Node;
 use crate::eval::shape::Shape;
@@ -26,10 +27,12 @@ pub struct StepPlan<'p> {
     pub shape: Shape,
     /// For a links step, each written field's link object.
     pub links: Vec<&'p Object>,
+    /// The unique values the step writes, and where they are among its written values.
+    pub uniques: Vec<UniqueAt<'p>>,
 }
 
 impl<'p> StepPlan<'p> {
-    pub fn new(plan: &'p Plan, step: &'p Step) -> StepPlan<'p> {
+    pub fn new(plan: &'p Plan, step: &'p Step, claims: &Claims) -> StepPlan<'p> {
         let p = &plan.program;
         let map = plan.map(step);
         let source = p.source(map.source);
@@ -52,8 +55,22 @@ impl<'p> StepPlan<'p> {
                 .collect(),
             _ => Vec::new(),
         };
+        let uniques = map
+            .uniques
+            .iter()
+            .filter_map(|unique| {
+                let (slot, within) = shape.locate(&unique.wire)?;
+                Some(UniqueAt {
+                    unique,
+                    table: claims.table(map.object, &unique.wire)?,
+                    slot,
+                    within,
+                })
+            })
+            .collect();
         StepPlan {
             step,
+            uniques,
             key_name: plan.step_key(step),
             map,
             source_id: map.source,

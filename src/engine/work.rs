@@ -2,6 +2,7 @@
 //! the record's JSON, its hash and id. Nothing here writes anything but the block's own output,
 //! so blocks can be worked on any thread, in any order; `create.rs` settles them in order.
 
+use super::claims::ValueHash;
 use super::fate::Fate;
 use super::rows::{build_into, dedupe_key, routed_here};
 use super::step::StepPlan;
@@ -14,6 +15,7 @@ use crate::eval::value::{Stop, Value, Worst};
 use crate::eval::vector::{Env, Vector, R};
 use crate::io::block::Block;
 use crate::ir::Outcome;
+use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -36,6 +38,8 @@ pub(crate) struct Made {
     /// For a links step, the link records instead: each one's link object (its place in the
     /// step's `links`) and members, in the block's `json`.
     pub(crate) links: Vec<(usize, Range<usize>)>,
+    /// The hash of each unique value the step writes (its `uniques`), None where it is null.
+    pub(crate) uniques: SmallVec<[Option<ValueHash>; 2]>,
 }
 
 /// What the pure half reads: shared by every thread, never written during a step.
@@ -299,6 +303,11 @@ fn record(
         hash: xxhash_rust::xxh3::xxh3_64(&out.json[at..]),
         json: at..out.json.len(),
         links: Vec::new(),
+        uniques: step_plan
+            .uniques
+            .iter()
+            .map(|u| u.hash_lent(got, s))
+            .collect(),
     }
 }
 
@@ -344,5 +353,10 @@ fn prepare(
         hash: xxhash_rust::xxh3::xxh3_64(&out.json[at..]),
         json: at..out.json.len(),
         links: Vec::new(),
+        uniques: step_plan
+            .uniques
+            .iter()
+            .map(|u| u.hash_owned(values))
+            .collect(),
     })
 }

@@ -101,6 +101,9 @@ pub struct Index {
     /// (source, object) → keys whose record exists; only the pairs something looks up or
     /// merges into are kept.
     made: HashMap<(SourceId, ObjectId), HashSet<String>>,
+    /// (source, object) → the keys of rows made one with another record (deduped), and the id
+    /// of that record: a lookup of such a key finds it.
+    aliases: HashMap<(SourceId, ObjectId), HashMap<String, String>>,
     /// source → its rows by key, for sources read by column.
     rows: HashMap<SourceId, Rows>,
     /// lower-cased email → user id (or the email when the users file has no id).
@@ -124,6 +127,7 @@ impl Index {
                 .into_iter()
                 .map(|k| (k, HashSet::default()))
                 .collect(),
+            aliases: HashMap::default(),
             rows: HashMap::default(),
             users: HashMap::default(),
             users_object: p.schema.users(),
@@ -156,6 +160,32 @@ impl Index {
         }
     }
 
+    /// The row with this key was made one with the record with id `into` (deduped).
+    pub fn record_alias(&mut self, source: SourceId, object: ObjectId, key: &str, into: &str) {
+        if self.made.contains_key(&(source, object)) {
+            self.aliases
+                .entry((source, object))
+                .or_default()
+                .insert(key.to_string(), into.to_string());
+        }
+    }
+
+    /// The id of the record the row with this key was made one with, when it was deduped.
+    pub fn alias(&self, source: SourceId, object: ObjectId, key: &str) -> Option<&str> {
+        self.aliases
+            .get(&(source, object))?
+            .get(key)
+            .map(String::as_str)
+    }
+
+    /// The id of the record the row with this key is: its own, or the one it was made one with.
+    pub fn record_of(&self, source: SourceId, object: ObjectId, key: &str) -> Option<String> {
+        if self.exists(source, object, key) {
+            return Some(self.record_id(source, object, key));
+        }
+        self.alias(source, object, key).map(str::to_string)
+    }
+
     pub fn exists(&self, source: SourceId, object: ObjectId, key: &str) -> bool {
         self.made
             .get(&(source, object))
@@ -173,8 +203,8 @@ impl Index {
     }
 
     pub fn reference(&self, source: SourceId, object: ObjectId, key: &str) -> Option<Value> {
-        self.exists(source, object, key)
-            .then(|| Value::reference(Some(object), self.record_id(source, object, key)))
+        let id = self.record_of(source, object, key)?;
+        Some(Value::reference(Some(object), id))
     }
 
     pub fn column(&self, source: SourceId, key: &str, column: ColumnId) -> Option<Value> {

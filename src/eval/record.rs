@@ -35,6 +35,17 @@ impl RecordId {
         }
     }
 
+    /// A record id written out before (a mapc id is a lower-case hyphenated UUID).
+    pub fn parse(text: &str) -> Option<RecordId> {
+        let uuid = uuid::Uuid::parse_str(text).ok()?;
+        let mut out = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        uuid.hyphenated().encode_lower(&mut out);
+        Some(RecordId {
+            text: out,
+            bytes: *uuid.as_bytes(),
+        })
+    }
+
     pub fn as_str(&self) -> &str {
         // Hyphenated lower-case hex: always ASCII.
         std::str::from_utf8(&self.text).unwrap_or_default()

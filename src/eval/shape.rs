@@ -125,6 +125,18 @@ impl Shape {
 
     /// The value at a dotted wire path (top-level part already the wire name), descending into
     /// composite values assigned whole.
+    /// The slot that writes `path`, and the part of the path within that slot's value (empty
+    /// when the slot writes exactly `path`; a subfield when it writes a composite whole). The
+    /// last assignment of a path wins, as in the record.
+    pub fn locate(&self, path: &[String]) -> Option<(usize, Vec<String>)> {
+        let (slot, parts) = self
+            .paths
+            .iter()
+            .rev()
+            .find(|(_, p)| p.len() <= path.len() && p.iter().zip(path).all(|(a, b)| a == b))?;
+        Some((*slot, path[parts.len()..].to_vec()))
+    }
+
     pub fn get(&self, values: &[Value], path: &[&str]) -> Option<Json> {
         let (slot, parts) = self
             .paths

@@ -2,7 +2,7 @@
 //! interpreter. Plain serde data with typed ids; no spans (diagnostics are the checker's).
 
 use super::{Const, Expr, FieldId, FunctionId, MapId, MissAction, ObjectId, Schema, Source};
-use super::{SourceId, TableId, TestOutcome};
+use super::{OnDuplicate, SourceId, TableId, TestOutcome};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -116,6 +116,23 @@ pub struct Map {
     pub dedupe: Vec<FieldPath>,
     pub assignments: Vec<Assignment>,
     pub lossy: Vec<String>,
+    /// The unique values the map writes, each with what a row does whose value a record
+    /// already has: enforced across every map that writes the object.
+    pub uniques: Vec<Unique>,
+}
+
+/// A value the target keeps unique (a `unique` field or subfield; every identity is one) that
+/// a map writes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unique {
+    /// As written: `emails.primaryEmail`.
+    pub dotted: String,
+    /// Its place in the record: the field's API name, then the unique subfield of a composite.
+    pub wire: Vec<String>,
+    pub on_duplicate: OnDuplicate,
+    /// Emails and links are compared ignoring case (and surrounding spaces), as addresses are;
+    /// any other value exactly.
+    pub fold_case: bool,
 }
 
 /// A target field as a map names it: its top-level field and the path on the wire.

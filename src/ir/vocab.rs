@@ -106,6 +106,16 @@ pub enum TestOutcome {
     Skipped,
 }
 
+/// What a row does whose unique value (an identity, or a field the target keeps unique) a
+/// record already has: `on duplicate f merge` makes it one with that record (deduped, its
+/// lookups finding that record); `reject`, the default, rejects it naming the row that has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnDuplicate {
+    Reject,
+    Merge,
+}
+
 /// The phases of a run, each a kind of step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

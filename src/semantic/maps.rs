@@ -5,6 +5,7 @@ use super::assign::{self, link_targets};
 use super::env::{Env, Scope, Usage};
 use super::expr::ExprChecker;
 use super::types::Typed;
+use super::uniques;
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::ir::{self, Assignment, Edge, Field, FieldPath, FieldType, LookupTarget, MapId};
 use crate::ir::{Merge, Object, ObjectId, PathLookup};
@@ -142,11 +143,28 @@ impl<'a> MapChecker<'a> {
             dedupe: Vec::new(),
             assignments: Vec::new(),
             lossy: Vec::new(),
+            uniques: Vec::new(),
         };
         let mut assigned: HashMap<String, Span> = HashMap::new();
+        let mut policies = Vec::new();
         for stmt in &m.stmts {
+            if let MapStmt::OnDuplicate { path, action, span } = stmt {
+                policies.push(uniques::Policy {
+                    path,
+                    action: *action,
+                    span: *span,
+                });
+                continue;
+            }
             self.stmt(m, id, object, stmt, &mut info, &mut assigned);
         }
+        info.uniques = uniques::of_map(
+            object,
+            &info.assignments,
+            &info.dedupe,
+            &policies,
+            self.diags,
+        );
         if m.merge.is_none() {
             self.required(m, object, &assigned);
         }
@@ -237,6 +255,8 @@ impl<'a> MapChecker<'a> {
                 }
             }
             MapStmt::Lossy { note, .. } => info.lossy.push(note.value.clone()),
+            // Taken before the other statements, by `map`.
+            MapStmt::OnDuplicate { .. } => {}
         }
     }
 

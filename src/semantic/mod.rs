@@ -14,6 +14,7 @@ mod order;
 mod sources;
 mod spec_tests;
 pub mod types;
+mod uniques;
 
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, MapId, ObjectId};

@@ -4,7 +4,7 @@
 use crate::span::Span;
 use serde::Serialize;
 
-pub use crate::ir::{BinOp, DurationUnit, MissAction, TestOutcome, ValueState};
+pub use crate::ir::{BinOp, DurationUnit, MissAction, OnDuplicate, TestOutcome, ValueState};
 
 /// A name as written, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -277,6 +277,12 @@ pub enum MapStmt {
     },
     Lossy {
         note: StrLit,
+        span: Span,
+    },
+    /// `on duplicate path merge|reject`
+    OnDuplicate {
+        path: FieldPath,
+        action: OnDuplicate,
         span: Span,
     },
     Assign {

@@ -381,6 +381,14 @@ impl Lowerer {
                 note: self.string(inner.nth(1)?),
                 span,
             },
+            Rule::duplicate_stmt => {
+                let path = self.path(inner.nth(2)?);
+                let action = match inner.next()?.as_rule() {
+                    Rule::k_merge => OnDuplicate::Merge,
+                    _ => OnDuplicate::Reject,
+                };
+                MapStmt::OnDuplicate { path, action, span }
+            }
             Rule::deferred_stmt => MapStmt::Assign {
                 path: self.path(inner.nth(1)?),
                 value: self.expr(inner.next()?)?,

@@ -23,6 +23,15 @@ pub enum Id {
 }
 
 impl Id {
+    /// An id as text: its 16 bytes when it is a lower-case hyphenated UUID (as every id mapc
+    /// makes is), else the text.
+    pub fn parse(text: &str) -> Id {
+        match uuid::Uuid::parse_str(text) {
+            Ok(u) if u.hyphenated().to_string() == text && !u.is_nil() => Id::Uuid(*u.as_bytes()),
+            _ => Id::Text(text.to_string()),
+        }
+    }
+
     /// The id mapc made for a record: its UUID's bytes (the nil UUID, which the BLOB form reads
     /// as "no id", as text).
     pub fn of(id: &RecordId) -> Id {

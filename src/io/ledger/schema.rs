@@ -7,10 +7,11 @@ use std::path::Path;
 
 /// The layout this build writes; an older one it can bring up to date is migrated, any other
 /// is refused, never misread.
-pub const VERSION: i64 = 4;
+pub const VERSION: i64 = 5;
 
-/// Layout 4. What changed since 3: `runs` records the spec's content hash and the mapc that
-/// ran it (the plan's pin).
+/// Layout 5. What changed since 4: a deduped entry carries the id of the record its row was made
+/// one with, and the id map lists it, so a re-run and a delta find that record by either key.
+/// Since 3: `runs` records the spec's content hash and the mapc that ran it (the plan's pin).
 pub const SCHEMA: &str = "
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
@@ -35,7 +36,8 @@ CREATE TABLE IF NOT EXISTS runs (
 --   substr(outcomes, i+1, 1)  the outcome: c created, u updated, n unchanged, r rejected,
 --                             d deduped, s skipped, h held
 --   reasons ->> '$.\"i\"'       why, for the entries that have a reason (a JSON object)
---   ids, hashes               for a created or updated entry, the target id and the content hash:
+--   ids, hashes               for a created or updated entry, the target id and the content hash
+--                             (a deduped entry: the id of the record it was made one with):
 --                             ids holds 16 bytes per entry when every id is a UUID (zeros: none),
 --                             else a JSON array; hashes 8 bytes per entry, big-endian. Both are
 --                             NULL when no entry of the chunk has an id.
@@ -77,7 +79,8 @@ CREATE VIEW IF NOT EXISTS idmap AS
         SELECT step_key, source_key, target_id, hash, run,
                row_number() OVER (PARTITION BY step_key, source_key
                                   ORDER BY run DESC, seq DESC) AS latest
-        FROM audit WHERE outcome IN ('created', 'updated'))
+        FROM audit WHERE outcome IN ('created', 'updated')
+                      OR (outcome = 'deduped' AND target_id IS NOT NULL))
     WHERE latest = 1;
 ";
 
@@ -108,14 +111,17 @@ pub fn prepare(conn: &Connection, path: &Path) -> Result<(), LedgerError> {
         .map_err(&sqlite)
 }
 
-/// Layout 3 → 4: the runs' spec hash and mapc version, unknown for the runs before.
+/// From an older layout, a step at a time, in one transaction: 3 → 4 gives the runs their spec
+/// hash and mapc version (unknown for the runs before); 4 → 5 lists deduped entries in the id
+/// map (the view is made anew by [`SCHEMA`]).
 fn migrate(conn: &Connection, from: i64) -> rusqlite::Result<()> {
-    debug_assert_eq!(from, 3);
-    conn.execute_batch(
-        "BEGIN;
-         ALTER TABLE runs ADD COLUMN spec_hash TEXT;
-         ALTER TABLE runs ADD COLUMN mapc TEXT;
-         PRAGMA user_version = 4;
-         COMMIT;",
-    )
+    let mut steps = String::from("BEGIN;");
+    if from <= 3 {
+        steps.push_str(
+            "ALTER TABLE runs ADD COLUMN spec_hash TEXT;
+             ALTER TABLE runs ADD COLUMN mapc TEXT;",
+        );
+    }
+    steps.push_str("DROP VIEW IF EXISTS idmap; PRAGMA user_version = 5; COMMIT;");
+    conn.execute_batch(&steps)
 }

@@ -311,3 +311,55 @@ fn a_ledger_of_another_layout_is_refused_and_left_alone() {
         assert_eq!(kept, version, "a refused ledger is not touched");
     }
 }
+
+/// The idmap view, as (source key, target id).
+fn idmap_rows(path: &Path) -> Vec<(String, String)> {
+    let db = Connection::open(path).expect("open");
+    let mut s = db
+        .prepare("SELECT source_key, target_id FROM idmap ORDER BY source_key")
+        .expect("prepare");
+    let rows = s
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query");
+    rows.collect::<Result<_, _>>().expect("rows")
+}
+
+/// A deduped row names the record it was made one with, and the id map finds that record by
+/// either row's key, in a new ledger and in one migrated from layout 4 (whose id map did not).
+#[test]
+fn a_deduped_row_is_in_the_id_map_as_the_record_it_was_made_one_with() {
+    let t = Temp::new("deduped-idmap");
+    let mut l = Ledger::open(&t.0).expect("open");
+    l.begin_run("t.map", "sha256:0", "dir:out").expect("begin");
+    let id = "3f0e8c1a-3c7b-8d2e-9a61-0b2f6f1d7e55";
+    put(
+        &mut l,
+        entry(1, "P1", Outcome::Created, ""),
+        Some((Id::parse(id), 7)),
+    );
+    put(
+        &mut l,
+        entry(1, "P2", Outcome::Deduped, ""),
+        Some((Id::parse(id), 0)),
+    );
+    put(&mut l, entry(1, "P3", Outcome::Deduped, ""), None);
+    l.finish_run("done", "[]").expect("finish");
+    drop(l);
+    let both = vec![
+        ("P1".to_string(), id.to_string()),
+        ("P2".to_string(), id.to_string()),
+    ];
+    assert_eq!(idmap_rows(&t.0), both);
+    let db = Connection::open(&t.0).expect("db");
+    db.execute_batch(
+        "DROP VIEW idmap;
+         CREATE VIEW idmap AS SELECT step_key, source_key, target_id, hash, run FROM audit
+             WHERE outcome IN ('created', 'updated');
+         PRAGMA user_version = 4;",
+    )
+    .expect("back to layout 4");
+    drop(db);
+    assert_eq!(idmap_rows(&t.0).len(), 1, "layout 4's id map");
+    drop(Ledger::open(&t.0).expect("a layout-4 ledger opens"));
+    assert_eq!(idmap_rows(&t.0), both, "migrated to 5");
+}

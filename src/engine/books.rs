@@ -1,0 +1,162 @@
+//! The books a run keeps of its rows: each row's outcome counted, its audit entry in the
+//! ledger, its exception line when it did not land, the progress bar told, and the first
+//! failure that must stop the run.
+
+use super::fate::Fate;
+use super::step::StepPlan;
+use super::RunError;
+use crate::io::ledger::{Entry, Ledger};
+use crate::io::report::{Exception, Sink, StepCounts};
+use crate::io::source::Original;
+use crate::ir::{Outcome, Phase, Source};
+use crate::plan::Step;
+use serde_json::{Map, Value as Json};
+use std::collections::BTreeMap;
+
+/// Told the step and its rows so far.
+pub type Progress<'p> = Box<dyn Fn(&Step, u64) + 'p>;
+
+/// What records each row's outcome: the ledger, the exception files, the progress bar, and
+/// the first failure that must stop the run.
+pub struct Books<'p> {
+    pub ledger: Option<&'p mut Ledger>,
+    pub sink: Box<dyn Sink + 'p>,
+    /// A sensitive migration (health data): rejected rows keep only their keys' values.
+    pub sensitive: bool,
+    pub progress: Option<Progress<'p>>,
+    pub failure: Option<RunError>,
+    /// Owner emails no target user has, with how many evaluations missed them.
+    pub unmatched: BTreeMap<String, u64>,
+}
+
+/// Where a row was and what it was: for its audit entry and its exception line.
+pub struct RowAt<'a> {
+    pub line: u64,
+    pub key: &'a str,
+    pub original: Original<'a>,
+}
+
+impl Books<'_> {
+    /// Keeps the first failure; the reader stops at the next block.
+    pub fn fail(&mut self, e: RunError) {
+        if self.failure.is_none() {
+            self.failure = Some(e);
+        }
+    }
+
+    /// Err once something has failed that must stop the run: the reader stops there.
+    pub fn stopped(&self) -> Result<(), String> {
+        match &self.failure {
+            Some(e) => Err(e.to_string()),
+            None => Ok(()),
+        }
+    }
+
+    /// Counts a row's outcome, records it, and tells the progress bar every few thousand rows.
+    pub fn tally(&mut self, step_plan: &StepPlan, counts: &mut StepCounts, fate: &Fate, at: RowAt) {
+        counts.rows_in += 1;
+        counts.add(fate.outcome);
+        let step = StepOf {
+            number: step_plan.step.number,
+            key: &step_plan.key_name,
+            object: &step_plan.object.name,
+            map: &step_plan.map.name,
+            phase: step_plan.phase(),
+            source: step_plan.source,
+        };
+        self.account(&step, fate, at);
+        if let (Some(p), 0) = (&self.progress, counts.rows_in % 4096) {
+            p(step_plan.step, counts.rows_in);
+        }
+    }
+
+    /// Writes a row's audit entry, and its exception line when it did not land.
+    pub fn account(&mut self, step: &StepOf, fate: &Fate, at: RowAt) {
+        let exception = matches!(
+            fate.outcome,
+            Outcome::Rejected | Outcome::Held | Outcome::Skipped
+        );
+        self.record(step, fate, at, exception);
+    }
+
+    /// Writes a row's audit entry, and its exception line when `exception` says so.
+    pub fn record(&mut self, step: &StepOf, fate: &Fate, at: RowAt, exception: bool) {
+        if let Some(l) = &mut self.ledger {
+            let entry = Entry {
+                step: step.number,
+                step_key: step.key,
+                object: step.object,
+                source: &step.source.name,
+                source_key: at.key,
+                outcome: fate.outcome,
+                reason: &fate.reason,
+            };
+            if let Err(e) = l.audit(&entry) {
+                self.fail(RunError::Ledger(e));
+            }
+        }
+        if exception {
+            let e = Exception {
+                outcome: fate.outcome,
+                source: &step.source.name,
+                file: &step.source.file,
+                line: at.line,
+                key: at.key,
+                map: step.map,
+                phase: step.phase,
+                code: fate.code,
+                reason: &fate.reason,
+                row: redacted(step.source, at.original.into_pairs(), self.sensitive),
+            };
+            if let Err(err) = self.sink.exception(&e) {
+                self.fail(RunError::Exceptions(err));
+            }
+        }
+    }
+
+    /// The content hash this step last wrote for this row (none on a first run); a ledger
+    /// that cannot be read fails the run.
+    pub(super) fn previous(&mut self, step_key: &str, key: &str) -> Result<Option<u64>, Fate> {
+        let Some(l) = &mut self.ledger else {
+            return Ok(None);
+        };
+        l.previous(step_key, key).map_err(|e| {
+            self.fail(RunError::Ledger(e));
+            Fate::bad(Outcome::Rejected, "ledger", "the ledger cannot be read")
+        })
+    }
+}
+
+/// The step a row's entry belongs to.
+pub struct StepOf<'a> {
+    pub number: usize,
+    pub key: &'a str,
+    pub object: &'a str,
+    pub map: &'a str,
+    pub phase: Phase,
+    pub source: &'a Source,
+}
+
+/// Every column of the row, with sensitive values replaced: the columns marked `sensitive`, every
+/// column of a `sensitive` source, and in a `sensitive` migration (health data) every column but
+/// the key, which with the file and line is enough to find the row in the export.
+fn redacted(
+    src: &Source,
+    original: Vec<(String, String)>,
+    migration_sensitive: bool,
+) -> Map<String, Json> {
+    original
+        .into_iter()
+        .map(|(k, v)| {
+            let is_key = src.key.iter().any(|c| src.column(*c).name == k);
+            let marked = src.columns.iter().any(|c| c.name == k && c.sensitive);
+            let sensitive = marked || src.sensitive || (migration_sensitive && !is_key);
+            let shown = if sensitive && !v.is_empty() {
+                "‹redacted›".to_string()
+            } else {
+                v
+            };
+            (k, Json::String(shown))
+        })
+        .collect()
+}
