@@ -219,6 +219,18 @@ means nothing to a JSON-lines source.
 "`when`, `if` and `and/or/not` need true or false. Compare a value instead:
 `when kind == \"org\"`.";
 
+    MisplacedDstPolicy = 310, Error, "a gap or overlap policy where it cannot apply",
+"`on gap shift|reject` and `on overlap earlier|later|reject` say what a `datetime` column does
+with a local time its time zone's clocks skipped (when they sprang forward) or showed twice
+(when they fell back). They need the column's `tz`: without one its times are UTC, whose
+clocks skip and repeat nothing. Each is said at most once per column.
+
+    source Visit from \"visits.csv\" key id {
+      id    text
+      seen  datetime \"%Y-%m-%d %H:%M\" on gap reject     # no `tz \"America/Chicago\"`
+    }
+";
+
     DuplicateKey = 401, Error, "duplicate value-table key",
 "The same source value appears twice in a value table (after case folding when the table
 is `ignoring case`), so which output wins would be arbitrary.";

@@ -5,6 +5,7 @@
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::ir::{DateFormat, TimeZone};
 use crate::span::Span;
+use crate::syntax::ast;
 
 /// A strftime format (a column's, or a literal given to `date`, `datetime`, `format_date`).
 pub fn check(fmt: &str, span: Span) -> Option<Diagnostic> {
@@ -30,6 +31,43 @@ pub fn misplaced(column: &str, ty: &str, what: &str, span: Span) -> Diagnostic {
     )
     .primary(span, format!("{what} for a {ty} column"))
     .help("formats are for `date` and `datetime` columns, time zones for `datetime` ones")
+}
+
+/// `on gap …` or `on overlap …` on a column with no time zone, whose times are UTC: UTC's
+/// clocks skip and repeat nothing, so the policy could never apply.
+pub fn dst_without_zone(c: &ast::ColumnDecl, p: &ast::DstPolicy, is_datetime: bool) -> Diagnostic {
+    let kind = p.choice.kind();
+    let help = if is_datetime {
+        format!(
+            "add the zone its times are in (`tz \"America/Chicago\"`), or remove `on {kind} {}`",
+            p.choice.action()
+        )
+    } else {
+        format!(
+            "only a `datetime` column has a time zone; remove `on {kind} {}`",
+            p.choice.action()
+        )
+    };
+    Diagnostic::new(
+        Code::MisplacedDstPolicy,
+        format!(
+            "`{}` says what to do in a daylight-saving {kind}, but has no time zone",
+            c.name.name
+        ),
+    )
+    .primary(p.span, format!("`on {kind}` needs `tz`"))
+    .help(help)
+}
+
+/// A second `on gap` (or `on overlap`) on one column.
+pub fn dst_repeated(column: &str, kind: &str, first: Span, again: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::MisplacedDstPolicy,
+        format!("`{column}` says twice what to do in a daylight-saving {kind}"),
+    )
+    .primary(again, "said again here")
+    .context(first, "first said here")
+    .help(format!("keep one `on {kind} …`"))
 }
 
 /// An IANA time-zone name (`America/Chicago`).
