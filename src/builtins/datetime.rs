@@ -14,7 +14,8 @@ pub const DATETIME: Builtin = Builtin {
     returns: Returns::DateTime,
     fallible: true,
     literals: &[(1, Literal::DateFormat), (2, Literal::TimeZone)],
-    summary: "parses a date-time, in the time zone when given",
+    summary: "parses a date-time, in the time zone when given (a time the clocks skipped moves \
+              forward by the gap, a repeated one is its first instant)",
     examples: &[
         (
             "datetime(\"2024-01-05 09:30\", \"%Y-%m-%d %H:%M\")",
@@ -23,6 +24,10 @@ pub const DATETIME: Builtin = Builtin {
         (
             "datetime(\"2024-07-05 09:30\", \"%Y-%m-%d %H:%M\", \"America/New_York\")",
             "\"2024-07-05T13:30:00Z\"",
+        ),
+        (
+            "datetime(\"2024-03-10 02:30\", \"%Y-%m-%d %H:%M\", \"America/New_York\")",
+            "\"2024-03-10T07:30:00Z\"",
         ),
     ],
     apply: |a| {
