@@ -180,9 +180,15 @@ IANA time-zone name. Write it as Area/City: `tz \"America/Chicago\"`, `\"Europe/
 "An expression produces a value of one type where another is needed: a number into a text
 field is fine (it is written as text), but a boolean into a date is not.";
 
-    TextIntoDate = 302, Error, "text into a date field without a parse",
-"A date or datetime field is fed from a text value. Declare the column with its format
-(`dob date \"%m/%d/%Y\"`) or parse it in the mapping (`dob_text | date(\"%m/%d/%Y\") ?? null`).";
+    TextIntoDate = 302, Error, "text into a date or datetime field without a parse",
+"A date or datetime field is fed from a text value. Declare the column with its format, of
+the field's type, or parse it in the mapping:
+
+    dob      date \"%m/%d/%Y\"                  # for a date field
+    seen_at  datetime \"%Y-%m-%d %H:%M:%S\"     # for a datetime field
+    dateOfBirth = dob_text | date(\"%m/%d/%Y\") ?? null
+    seenAt      = seen_text | datetime(\"%Y-%m-%d %H:%M:%S\") ?? null
+";
 
     NumberIntoSelect = 303, Error, "a number into a select field",
 "Select fields take one of their option values. Map numbers through a value table:
