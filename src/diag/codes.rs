@@ -209,9 +209,10 @@ the field's type, or parse it in the mapping:
 their subfields (`name.firstName = …`) or from a function that returns that composite
 (`phones = phone | us_phone ?? null`).";
 
-    BadFormat = 307, Error, "invalid date format",
-"A date format uses strftime-style directives: %Y %y %m %d %e %b %B %a %A %H %I %M %S %p %j %z %f %%.
-Any other `%` directive is an error.";
+    BadFormat = 307, Error, "an invalid or misplaced date or datetime format",
+"A date or datetime format uses strftime-style directives: %Y %y %m %d %e %b %B %a %A %H %I %M
+%S %p %j %z %f %%. Any other `%` directive is an error. Formats are for `date` and `datetime`
+columns, and a time zone (`tz`) for `datetime` ones.";
 
     BadDelimiter = 308, Error, "a delimiter mapc cannot read with",
 "A CSV delimiter is one ASCII character other than a quote or a line break: `\",\"`, `\";\"`,

@@ -111,7 +111,7 @@ impl DateFormat {
             }
             match chars.next() {
                 Some(d) if Self::DIRECTIVES.contains(d) => {}
-                Some(d) => return Err(format!("`%{d}` is not a date directive")),
+                Some(d) => return Err(format!("`%{d}` is not a directive mapc reads")),
                 None => return Err("the format ends with a lone `%`".into()),
             }
         }
@@ -136,7 +136,8 @@ impl DateFormat {
 impl TryFrom<String> for DateFormat {
     type Error = String;
     fn try_from(text: String) -> Result<DateFormat, String> {
-        DateFormat::new(&text).map_err(|why| format!("invalid date format {text:?}: {why}"))
+        DateFormat::new(&text)
+            .map_err(|why| format!("invalid date or datetime format {text:?}: {why}"))
     }
 }
 

@@ -7,17 +7,18 @@ use crate::ir::{DateFormat, TimeZone};
 use crate::span::Span;
 use crate::syntax::ast;
 
-/// A strftime format (a column's, or a literal given to `date`, `datetime`, `format_date`).
-pub fn check(fmt: &str, span: Span) -> Option<Diagnostic> {
+/// A strftime format (a column's, or a literal given to `date`, `datetime`, `format_date`);
+/// `of` is what it is a format of: `date`, `datetime`, or `date or datetime`.
+pub fn check(fmt: &str, of: &str, span: Span) -> Option<Diagnostic> {
     DateFormat::new(fmt)
         .err()
-        .map(|why| bad_format(fmt, &why, span))
+        .map(|why| bad_format(fmt, &why, of, span))
 }
 
-pub fn bad_format(fmt: &str, why: &str, span: Span) -> Diagnostic {
+pub fn bad_format(fmt: &str, why: &str, of: &str, span: Span) -> Diagnostic {
     Diagnostic::new(
         Code::BadFormat,
-        format!("invalid date format \"{fmt}\": {why}"),
+        format!("invalid {of} format \"{fmt}\": {why}"),
     )
     .primary(span, "this format")
     .help("directives: %Y %y %m %d %e %b %B %a %A %H %I %M %S %p %j %z %f %%")
@@ -109,9 +110,9 @@ mod tests {
     #[test]
     fn accepts_common_formats_and_rejects_unknown_directives() {
         let s = Span::default();
-        assert!(check("%m/%d/%Y", s).is_none());
-        assert!(check("%Y-%m-%d %H:%M:%S", s).is_none());
-        assert!(check("%Q", s).is_some());
-        assert!(check("100%", s).is_some());
+        assert!(check("%m/%d/%Y", "date", s).is_none());
+        assert!(check("%Y-%m-%d %H:%M:%S", "datetime", s).is_none());
+        assert!(check("%Q", "date", s).is_some());
+        assert!(check("100%", "date", s).is_some());
     }
 }

@@ -239,7 +239,7 @@ fn column_type(c: &ast::ColumnDecl, ty: &Ty, diags: &mut Vec<Diagnostic>) -> Col
         None => default(),
         // An invalid format is reported; the spec then has an error, and nothing runs with it.
         Some(f) => DateFormat::new(&f.value).unwrap_or_else(|why| {
-            diags.push(formats::bad_format(&f.value, &why, f.span));
+            diags.push(formats::bad_format(&f.value, &why, &c.ty.name, f.span));
             default()
         }),
     };
