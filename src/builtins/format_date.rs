@@ -44,6 +44,9 @@ fn format_date(v: &Value, fmt: &str, tz: Option<&str>) -> Eval {
     if ok {
         ok_text(out)
     } else {
-        fail(format!("cannot format {} as a date", v.to_text()))
+        fail(format!(
+            "cannot format {} as a date or datetime",
+            v.to_text()
+        ))
     }
 }

@@ -180,9 +180,15 @@ IANA time-zone name. Write it as Area/City: `tz \"America/Chicago\"`, `\"Europe/
 "An expression produces a value of one type where another is needed: a number into a text
 field is fine (it is written as text), but a boolean into a date is not.";
 
-    TextIntoDate = 302, Error, "text into a date field without a parse",
-"A date or datetime field is fed from a text value. Declare the column with its format
-(`dob date \"%m/%d/%Y\"`) or parse it in the mapping (`dob_text | date(\"%m/%d/%Y\") ?? null`).";
+    TextIntoDate = 302, Error, "text into a date or datetime field without a parse",
+"A date or datetime field is fed from a text value. Declare the column with its format, of
+the field's type, or parse it in the mapping:
+
+    dob      date \"%m/%d/%Y\"                  # for a date field
+    seen_at  datetime \"%Y-%m-%d %H:%M:%S\"     # for a datetime field
+    dateOfBirth = dob_text | date(\"%m/%d/%Y\") ?? null
+    seenAt      = seen_text | datetime(\"%Y-%m-%d %H:%M:%S\") ?? null
+";
 
     NumberIntoSelect = 303, Error, "a number into a select field",
 "Select fields take one of their option values. Map numbers through a value table:
@@ -203,9 +209,10 @@ field is fine (it is written as text), but a boolean into a date is not.";
 their subfields (`name.firstName = …`) or from a function that returns that composite
 (`phones = phone | us_phone ?? null`).";
 
-    BadFormat = 307, Error, "invalid date format",
-"A date format uses strftime-style directives: %Y %y %m %d %e %b %B %a %A %H %I %M %S %p %j %z %f %%.
-Any other `%` directive is an error.";
+    BadFormat = 307, Error, "an invalid or misplaced date or datetime format",
+"A date or datetime format uses strftime-style directives: %Y %y %m %d %e %b %B %a %A %H %I %M
+%S %p %j %z %f %%. Any other `%` directive is an error. Formats are for `date` and `datetime`
+columns, and a time zone (`tz`) for `datetime` ones.";
 
     BadDelimiter = 308, Error, "a delimiter mapc cannot read with",
 "A CSV delimiter is one ASCII character other than a quote or a line break: `\",\"`, `\";\"`,
@@ -218,6 +225,18 @@ means nothing to a JSON-lines source.
     NotBoolean = 309, Error, "a condition is not a boolean",
 "`when`, `if` and `and/or/not` need true or false. Compare a value instead:
 `when kind == \"org\"`.";
+
+    MisplacedDstPolicy = 310, Error, "a gap or overlap policy where it cannot apply",
+"`on gap shift|reject` and `on overlap earlier|later|reject` say what a `datetime` column does
+with a local time its time zone's clocks skipped (when they sprang forward) or showed twice
+(when they fell back). They need the column's `tz`: without one its times are UTC, whose
+clocks skip and repeat nothing. Each is said at most once per column.
+
+    source Visit from \"visits.csv\" key id {
+      id    text
+      seen  datetime \"%Y-%m-%d %H:%M\" on gap reject     # no `tz \"America/Chicago\"`
+    }
+";
 
     DuplicateKey = 401, Error, "duplicate value-table key",
 "The same source value appears twice in a value table (after case folding when the table

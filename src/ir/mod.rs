@@ -9,6 +9,7 @@ mod program;
 mod schema;
 mod source;
 mod vocab;
+mod zone;
 
 pub use expr::*;
 pub use ids::*;
@@ -16,3 +17,4 @@ pub use program::*;
 pub use schema::*;
 pub use source::*;
 pub use vocab::*;
+pub use zone::*;

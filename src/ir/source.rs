@@ -2,9 +2,8 @@
 //! made (by the checker, or when a plan file is read), so the reader never meets one it cannot
 //! honour.
 
-use super::{ColumnId, ValueState};
+use super::{ColumnId, ValueState, ZonePolicy};
 use crate::ir::Const;
-use chrono::{FixedOffset, NaiveDateTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,7 +65,8 @@ pub enum ColumnType {
     },
     DateTime {
         format: DateFormat,
-        tz: Option<TimeZone>,
+        /// The zone its local times are in, with its gap and overlap policies; UTC when None.
+        tz: Option<ZonePolicy>,
     },
 }
 
@@ -111,7 +111,7 @@ impl DateFormat {
             }
             match chars.next() {
                 Some(d) if Self::DIRECTIVES.contains(d) => {}
-                Some(d) => return Err(format!("`%{d}` is not a date directive")),
+                Some(d) => return Err(format!("`%{d}` is not a directive mapc reads")),
                 None => return Err("the format ends with a lone `%`".into()),
             }
         }
@@ -136,97 +136,14 @@ impl DateFormat {
 impl TryFrom<String> for DateFormat {
     type Error = String;
     fn try_from(text: String) -> Result<DateFormat, String> {
-        DateFormat::new(&text).map_err(|why| format!("invalid date format {text:?}: {why}"))
+        DateFormat::new(&text)
+            .map_err(|why| format!("invalid date or datetime format {text:?}: {why}"))
     }
 }
 
 impl From<DateFormat> for String {
     fn from(f: DateFormat) -> String {
         f.0
-    }
-}
-
-/// An IANA time zone, from the tz database bundled in mapc (the same on every machine, so a
-/// run's times never depend on where it runs). Names are matched ignoring case.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct TimeZone(jiff::tz::TimeZone);
-
-/// A local time that does not exist in a zone: the clocks skipped it (a daylight-saving gap).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InGap;
-
-impl TimeZone {
-    pub fn new(name: &str) -> Option<TimeZone> {
-        let zone = jiff::tz::db().get(name).ok()?;
-        zone.iana_name().is_some().then_some(TimeZone(zone))
-    }
-
-    /// The IANA name, as the database spells it (`America/New_York`).
-    pub fn name(&self) -> &str {
-        self.0.iana_name().unwrap_or("UTC")
-    }
-
-    /// Every zone name the database knows, for suggestions.
-    pub fn names() -> impl Iterator<Item = String> {
-        jiff::tz::db().available().map(|n| n.as_str().to_string())
-    }
-
-    /// The UTC time of a local time in this zone. A repeated local time (clocks going back)
-    /// is its first occurrence; a skipped one is `InGap`.
-    pub fn to_utc(&self, local: NaiveDateTime) -> Result<NaiveDateTime, InGap> {
-        use jiff::tz::AmbiguousOffset;
-        let civil = civil(local).ok_or(InGap)?;
-        let offset = match self.0.to_ambiguous_timestamp(civil).offset() {
-            AmbiguousOffset::Unambiguous { offset } => offset,
-            AmbiguousOffset::Fold { before, after } => before.max(after),
-            AmbiguousOffset::Gap { .. } => return Err(InGap),
-        };
-        Ok(local - TimeDelta::seconds(i64::from(offset.seconds())))
-    }
-
-    /// The zone's offset from UTC at a UTC time.
-    pub fn offset_at(&self, utc: NaiveDateTime) -> FixedOffset {
-        let seconds = jiff::Timestamp::from_second(utc.and_utc().timestamp())
-            .map_or(0, |at| self.0.to_offset(at).seconds());
-        FixedOffset::east_opt(seconds).unwrap_or(FixedOffset::east_opt(0).expect("UTC"))
-    }
-}
-
-/// A chrono local time as jiff's, when jiff can hold it (years −9999 to 9999).
-fn civil(local: NaiveDateTime) -> Option<jiff::civil::DateTime> {
-    use chrono::{Datelike, Timelike};
-    let narrow = |v: u32| i8::try_from(v).ok();
-    jiff::civil::DateTime::new(
-        i16::try_from(local.year()).ok()?,
-        narrow(local.month())?,
-        narrow(local.day())?,
-        narrow(local.hour())?,
-        narrow(local.minute())?,
-        narrow(local.second().min(59))?,
-        i32::try_from(local.nanosecond() % 1_000_000_000).ok()?,
-    )
-    .ok()
-}
-
-impl PartialEq for TimeZone {
-    fn eq(&self, other: &TimeZone) -> bool {
-        self.name() == other.name()
-    }
-}
-
-impl Eq for TimeZone {}
-
-impl TryFrom<String> for TimeZone {
-    type Error = String;
-    fn try_from(name: String) -> Result<TimeZone, String> {
-        TimeZone::new(&name).ok_or_else(|| format!("unknown time zone {name:?}"))
-    }
-}
-
-impl From<TimeZone> for String {
-    fn from(z: TimeZone) -> String {
-        z.name().to_string()
     }
 }
 
@@ -331,8 +248,8 @@ mod tests {
             Encoding::for_label("iso-2022-kr").is_none(),
             "the replacement encoding"
         );
-        assert!(TimeZone::new("America/Chicago").is_some());
-        assert!(TimeZone::new("Mars/Olympus").is_none());
+        assert!(crate::ir::TimeZone::new("America/Chicago").is_some());
+        assert!(crate::ir::TimeZone::new("Mars/Olympus").is_none());
         let bad: Result<Delimiter, _> = serde_json::from_str("\"||\"");
         assert!(
             bad.is_err(),
@@ -340,44 +257,5 @@ mod tests {
         );
         let bad: Result<DateFormat, _> = serde_json::from_str("\"%Q\"");
         assert!(bad.is_err());
-    }
-
-    fn local(text: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").expect("a test time")
-    }
-
-    /// Local times become UTC by the zone's rules on that date: standard and daylight time,
-    /// the first of a repeated hour, and no answer for an hour the clocks skipped.
-    #[test]
-    fn zones_convert_by_their_rules_on_the_date() {
-        let zone = TimeZone::new("america/new_york").expect("found ignoring case");
-        assert_eq!(zone.name(), "America/New_York");
-        let utc = |t: &str| zone.to_utc(local(t));
-        assert_eq!(utc("2024-01-05 09:30"), Ok(local("2024-01-05 14:30")));
-        assert_eq!(utc("2024-07-05 09:30"), Ok(local("2024-07-05 13:30")));
-        assert_eq!(
-            utc("2024-11-03 01:30"),
-            Ok(local("2024-11-03 05:30")),
-            "the first 01:30"
-        );
-        assert_eq!(utc("2024-03-10 02:30"), Err(InGap));
-        assert_eq!(
-            zone.offset_at(local("2024-07-05 13:30")).local_minus_utc(),
-            -4 * 3600
-        );
-        assert_eq!(
-            zone.offset_at(local("2024-11-03 06:30")).local_minus_utc(),
-            -5 * 3600,
-            "after the clocks went back"
-        );
-        let kolkata = TimeZone::new("Asia/Kolkata").expect("zone");
-        assert_eq!(
-            kolkata.to_utc(local("2024-01-05 09:30")),
-            Ok(local("2024-01-05 04:00"))
-        );
-        let plan = serde_json::to_string(&zone).expect("serialise");
-        assert_eq!(plan, "\"America/New_York\"");
-        assert_eq!(serde_json::from_str::<TimeZone>(&plan).ok(), Some(zone));
-        assert!(TimeZone::names().any(|n| n == "Europe/London"));
     }
 }

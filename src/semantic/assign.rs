@@ -47,14 +47,15 @@ pub struct Target<'a> {
     pub span: Span,
 }
 
-/// Every problem with writing `value` to `target`.
-pub fn check(t: &Target, value: &Typed, value_span: Span) -> Vec<Diagnostic> {
+/// Every problem with writing `value` to `target`; `column` is the source column the value is,
+/// when it is a bare column (a help can then name it).
+pub fn check(t: &Target, value: &Typed, value_span: Span, column: Option<&str>) -> Vec<Diagnostic> {
     let found = &value.ty;
     if found.is_lenient() {
         return select_values(t, value);
     }
     match &t.field.ty {
-        FieldType::Scalar { scalar } => scalar_fits(t, *scalar, found, value_span)
+        FieldType::Scalar { scalar } => scalar_fits(t, *scalar, found, value_span, column)
             .into_iter()
             .collect(),
         FieldType::Select { multi, .. } => select_fits(t, *multi, value, value_span),
@@ -89,7 +90,13 @@ fn mismatch(t: &Target, value_span: Span, found: &Ty, help: Option<&str>) -> Dia
     }
 }
 
-fn scalar_fits(t: &Target, scalar: Scalar, found: &Ty, span: Span) -> Option<Diagnostic> {
+fn scalar_fits(
+    t: &Target,
+    scalar: Scalar,
+    found: &Ty,
+    span: Span,
+    column: Option<&str>,
+) -> Option<Diagnostic> {
     let ok = match scalar {
         Scalar::Text | Scalar::Uuid | Scalar::Rating => {
             matches!(
@@ -107,15 +114,7 @@ fn scalar_fits(t: &Target, scalar: Scalar, found: &Ty, span: Span) -> Option<Dia
         return None;
     }
     if matches!(scalar, Scalar::Date | Scalar::DateTime) && *found == Ty::Text {
-        return Some(
-            Diagnostic::new(
-                Code::TextIntoDate,
-                format!("`{}.{}` is a {} field, but this is text with no parse", t.object, t.path, t.schema.describe(&t.field.ty)),
-            )
-            .primary(span, "text")
-            .context(t.span, "date field")
-            .help("declare the column with its format (`dob date \"%m/%d/%Y\"`) or parse it: `x | date(\"%m/%d/%Y\") ?? null`"),
-        );
+        return Some(text_into_date(t, scalar, span, column));
     }
     let help = match (scalar, found) {
         (Scalar::Number, Ty::Text) => Some("parse it: `x | decimal ?? null`"),
@@ -123,6 +122,32 @@ fn scalar_fits(t: &Target, scalar: Scalar, found: &Ty, span: Span) -> Option<Dia
         _ => None,
     };
     Some(mismatch(t, span, found, help))
+}
+
+/// Text into a date or datetime field: the help names the field's own type and a format of
+/// that type (a date-only format would drop the time of every value).
+fn text_into_date(t: &Target, scalar: Scalar, span: Span, column: Option<&str>) -> Diagnostic {
+    let (ty, format) = match scalar {
+        Scalar::DateTime => ("datetime", "%Y-%m-%d %H:%M:%S"),
+        _ => ("date", "%m/%d/%Y"),
+    };
+    let parse = format!("{ty}(\"{format}\") ?? null");
+    let help = match column {
+        Some(c) => format!(
+            "declare `{c}` with its format (`{c} {ty} \"{format}\"`), or parse it: `{c} | {parse}`"
+        ),
+        None => format!("parse it: `… | {parse}`"),
+    };
+    Diagnostic::new(
+        Code::TextIntoDate,
+        format!(
+            "`{}.{}` is a {ty} field, but this is text with no parse",
+            t.object, t.path
+        ),
+    )
+    .primary(span, "text")
+    .context(t.span, format!("{ty} field"))
+    .help(help)
 }
 
 fn select_fits(t: &Target, multi: bool, value: &Typed, span: Span) -> Vec<Diagnostic> {

@@ -3,7 +3,7 @@
 use super::builtins;
 use super::env::{Env, Scope, Usage};
 use super::types::{Known, LookupUse, Ty, Typed};
-use crate::builtins::{Builtin, Literal as LiteralArg, Param};
+use crate::builtins::{Builtin, Literal as LiteralArg, Param, Returns};
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::ir::{self, BuiltinId, Const, LookupTarget, TableElse};
 use crate::span::Span;
@@ -435,7 +435,7 @@ impl<'a> ExprChecker<'a> {
                 continue;
             };
             let found = match kind {
-                LiteralArg::DateFormat => super::formats::check(text, *span),
+                LiteralArg::DateFormat => super::formats::check(text, format_of(b), *span),
                 LiteralArg::TimeZone => super::formats::check_zone(text, *span),
             };
             self.diags.extend(found);
@@ -765,4 +765,14 @@ fn merge_known(a: &Typed, b: &Typed) -> Option<Vec<Known>> {
     let mut all = side(a)?;
     all.extend(side(b)?);
     Some(all)
+}
+
+/// What a built-in's format argument is a format of, for its diagnostic: `date(…)` reads dates,
+/// `datetime(…)` date-times, and `format_date(…)` writes either.
+fn format_of(b: &Builtin) -> &'static str {
+    match b.returns {
+        Returns::Date => "date",
+        Returns::DateTime => "datetime",
+        _ => "date or datetime",
+    }
 }

@@ -5,18 +5,20 @@
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::ir::{DateFormat, TimeZone};
 use crate::span::Span;
+use crate::syntax::ast;
 
-/// A strftime format (a column's, or a literal given to `date`, `datetime`, `format_date`).
-pub fn check(fmt: &str, span: Span) -> Option<Diagnostic> {
+/// A strftime format (a column's, or a literal given to `date`, `datetime`, `format_date`);
+/// `of` is what it is a format of: `date`, `datetime`, or `date or datetime`.
+pub fn check(fmt: &str, of: &str, span: Span) -> Option<Diagnostic> {
     DateFormat::new(fmt)
         .err()
-        .map(|why| bad_format(fmt, &why, span))
+        .map(|why| bad_format(fmt, &why, of, span))
 }
 
-pub fn bad_format(fmt: &str, why: &str, span: Span) -> Diagnostic {
+pub fn bad_format(fmt: &str, why: &str, of: &str, span: Span) -> Diagnostic {
     Diagnostic::new(
         Code::BadFormat,
-        format!("invalid date format \"{fmt}\": {why}"),
+        format!("invalid {of} format \"{fmt}\": {why}"),
     )
     .primary(span, "this format")
     .help("directives: %Y %y %m %d %e %b %B %a %A %H %I %M %S %p %j %z %f %%")
@@ -30,6 +32,43 @@ pub fn misplaced(column: &str, ty: &str, what: &str, span: Span) -> Diagnostic {
     )
     .primary(span, format!("{what} for a {ty} column"))
     .help("formats are for `date` and `datetime` columns, time zones for `datetime` ones")
+}
+
+/// `on gap …` or `on overlap …` on a column with no time zone, whose times are UTC: UTC's
+/// clocks skip and repeat nothing, so the policy could never apply.
+pub fn dst_without_zone(c: &ast::ColumnDecl, p: &ast::DstPolicy, is_datetime: bool) -> Diagnostic {
+    let kind = p.choice.kind();
+    let help = if is_datetime {
+        format!(
+            "add the zone its times are in (`tz \"America/Chicago\"`), or remove `on {kind} {}`",
+            p.choice.action()
+        )
+    } else {
+        format!(
+            "only a `datetime` column has a time zone; remove `on {kind} {}`",
+            p.choice.action()
+        )
+    };
+    Diagnostic::new(
+        Code::MisplacedDstPolicy,
+        format!(
+            "`{}` says what to do in a daylight-saving {kind}, but has no time zone",
+            c.name.name
+        ),
+    )
+    .primary(p.span, format!("`on {kind}` needs `tz`"))
+    .help(help)
+}
+
+/// A second `on gap` (or `on overlap`) on one column.
+pub fn dst_repeated(column: &str, kind: &str, first: Span, again: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::MisplacedDstPolicy,
+        format!("`{column}` says twice what to do in a daylight-saving {kind}"),
+    )
+    .primary(again, "said again here")
+    .context(first, "first said here")
+    .help(format!("keep one `on {kind} …`"))
 }
 
 /// An IANA time-zone name (`America/Chicago`).
@@ -71,9 +110,9 @@ mod tests {
     #[test]
     fn accepts_common_formats_and_rejects_unknown_directives() {
         let s = Span::default();
-        assert!(check("%m/%d/%Y", s).is_none());
-        assert!(check("%Y-%m-%d %H:%M:%S", s).is_none());
-        assert!(check("%Q", s).is_some());
-        assert!(check("100%", s).is_some());
+        assert!(check("%m/%d/%Y", "date", s).is_none());
+        assert!(check("%Y-%m-%d %H:%M:%S", "datetime", s).is_none());
+        assert!(check("%Q", "date", s).is_some());
+        assert!(check("100%", "date", s).is_some());
     }
 }

@@ -385,7 +385,11 @@ impl<'a> MapChecker<'a> {
             field: leaf,
             span: path.span,
         };
-        let found = assign::check(&target, &typed, value.span);
+        let column = match (&value.kind, &typed.ir) {
+            (ast::ExprKind::Name(name), ir::Expr::Column { .. }) => Some(name.name.as_str()),
+            _ => None,
+        };
+        let found = assign::check(&target, &typed, value.span, column);
         self.diags.extend(found);
         let reached = Reached {
             map: id,

@@ -7,8 +7,8 @@ use super::formats;
 use super::types::Ty;
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::ir::{self, ColumnId, ColumnType, DateFormat, Delimiter, Encoding, PolicyAction};
-use crate::ir::{SourceFormat, SourceId, TimeZone};
-use crate::syntax::ast::{self, StateAction};
+use crate::ir::{GapPolicy, OverlapPolicy, SourceFormat, SourceId, TimeZone, ZonePolicy};
+use crate::syntax::ast::{self, DstChoice, StateAction};
 use std::collections::BTreeMap;
 
 pub fn source(
@@ -209,7 +209,8 @@ fn policy(action: &StateAction) -> PolicyAction {
 }
 
 /// A column's type with its parse settings: a date's format (`%Y-%m-%d` unless given), a
-/// date-time's format and time zone. A format or zone on a type that takes none is an error.
+/// date-time's format and time zone with its gap and overlap policies. A format or zone on a
+/// type that takes none is an error.
 fn column_type(c: &ast::ColumnDecl, ty: &Ty, diags: &mut Vec<Diagnostic>) -> ColumnType {
     let takes_format = matches!(ty, Ty::Date | Ty::DateTime);
     if let (Some(f), false) = (&c.format, takes_format) {
@@ -228,11 +229,17 @@ fn column_type(c: &ast::ColumnDecl, ty: &Ty, diags: &mut Vec<Diagnostic>) -> Col
             z.span,
         ));
     }
+    let is_datetime = *ty == Ty::DateTime;
+    if c.tz.is_none() || !is_datetime {
+        for p in &c.dst {
+            diags.push(formats::dst_without_zone(c, p, is_datetime));
+        }
+    }
     let mut format = |default: fn() -> DateFormat| match &c.format {
         None => default(),
         // An invalid format is reported; the spec then has an error, and nothing runs with it.
         Some(f) => DateFormat::new(&f.value).unwrap_or_else(|why| {
-            diags.push(formats::bad_format(&f.value, &why, f.span));
+            diags.push(formats::bad_format(&f.value, &why, &c.ty.name, f.span));
             default()
         }),
     };
@@ -243,17 +250,48 @@ fn column_type(c: &ast::ColumnDecl, ty: &Ty, diags: &mut Vec<Diagnostic>) -> Col
         Ty::Date => ColumnType::Date {
             format: format(DateFormat::iso_date),
         },
-        Ty::DateTime => {
-            let format = format(DateFormat::iso_datetime);
-            let tz = c.tz.as_ref().and_then(|z| {
-                let zone = TimeZone::new(&z.value);
-                if zone.is_none() {
-                    diags.extend(formats::check_zone(&z.value, z.span));
-                }
-                zone
-            });
-            ColumnType::DateTime { format, tz }
-        }
+        Ty::DateTime => ColumnType::DateTime {
+            format: format(DateFormat::iso_datetime),
+            tz: zone_policy(c, diags),
+        },
         _ => ColumnType::Text,
     }
+}
+
+/// A date-time column's zone with its `on gap` and `on overlap` policies (the defaults where
+/// it says none); None without a zone (or with an unknown one, reported).
+fn zone_policy(c: &ast::ColumnDecl, diags: &mut Vec<Diagnostic>) -> Option<ZonePolicy> {
+    let (gap, overlap) = dst_policies(c, diags);
+    let z = c.tz.as_ref()?;
+    let zone = TimeZone::new(&z.value);
+    if zone.is_none() {
+        diags.extend(formats::check_zone(&z.value, z.span));
+    }
+    Some(ZonePolicy {
+        zone: zone?,
+        gap,
+        overlap,
+    })
+}
+
+/// The first `on gap` and the first `on overlap` a column says; saying one twice is an error.
+fn dst_policies(c: &ast::ColumnDecl, diags: &mut Vec<Diagnostic>) -> (GapPolicy, OverlapPolicy) {
+    let mut policies = (GapPolicy::default(), OverlapPolicy::default());
+    for (i, p) in c.dst.iter().enumerate() {
+        let kind = p.choice.kind();
+        if let Some(first) = c.dst[..i].iter().find(|q| q.choice.kind() == kind) {
+            diags.push(formats::dst_repeated(
+                &c.name.name,
+                kind,
+                first.span,
+                p.span,
+            ));
+            continue;
+        }
+        match p.choice {
+            DstChoice::Gap(g) => policies.0 = g,
+            DstChoice::Overlap(o) => policies.1 = o,
+        }
+    }
+    policies
 }

@@ -5,6 +5,7 @@ use crate::span::Span;
 use serde::Serialize;
 
 pub use crate::ir::{BinOp, DurationUnit, MissAction, OnDuplicate, TestOutcome, ValueState};
+pub use crate::ir::{GapPolicy, OverlapPolicy};
 
 /// A name as written, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -105,7 +106,40 @@ pub struct ColumnDecl {
     pub nulls: Vec<StrLit>,
     pub sensitive: bool,
     pub policies: Vec<StatePolicy>,
+    /// `on gap …` and `on overlap …`, as written (the checker refuses them without a `tz`).
+    pub dst: Vec<DstPolicy>,
     pub span: Span,
+}
+
+/// `on gap shift|reject` or `on overlap earlier|later|reject`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DstPolicy {
+    pub choice: DstChoice,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DstChoice {
+    Gap(GapPolicy),
+    Overlap(OverlapPolicy),
+}
+
+impl DstChoice {
+    /// `gap` or `overlap`, as the clause is written.
+    pub fn kind(self) -> &'static str {
+        match self {
+            DstChoice::Gap(_) => "gap",
+            DstChoice::Overlap(_) => "overlap",
+        }
+    }
+
+    /// The policy's word (`shift`, `earlier`, …).
+    pub fn action(self) -> &'static str {
+        match self {
+            DstChoice::Gap(g) => g.name(),
+            DstChoice::Overlap(o) => o.name(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

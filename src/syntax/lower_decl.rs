@@ -62,6 +62,7 @@ impl Lowerer {
             nulls: Vec::new(),
             sensitive: false,
             policies: Vec::new(),
+            dst: Vec::new(),
             span,
         };
         for m in inner {
@@ -76,6 +77,11 @@ impl Lowerer {
                 Rule::col_policy => {
                     if let Some(policy) = self.state_policy(m) {
                         col.policies.push(policy);
+                    }
+                }
+                Rule::col_gap | Rule::col_overlap => {
+                    if let Some(policy) = self.dst_policy(m) {
+                        col.dst.push(policy);
                     }
                 }
                 _ => self.bug(&m, "column modifier"),
@@ -106,6 +112,20 @@ impl Lowerer {
             action,
             span,
         })
+    }
+
+    /// `on gap shift|reject`, `on overlap earlier|later|reject`: the last word decides.
+    fn dst_policy(&mut self, p: P) -> Option<DstPolicy> {
+        let span = self.span(&p);
+        let gap = p.as_rule() == Rule::col_gap;
+        let choice = match (gap, p.into_inner().last()?.as_rule()) {
+            (true, Rule::k_shift) => DstChoice::Gap(GapPolicy::Shift),
+            (true, _) => DstChoice::Gap(GapPolicy::Reject),
+            (false, Rule::k_earlier) => DstChoice::Overlap(OverlapPolicy::Earlier),
+            (false, Rule::k_later) => DstChoice::Overlap(OverlapPolicy::Later),
+            (false, _) => DstChoice::Overlap(OverlapPolicy::Reject),
+        };
+        Some(DstPolicy { choice, span })
     }
 
     pub(super) fn composite(&mut self, p: P) -> Option<CompositeDecl> {

@@ -43,6 +43,7 @@ fn describe(rule: &Rule) -> String {
         Rule::else_entry => "`else => …`",
         Rule::map_stmt | Rule::assign_stmt => "a field mapping (`field = expression`)",
         Rule::miss_policy => "`on missing …`",
+        Rule::state => "a state (`empty`, `missing`, `null`, `invalid`)",
         Rule::miss_action | Rule::state_action | Rule::else_action => "a policy",
         Rule::record | Rule::record_field => "a record field (`name: value`)",
         Rule::literal => "a literal",
