@@ -413,6 +413,10 @@ fn a_unique_value_is_enforced_across_maps_as_the_spec_says() {
     );
     let rejected = ran.rejected();
     assert_eq!(field(&rejected, "key"), vec!["L1", "T1"], "{rejected:?}");
+    assert!(
+        ran.lines("task.jsonl").is_empty(),
+        "the task of the rejected lead"
+    );
     let reason = rejected[0]["reason"].as_str().unwrap_or("");
     assert!(
         reason.contains("emails.primaryEmail") && reason.contains("k.csv line 2"),
@@ -439,4 +443,66 @@ fn a_unique_value_is_enforced_across_maps_as_the_spec_says() {
         (leads["created"].as_u64(), leads["deduped"].as_u64()),
         (Some(1), Some(1))
     );
+}
+
+/// Fault 3: a link's lookup that missed with `on missing reject` rejected the row in the links
+/// pass, after its record was written: the row was in `note.jsonl` and in `_rejected.jsonl`,
+/// created and rejected. Now the miss is decided with the record, and the row has one outcome.
+#[test]
+fn a_link_that_misses_decides_before_its_record_is_written() {
+    let spec = r#"migration "t" { from "x"  to twenty }
+source P from "p.csv" key id { id text  name text }
+source N from "n.csv" key id { id text  pid text }
+extend Person { sourceSystemId text unique }
+map N -> Note {
+  title = id
+  targets = [lookup P(pid) on missing reject "no patient"]
+}
+map P -> Person {
+  identity sourceSystemId = id
+  name.firstName = name
+}
+"#;
+    let case = Case::new(
+        "link-miss",
+        spec,
+        &[
+            (
+                "p.csv",
+                "id,name
+P1,Ana
+",
+            ),
+            (
+                "n.csv",
+                "id,pid
+N1,P1
+N2,P9
+",
+            ),
+        ],
+    );
+    let ran = case.run().ok();
+    let notes = ran.lines("note.jsonl");
+    assert_eq!(
+        field(&notes, "title"),
+        vec!["N1"],
+        "N2 is not written: {notes:?}"
+    );
+    let rejected = ran.rejected();
+    assert_eq!(field(&rejected, "key"), vec!["N2"]);
+    assert_eq!(rejected[0]["phase"], "create");
+    let audit = ran.audit();
+    let n2: Vec<&str> = audit
+        .iter()
+        .filter(|(_, key, _)| key == "N2")
+        .map(|(_, _, outcome)| outcome.as_str())
+        .collect();
+    assert_eq!(
+        n2,
+        vec!["rejected", "skipped"],
+        "one outcome, then passed over"
+    );
+    let targets = ran.lines("noteTarget.jsonl");
+    assert_eq!(targets.len(), 1, "{targets:?}");
 }

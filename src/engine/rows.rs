@@ -37,6 +37,13 @@ pub fn build_into(
             }
         }
     }
+    for check in &step_plan.checks {
+        if let Err(stop) = eval.run(check, row, resolver, &[]) {
+            if worst.add(stop) {
+                break;
+            }
+        }
+    }
     match worst.0 {
         Some(stop) => Err(stop),
         None => Ok(()),

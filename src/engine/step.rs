@@ -22,6 +22,8 @@ pub struct StepPlan<'p> {
     pub when: Option<Node>,
     /// The values of the assignments the step writes, in order: slot `i` is the step's `i`-th.
     pub values: Vec<Node>,
+    /// The values it evaluates only for what their misses decide (a create step's link fields).
+    pub checks: Vec<Node>,
     pub merge_key: Option<Node>,
     /// Where each written value goes in the record.
     pub shape: Shape,
@@ -80,6 +82,11 @@ impl<'p> StepPlan<'p> {
             key_columns: key_columns(source),
             when: map.when.as_ref().map(Node::compile),
             values: written.iter().map(|a| Node::compile(&a.value)).collect(),
+            checks: step
+                .checks
+                .iter()
+                .map(|&i| Node::compile(&map.assignments[i].value))
+                .collect(),
             merge_key: map.merge.as_ref().map(|m| Node::compile(&m.key)),
             shape,
             links,

@@ -266,6 +266,14 @@ fn evaluate<'a>(
         });
         results[i] = Some(x);
     }
+    for check in &step_plan.checks {
+        let checked = vector.eval(check, &live, env, s);
+        live.retain(|&r| match &checked[r as usize] {
+            Ok(_) => true,
+            Err(stop) => !worst[r as usize].add(stop.clone()),
+        });
+        vector.give([checked]);
+    }
     for (fate, worst) in fates.iter_mut().zip(worst) {
         if let Some(stop) = worst.0 {
             *fate = Some(Fate::from_stop(stop));

@@ -36,6 +36,11 @@ pub struct Step {
     pub map: MapId,
     /// The map's assignments this step writes, by their place in the map, in order.
     pub writes: Vec<usize>,
+    /// Assignments the step evaluates but does not write, for what their misses decide: a
+    /// create step checks its link fields, whose records a later step writes, so a lookup that
+    /// rejects or holds the row does so before its record is written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<usize>,
 }
 
 impl Plan {
@@ -117,12 +122,22 @@ fn steps(program: &ir::Program) -> Vec<Step> {
             .filter(|&i| phase_of(program, map, &map.assignments[i]) == phase)
             .collect();
         let first_pass = matches!(phase, Phase::Create | Phase::Merge);
+        let checks: Vec<usize> = match phase {
+            Phase::Create | Phase::Merge => (0..map.assignments.len())
+                .filter(|&i| {
+                    let a = &map.assignments[i];
+                    !a.deferred && phase_of(program, map, a) == Phase::Links
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         if first_pass || !writes.is_empty() {
             out.push(Step {
                 number: out.len() + 1,
                 phase,
                 map: id,
                 writes,
+                checks,
             });
         }
     };

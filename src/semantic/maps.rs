@@ -409,10 +409,10 @@ impl<'a> MapChecker<'a> {
         let schema = &self.env.schema;
         let (accepted, orders) = match ty {
             FieldType::Relation { objects } => (objects.clone(), true),
-            FieldType::Links { object: link } => {
-                let is_link = schema.object_at(*link).link;
-                (link_targets(schema, *link), !is_link)
-            }
+            // Link records are written last, but their lookups are decided with the record
+            // (a miss rejects or holds the row before anything is written), so what they point
+            // at loads first, as for a relation.
+            FieldType::Links { object: link } => (link_targets(schema, *link), true),
             _ => return,
         };
         let made_from = &self.env.made_from;
