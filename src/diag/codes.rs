@@ -219,6 +219,14 @@ means nothing to a JSON-lines source.
 "`when`, `if` and `and/or/not` need true or false. Compare a value instead:
 `when kind == \"org\"`.";
 
+    NumberOutOfRange = 310, Error, "a number mapc cannot hold exactly",
+"Numbers are exact decimals of at most 28 significant digits: at most 28 digits after the
+point, and at most 79,228,162,514,264,337,593,543,950,335. A literal beyond that would have
+to be rounded, so it is refused rather than changed.
+
+    fee = amount * 0.00000000000000000000000000001   # 29 decimal places
+";
+
     DuplicateKey = 401, Error, "duplicate value-table key",
 "The same source value appears twice in a value table (after case folding when the table
 is `ignoring case`), so which output wins would be arbitrary.";

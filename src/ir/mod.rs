@@ -5,6 +5,7 @@
 
 mod expr;
 mod ids;
+pub mod number;
 mod program;
 mod schema;
 mod source;
@@ -12,6 +13,7 @@ mod vocab;
 
 pub use expr::*;
 pub use ids::*;
+pub use number::Decimal;
 pub use program::*;
 pub use schema::*;
 pub use source::*;

@@ -10,7 +10,7 @@ fn value_json(e: &ast::Expr, diags: &mut Vec<Diagnostic>) -> serde_json::Value {
     match &e.kind {
         ExprKind::Literal(l) => super::decls::literal_json(l),
         ExprKind::Neg(inner) => match &inner.kind {
-            ExprKind::Literal(Literal::Number(n)) => serde_json::json!(-n),
+            ExprKind::Literal(Literal::Number(n)) => super::decls::number_json(-*n),
             _ => not_literal(e, diags),
         },
         ExprKind::Name(id) => serde_json::Value::String(id.name.clone()),
