@@ -28,7 +28,7 @@ mod len;
 mod link;
 pub mod lower;
 mod markdown;
-mod micros;
+pub mod micros;
 mod money;
 mod nonempty;
 mod phone;
