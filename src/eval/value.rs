@@ -125,3 +125,13 @@ impl Value {
 pub fn format_decimal(d: Decimal) -> String {
     number::canonical(d)
 }
+
+#[cfg(test)]
+mod tests {
+    /// Rows' values are moved about by the block: an exact decimal (16 bytes) must not make
+    /// every value larger than text inline (24 bytes) and its tag.
+    #[test]
+    fn a_value_stays_four_words() {
+        assert_eq!(std::mem::size_of::<super::Value>(), 32);
+    }
+}
