@@ -101,9 +101,10 @@ impl Value {
                 .map(Value::to_text)
                 .collect::<Vec<_>>()
                 .join(", "),
+            // Its JSON, fields by name, as it always was.
             Value::Record(_) => {
                 let mut json = Vec::new();
-                crate::eval::shape::write_value(&mut json, self);
+                crate::eval::shape::write_sorted(&mut json, self);
                 String::from_utf8(json).unwrap_or_default()
             }
             Value::Ref(r) => r.key.clone(),
