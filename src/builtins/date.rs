@@ -1,7 +1,8 @@
 //! `date(text, fmt)`: parses a date with a strftime format.
 
 use super::{fail, text, Builtin, Literal, Param, Returns};
-use crate::eval::value::{Eval, Value};
+use crate::eval::value::{Eval, Stop, Value};
+use crate::ir::number::{self, Decimal};
 use crate::ir::DurationUnit;
 use chrono::NaiveDate;
 
@@ -24,15 +25,30 @@ pub fn parse_date(s: &str, fmt: &str) -> Eval {
     }
 }
 
-/// `date + n unit`, calendar-aware for months and years (Jan 31 + 1 month = Feb 28/29).
-pub fn add_duration(d: NaiveDate, n: f64, unit: DurationUnit, sign: i64) -> Option<NaiveDate> {
-    let n = (n as i64) * sign;
-    match unit {
-        DurationUnit::Days => d.checked_add_signed(chrono::Duration::days(n)),
-        DurationUnit::Weeks => d.checked_add_signed(chrono::Duration::weeks(n)),
+/// `date + n unit`, calendar-aware for months and years (Jan 31 + 1 month = Feb 28/29). A
+/// count that is not whole (`1.5 months`) fails rather than being cut to one.
+pub fn add_duration(
+    d: NaiveDate,
+    n: Decimal,
+    unit: DurationUnit,
+    sign: i64,
+) -> Result<NaiveDate, Stop> {
+    let Some(count) = number::as_whole(n) else {
+        return Err(Stop::Fail(format!(
+            "{} {} is not a whole number of {}",
+            number::canonical(n),
+            unit.name(),
+            unit.name()
+        )));
+    };
+    let n = count.saturating_mul(sign);
+    let moved = match unit {
+        DurationUnit::Days => chrono::Duration::try_days(n).and_then(|n| d.checked_add_signed(n)),
+        DurationUnit::Weeks => chrono::Duration::try_weeks(n).and_then(|n| d.checked_add_signed(n)),
         DurationUnit::Months => add_months(d, n),
-        DurationUnit::Years => add_months(d, n * 12),
-    }
+        DurationUnit::Years => n.checked_mul(12).and_then(|n| add_months(d, n)),
+    };
+    moved.ok_or_else(|| Stop::Fail("date out of range".into()))
 }
 
 fn add_months(d: NaiveDate, n: i64) -> Option<NaiveDate> {

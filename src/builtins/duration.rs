@@ -1,7 +1,7 @@
 //! `days(n)`, `weeks(n)`, `months(n)`, `years(n)`: durations for date arithmetic. One module
 //! for the four: they differ only in their unit.
 
-use super::{number, Builtin, Param, Returns};
+use super::{fail, number, text, Builtin, Param, Returns};
 use crate::eval::value::{Eval, Value};
 use crate::ir::DurationUnit;
 
@@ -44,5 +44,12 @@ pub const YEARS: Builtin = Builtin {
 };
 
 fn of(a: &[Value], unit: DurationUnit) -> Eval {
-    Ok(Value::Duration(number(a, 0).unwrap_or(0.0), unit))
+    match number(a, 0) {
+        Some(n) => Ok(Value::Duration(n, unit)),
+        None => fail(format!(
+            "{:?} is not a number of {}",
+            text(a, 0),
+            unit.name()
+        )),
+    }
 }

@@ -1,6 +1,6 @@
 //! `left(text, n)`: the first n characters.
 
-use super::{number, ok_text, text, Builtin, Param};
+use super::{ok_text, text, Builtin, Param};
 use crate::eval::lend::Lending;
 use crate::eval::value::{Str, Value};
 
@@ -19,21 +19,21 @@ fn lend_left(rows: &mut Lending) {
 }
 
 /// The character count asked for (`left`, `right`): a missing or non-number count is 0.
-pub(super) fn count(args: &[Value]) -> f64 {
-    number(args, 1).unwrap_or(0.0)
+pub(super) fn count(args: &[Value]) -> i64 {
+    super::count(args, 1).unwrap_or(0)
 }
 
 /// `left` or `right` on lent text: a part of it, never a copy. The count is a constant.
 pub(super) fn lend(left: bool, rows: &mut Lending) {
     rows.each(|x, n, s| {
-        let n = n.first().and_then(Value::as_f64).unwrap_or(0.0);
+        let n = super::count(n, 0).unwrap_or(0);
         Ok(s.narrow(x, |t| Some(slice_of(left, t, n))))
     });
 }
 
 /// The first (`left`) or last `n` characters of `s`, as a part of it.
-pub fn slice_of(left: bool, s: &str, n: f64) -> &str {
-    let n = n.max(0.0) as usize;
+pub fn slice_of(left: bool, s: &str, n: i64) -> &str {
+    let n = usize::try_from(n.max(0)).unwrap_or(usize::MAX);
     if s.is_ascii() {
         let n = n.min(s.len());
         return if left { &s[..n] } else { &s[s.len() - n..] };
@@ -52,9 +52,9 @@ pub fn slice_of(left: bool, s: &str, n: f64) -> &str {
 mod tests {
     #[test]
     fn slices_count_characters_not_bytes() {
-        assert_eq!(super::slice_of(false, "dürer", 3.0), "rer");
-        assert_eq!(super::slice_of(true, "dürer", 2.0), "dü");
-        assert_eq!(super::slice_of(true, "ab", 9.0), "ab");
-        assert_eq!(super::slice_of(false, "ab", -1.0), "");
+        assert_eq!(super::slice_of(false, "dürer", 3), "rer");
+        assert_eq!(super::slice_of(true, "dürer", 2), "dü");
+        assert_eq!(super::slice_of(true, "ab", 9), "ab");
+        assert_eq!(super::slice_of(false, "ab", -1), "");
     }
 }

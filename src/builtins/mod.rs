@@ -28,7 +28,7 @@ mod len;
 mod link;
 pub mod lower;
 mod markdown;
-mod micros;
+pub mod micros;
 mod money;
 mod nonempty;
 mod phone;
@@ -46,7 +46,7 @@ pub mod us_phone;
 
 use crate::eval::lend::Lending;
 use crate::eval::value::{Eval, Stop, Str, Value};
-use crate::ir::BuiltinId;
+use crate::ir::{BuiltinId, Decimal};
 use std::borrow::Cow;
 
 pub use self::bool::parse_bool;
@@ -258,9 +258,22 @@ pub(crate) fn text(args: &[Value], i: usize) -> Cow<'_, str> {
     arg(args, i).text()
 }
 
-/// Argument `i` as a number, when it is one.
-pub(crate) fn number(args: &[Value], i: usize) -> Option<f64> {
-    arg(args, i).as_f64()
+/// Argument `i` as a number, exactly, when it is one.
+pub(crate) fn number(args: &[Value], i: usize) -> Option<Decimal> {
+    arg(args, i).as_decimal()
+}
+
+/// Argument `i` as a count (`left(x, 2)`, `round(x, 2)`): a decimal cut to its whole part,
+/// a number beyond `i64` as far as one goes; None when it is not a number.
+pub(crate) fn count(args: &[Value], i: usize) -> Option<i64> {
+    match arg(args, i) {
+        Value::Int(n) => Some(*n),
+        Value::Dec(d) => {
+            let whole = d.trunc().mantissa();
+            Some(i64::try_from(whole).unwrap_or(if whole < 0 { i64::MIN } else { i64::MAX }))
+        }
+        _ => None,
+    }
 }
 
 pub(crate) fn ok_text(s: impl Into<Str>) -> Eval {

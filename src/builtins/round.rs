@@ -1,29 +1,32 @@
-//! `round(decimal, places)`: rounds half away from zero.
+//! `round(decimal, places)`: rounds half away from zero, exactly.
 
-use super::{number, Builtin, Param, Returns};
-use crate::eval::value::Value;
+use super::{count, fail, number, Builtin, Param, Returns};
+use crate::eval::value::{Eval, Value};
+use rust_decimal::RoundingStrategy;
 
 pub const ROUND: Builtin = Builtin {
     name: "round",
     params: &[Param::Number, Param::Number],
     returns: Returns::Decimal,
-    summary: "rounds half away from zero",
-    examples: &[("round(2.345, 2)", "2.35")],
-    apply: |a| {
-        Ok(Value::Dec(round(
-            number(a, 0).unwrap_or(0.0),
-            number(a, 1).unwrap_or(0.0),
-        )))
-    },
+    summary: "rounds half away from zero (places 0 to 28)",
+    examples: &[
+        ("round(2.345, 2)", "2.35"),
+        ("round(-2.5, 0)", "-3"),
+        ("round(1.005, 2)", "1.01"),
+    ],
+    apply: round,
     ..Builtin::DEFAULT
 };
 
-/// Half away from zero, through the decimal text so 2.345 rounds as written, not as stored.
-pub fn round(x: f64, places: f64) -> f64 {
-    let p = places.clamp(0.0, 12.0) as i32;
-    let factor = 10f64.powi(p);
-    let scaled = format!("{:.*}", (p + 3) as usize, x * factor)
-        .parse::<f64>()
-        .unwrap_or(x * factor);
-    scaled.round() / factor
+/// The decimal as written is rounded (2.345 is 2.345, not the binary 2.34499…), to `places`
+/// decimal places, 0 to 28 (a count outside is taken as the nearest of those).
+fn round(a: &[Value]) -> Eval {
+    let Some(x) = number(a, 0) else {
+        return fail(format!("round of {:?}: not a number", super::text(a, 0)));
+    };
+    let places = count(a, 1).unwrap_or(0).clamp(0, 28) as u32;
+    Ok(Value::Dec(x.round_dp_with_strategy(
+        places,
+        RoundingStrategy::MidpointAwayFromZero,
+    )))
 }

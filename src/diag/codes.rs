@@ -238,6 +238,14 @@ clocks skip and repeat nothing. Each is said at most once per column.
     }
 ";
 
+    NumberOutOfRange = 311, Error, "a number mapc cannot hold exactly",
+"Numbers are exact decimals of at most 28 significant digits: at most 28 digits after the
+point, and at most 79,228,162,514,264,337,593,543,950,335. A literal beyond that would have
+to be rounded, so it is refused rather than changed.
+
+    fee = amount * 0.00000000000000000000000000001   # 29 decimal places
+";
+
     DuplicateKey = 401, Error, "duplicate value-table key",
 "The same source value appears twice in a value table (after case folding when the table
 is `ignoring case`), so which output wins would be arbitrary.";

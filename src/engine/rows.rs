@@ -8,6 +8,7 @@ use super::work::{Made, Out, Pure, Worked};
 use crate::eval::index::{key_text, push_key, push_key_as_read, RowContext};
 use crate::eval::owned::{truthy, Evaluator};
 use crate::eval::record::{content_hash, RecordId};
+use crate::eval::shape::write_sorted;
 use crate::eval::typing::type_into;
 use crate::eval::value::{Stop, Value, Worst};
 use crate::io::block::Block;
@@ -75,11 +76,17 @@ pub fn dedupe_key(step_plan: &StepPlan, values: &[Value]) -> Option<String> {
     let mut parts = Vec::new();
     for path in &step_plan.map.dedupe {
         let wire: Vec<&str> = path.wire.iter().map(String::as_str).collect();
-        match step_plan.shape.get(values, &wire)? {
-            Json::Null => return None,
-            Json::String(s) if s.is_empty() => return None,
-            other => parts.push(other.to_string().to_lowercase()),
+        let value = step_plan.shape.get(values, &wire)?;
+        match value {
+            Value::Null => return None,
+            Value::Text(s) if s.is_empty() => return None,
+            Value::Ref(r) if r.key.is_empty() => return None,
+            _ => {}
         }
+        // Its JSON, so "1" and 1 stay apart and equal decimals (1.5, 1.50) meet.
+        let mut json = Vec::new();
+        write_sorted(&mut json, value);
+        parts.push(String::from_utf8_lossy(&json).to_lowercase());
     }
     Some(parts.join("\u{1f}"))
 }

@@ -468,6 +468,10 @@ mod tests {
         "a@b.c",
         "a b@c.de",
         "Ünï@X.DE",
+        "$1,234.50",
+        "-0.000001",
+        "12,34",
+        "99999999999999999.99",
     ];
 
     const EXPRS: &[&str] = &[
@@ -497,6 +501,13 @@ mod tests {
         "left(v, len(v) - 2)",
         "after(v, left(v, 1))",
         "before(v, lower(right(v, 1)))",
+        // Exact decimals, their failures caught or not.
+        "decimal(v)",
+        "micros(decimal(v)) ?? -1",
+        "decimal(v) * 3 ++ \"|\" ++ (decimal(v) / 7 ?? 0)",
+        "money(decimal(v) ?? 0.1 + 0.2, \"USD\")",
+        "decimal(v) / (len(v) - 5)",
+        "round(decimal(v) ?? 2.345, 2) == 2.35",
     ];
 
     /// A model whose one map writes `expr` (over text column `v`) into a json field.

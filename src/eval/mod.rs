@@ -4,6 +4,7 @@
 pub mod index;
 pub mod lend;
 pub mod node;
+pub mod number;
 pub mod owned;
 pub mod record;
 pub mod shape;

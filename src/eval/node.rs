@@ -4,7 +4,7 @@
 
 use crate::builtins::{self, Builtin, LendFn};
 use crate::eval::value::{Str, Value};
-use crate::ir::{BinOp, Const, Expr, LookupTarget, MissAction, SourceId};
+use crate::ir::{number, BinOp, Const, Expr, LookupTarget, MissAction, SourceId};
 
 #[derive(Debug)]
 pub enum Node {
@@ -168,10 +168,11 @@ pub fn constant(c: &Const) -> Value {
     match c {
         Const::Null => Value::Null,
         Const::Bool { value } => Value::Bool(*value),
-        Const::Number { value } if value.fract() == 0.0 && value.abs() < 9e15 => {
-            Value::Int(*value as i64)
-        }
-        Const::Number { value } => Value::Dec(*value),
+        // `12` is an int, `12.0` and `12.5` decimals, as the checker typed them.
+        Const::Number { value } => match number::literal_int(*value) {
+            Some(i) => Value::Int(i),
+            None => Value::Dec(*value),
+        },
         Const::Text { value } => Value::text_value(value.as_str()),
         Const::Duration { amount, unit } => Value::Duration(*amount, *unit),
     }

@@ -2,6 +2,7 @@
 
 use crate::builtins::{add_duration, Builtin};
 use crate::eval::node::{constant, LookupNode, Node};
+use crate::eval::number;
 use crate::eval::value::{Eval, Stop, Str, Value};
 use crate::ir::{BinOp, Expr, LookupTarget, MissAction, Program, SourceId, TableElse};
 use rustc_hash::FxHashMap;
@@ -120,11 +121,10 @@ impl<'m> Evaluator<'m> {
             Node::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, row, resolver, params),
             Node::Concat(parts) => self.concat(parts, row, resolver, params),
             Node::Not(arg) => Ok(Value::Bool(!truthy(&go(arg)?))),
-            Node::Neg(arg) => match go(arg)? {
-                Value::Int(i) => Ok(Value::Int(-i)),
-                Value::Dec(d) => Ok(Value::Dec(-d)),
-                other => Ok(other),
-            },
+            Node::Neg(arg) => {
+                let v = go(arg)?;
+                number::negate(&v).unwrap_or(Ok(v))
+            }
             Node::In(arg, list) => {
                 let v = go(arg)?;
                 let items = self.all(list, row, resolver, params)?;
@@ -400,20 +400,20 @@ pub fn truthy(v: &Value) -> bool {
 }
 
 fn equal(a: &Value, b: &Value) -> bool {
-    match (a.as_f64(), b.as_f64()) {
-        (Some(x), Some(y)) => x == y,
-        _ => match (a, b) {
-            (Value::Text(x), Value::Text(y)) => x == y,
-            (Value::Null, Value::Null) => true,
-            (Value::Null, _) | (_, Value::Null) => false,
-            _ => a == b || a.to_text() == b.to_text(),
+    match (a, b) {
+        (Value::Text(x), Value::Text(y)) => x == y,
+        (Value::Null, Value::Null) => true,
+        (Value::Null, _) | (_, Value::Null) => false,
+        _ => match number::compare(a, b) {
+            Some(order) => order == Ordering::Equal,
+            None => a == b || a.to_text() == b.to_text(),
         },
     }
 }
 
 fn compare(a: &Value, b: &Value) -> Option<Ordering> {
-    if let (Some(x), Some(y)) = (a.as_f64(), b.as_f64()) {
-        return x.partial_cmp(&y);
+    if let Some(order) = number::compare(a, b) {
+        return Some(order);
     }
     match (a, b) {
         (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
@@ -426,42 +426,25 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 fn arithmetic(op: BinOp, a: &Value, b: &Value) -> Eval {
     use Value::*;
     let sign = if op == BinOp::Sub { -1 } else { 1 };
+    if let Some(result) = number::arithmetic(op, a, b) {
+        return result;
+    }
     Ok(match (a, b) {
         (Null, _) | (_, Null) => Null,
-        (Int(x), Int(y)) => match op {
-            BinOp::Add => Int(x.saturating_add(*y)),
-            BinOp::Sub => Int(x.saturating_sub(*y)),
-            BinOp::Mul => Int(x.saturating_mul(*y)),
-            _ if *y == 0 => return Err(Stop::Fail("division by zero".into())),
-            _ => Dec(*x as f64 / *y as f64),
-        },
         (Date(d), Duration(n, u)) | (Duration(n, u), Date(d)) => {
-            match add_duration(*d, *n, *u, sign) {
-                Some(r) => Date(r),
-                None => return Err(Stop::Fail("date out of range".into())),
-            }
+            Date(add_duration(*d, *n, *u, sign)?)
         }
-        (DateTime(t), Duration(n, u)) => match add_duration(t.date(), *n, *u, sign) {
-            Some(r) => DateTime(r.and_time(t.time())),
-            None => return Err(Stop::Fail("date out of range".into())),
-        },
+        (DateTime(t), Duration(n, u)) => {
+            DateTime(add_duration(t.date(), *n, *u, sign)?.and_time(t.time()))
+        }
         (Date(x), Date(y)) if op == BinOp::Sub => Int((*x - *y).num_days()),
-        _ => match (a.as_f64(), b.as_f64()) {
-            (Some(x), Some(y)) => match op {
-                BinOp::Add => Dec(x + y),
-                BinOp::Sub => Dec(x - y),
-                BinOp::Mul => Dec(x * y),
-                _ if y == 0.0 => return Err(Stop::Fail("division by zero".into())),
-                _ => Dec(x / y),
-            },
-            _ => {
-                return Err(Stop::Fail(format!(
-                    "cannot compute {} {} {}",
-                    a.to_text(),
-                    op.symbol(),
-                    b.to_text()
-                )))
-            }
-        },
+        _ => {
+            return Err(Stop::Fail(format!(
+                "cannot compute {} {} {}",
+                a.to_text(),
+                op.symbol(),
+                b.to_text()
+            )))
+        }
     })
 }

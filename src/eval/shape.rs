@@ -2,8 +2,9 @@
 //! wire field, in order. A row's record is then its assignments' values in a slice, written as
 //! JSON straight from there — no map is built per row unless a target asks for one.
 
-use crate::eval::value::Value;
+use crate::eval::value::{format_decimal, Value};
 use serde_json::{Map, Value as Json};
+use std::collections::BTreeMap;
 
 #[derive(Debug)]
 enum Member {
@@ -83,15 +84,7 @@ impl Shape {
                 write_value(out, values.get(slot).unwrap_or(&Value::Null))
             });
         } else {
-            let map = self.to_map(values);
-            for (i, (k, v)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_str(out, k);
-                out.push(b':');
-                let _ = serde_json::to_writer(&mut *out, v);
-            }
+            write_group(out, &self.tree(values));
         }
     }
 
@@ -110,21 +103,16 @@ impl Shape {
         out.extend_from_slice(&self.tail);
     }
 
-    /// The record as a JSON map, for targets that keep or reshape records.
-    pub fn to_map(&self, values: &[Value]) -> Map<String, Json> {
-        let mut map = Map::new();
+    /// The record built by path, assignment after assignment: a later assignment to a
+    /// composite replaces it, a later one to a subfield goes into it.
+    fn tree<'v>(&self, values: &'v [Value]) -> Group<'v> {
+        let mut tree = Group::new();
         for (slot, path) in &self.paths {
-            set(
-                &mut map,
-                path,
-                wire(values.get(*slot).unwrap_or(&Value::Null)),
-            );
+            set(&mut tree, path, values.get(*slot).unwrap_or(&Value::Null));
         }
-        map
+        tree
     }
 
-    /// The value at a dotted wire path (top-level part already the wire name), descending into
-    /// composite values assigned whole.
     /// The slot that writes `path`, and the part of the path within that slot's value (empty
     /// when the slot writes exactly `path`; a subfield when it writes a composite whole). The
     /// last assignment of a path wins, as in the record.
@@ -137,15 +125,24 @@ impl Shape {
         Some((*slot, path[parts.len()..].to_vec()))
     }
 
-    pub fn get(&self, values: &[Value], path: &[&str]) -> Option<Json> {
+    /// The value at a dotted wire path (top-level part already the wire name), descending into
+    /// composite values assigned whole.
+    pub fn get<'v>(&self, values: &'v [Value], path: &[&str]) -> Option<&'v Value> {
         let (slot, parts) = self
             .paths
             .iter()
             .rev()
             .find(|(_, p)| p.len() <= path.len() && p.iter().zip(path).all(|(a, b)| a == b))?;
-        let mut node = wire(values.get(*slot)?);
+        let mut node = values.get(*slot)?;
         for seg in &path[parts.len()..] {
-            node = node.get(seg)?.clone();
+            let Value::Record(fields) = node else {
+                return None;
+            };
+            node = fields
+                .iter()
+                .rev()
+                .find(|(k, _)| k == seg)
+                .map(|(_, v)| v)?;
         }
         Some(node)
     }
@@ -202,41 +199,105 @@ fn flatten(members: &[Member], text: &mut Vec<u8>, pieces: &mut Vec<(Vec<u8>, us
     }
 }
 
-fn set(map: &mut Map<String, Json>, path: &[String], value: Json) {
+/// A record built by path: its members by name, sorted (as written by path, records always
+/// were), each a value as it is (so a decimal keeps its digits) or a group built by path.
+type Group<'v> = BTreeMap<String, Tree<'v>>;
+
+enum Tree<'v> {
+    Leaf(&'v Value),
+    Group(Group<'v>),
+}
+
+fn set<'v>(group: &mut Group<'v>, path: &[String], value: &'v Value) {
     let Some((first, rest)) = path.split_first() else {
         return;
     };
     if rest.is_empty() {
-        map.insert(first.clone(), value);
+        group.insert(first.clone(), Tree::Leaf(value));
         return;
     }
-    let node = map
+    let node = group
         .entry(first.clone())
-        .or_insert_with(|| Json::Object(Map::new()));
-    if !node.is_object() {
-        *node = Json::Object(Map::new());
+        .or_insert_with(|| Tree::Group(Group::new()));
+    if let Tree::Leaf(v) = node {
+        // A subfield into a composite assigned whole: its fields become members; anything
+        // else assigned whole gives way.
+        let mut inner = Group::new();
+        if let Value::Record(fields) = v {
+            for (k, field) in fields.iter() {
+                inner.insert(k.to_string(), Tree::Leaf(field));
+            }
+        }
+        *node = Tree::Group(inner);
     }
-    if let Json::Object(inner) = node {
+    if let Tree::Group(inner) = node {
         set(inner, rest, value);
     }
 }
 
-/// A value as the target receives it: references become the referenced record's id.
-pub fn wire(v: &Value) -> Json {
-    match v {
-        Value::Ref(r) => Json::String(r.key.clone()),
-        Value::List(items) => Json::Array(items.iter().map(wire).collect()),
-        Value::Record(fields) => Json::Object(
-            fields
-                .iter()
-                .map(|(k, v)| (k.to_string(), wire(v)))
-                .collect(),
-        ),
-        other => other.to_json(),
+/// A group's members as JSON, without braces.
+fn write_group(out: &mut Vec<u8>, group: &Group) {
+    for (i, (name, member)) in group.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, name);
+        out.push(b':');
+        match member {
+            Tree::Leaf(v) => write_sorted(out, v),
+            Tree::Group(inner) => {
+                out.push(b'{');
+                write_group(out, inner);
+                out.push(b'}');
+            }
+        }
     }
 }
 
-/// Writes [`wire`]`(v)` as JSON without building it.
+/// [`write_value`] with every record's fields sorted by name, a name given twice written
+/// once, with its last value: how a record built by path, and a record's text, are written.
+pub fn write_sorted(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::Record(fields) => {
+            let mut order: Vec<usize> = (0..fields.len()).collect();
+            order.sort_by(|a, b| fields[*a].0.cmp(&fields[*b].0));
+            out.push(b'{');
+            let mut first = true;
+            for (n, &i) in order.iter().enumerate() {
+                let (name, value) = &fields[i];
+                // Stable: the last of a repeated name comes last among its equals.
+                if order
+                    .get(n + 1)
+                    .is_some_and(|&next| fields[next].0 == *name)
+                {
+                    continue;
+                }
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                write_str(out, name);
+                out.push(b':');
+                write_sorted(out, value);
+            }
+            out.push(b'}');
+        }
+        Value::List(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_sorted(out, item);
+            }
+            out.push(b']');
+        }
+        other => write_value(out, other),
+    }
+}
+
+/// Writes a value as the target receives it, as JSON: references become the referenced
+/// record's id, a decimal is a JSON number of exactly its digits (never through `f64`).
 pub fn write_value(out: &mut Vec<u8>, v: &Value) {
     match v {
         Value::Null => out.extend_from_slice(b"null"),
@@ -269,10 +330,9 @@ pub fn write_value(out: &mut Vec<u8>, v: &Value) {
             }
             out.push(b']');
         }
-        other => {
-            // Numbers, dates and durations: rare enough to go through serde_json.
-            let _ = serde_json::to_writer(&mut *out, &wire(other));
-        }
+        Value::Dec(d) => out.extend_from_slice(format_decimal(*d).as_bytes()),
+        // Dates, date-times and durations: their text, as a string.
+        other => write_str(out, &other.to_text()),
     }
 }
 
@@ -384,10 +444,9 @@ mod tests {
             json,
             serde_json::json!({"name": {"firstName": "Ana \"A\"\n", "lastName": {"x": 3}}, "city": null})
         );
-        assert_eq!(Json::Object(shape.to_map(&values)), json);
         assert_eq!(
             shape.get(&values, &["name", "lastName", "x"]),
-            Some(serde_json::json!(3))
+            Some(&Value::Int(3))
         );
     }
 
@@ -406,6 +465,37 @@ mod tests {
         assert_eq!(
             written(&later, &values),
             serde_json::json!({"name": {"lastName": "Kim", "firstName": "Ana"}})
+        );
+    }
+
+    fn bytes(shape: &Shape, values: &[Value]) -> String {
+        let mut out = Vec::new();
+        shape.write_members(values, &mut out);
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn decimals_are_written_with_exactly_their_digits_either_way() {
+        let dec = |s: &str| Value::Dec(s.parse().expect("a decimal"));
+        let values = [
+            dec("12345678901234567.89"),
+            dec("1234.50"),
+            Value::Record(vec![
+                ("b".into(), dec("0.0000001")),
+                ("a".into(), dec("-0")),
+            ]),
+            Value::text_value("Ana"),
+        ];
+        let exact = shape(&[(0, "big"), (1, "fee"), (2, "name")]);
+        assert_eq!(
+            bytes(&exact, &values),
+            r#""big":12345678901234567.89,"fee":1234.5,"name":{"b":0.0000001,"a":0}"#
+        );
+        let by_path = shape(&[(0, "big"), (1, "fee"), (2, "name"), (3, "name.first")]);
+        assert!(!by_path.is_exact());
+        assert_eq!(
+            bytes(&by_path, &values),
+            r#""big":12345678901234567.89,"fee":1234.5,"name":{"a":0,"b":0.0000001,"first":"Ana"}"#
         );
     }
 

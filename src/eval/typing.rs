@@ -248,7 +248,9 @@ mod tests {
             vec![
                 (
                     ValueState::Empty,
-                    PolicyAction::Default(crate::ir::Const::Number { value: 0.0 }),
+                    PolicyAction::Default(crate::ir::Const::Number {
+                        value: crate::ir::Decimal::ZERO,
+                    }),
                 ),
                 (ValueState::Invalid, PolicyAction::Keep),
             ],

@@ -1,8 +1,8 @@
 //! Runtime values, and the ways evaluating a row can stop short of a value.
 
+use crate::ir::number::{self, Decimal};
 use crate::ir::{DurationUnit, ObjectId};
 use chrono::{NaiveDate, NaiveDateTime};
-use serde_json::{Map, Value as Json};
 use std::borrow::Cow;
 
 /// Text values: up to 24 bytes are kept inline, so most field values cost no allocation.
@@ -13,12 +13,14 @@ pub enum Value {
     Null,
     Bool(bool),
     Int(i64),
-    Dec(f64),
+    /// Exact (rust_decimal): `0.1 + 0.2` is `0.3`. Equal decimals compare equal whatever
+    /// their scale (`1.50 == 1.5`) and have the same text and JSON.
+    Dec(Decimal),
     Text(Str),
     Date(NaiveDate),
     /// In UTC.
     DateTime(NaiveDateTime),
-    Duration(f64, DurationUnit),
+    Duration(Decimal, DurationUnit),
     List(Vec<Value>),
     /// Field names are short: kept inline, like short text.
     Record(Vec<(Str, Value)>),
@@ -124,7 +126,7 @@ impl Value {
             Value::DateTime(t) => t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             Value::Duration(n, u) => {
                 let unit = u.name();
-                let unit = if *n == 1.0 {
+                let unit = if *n == Decimal::ONE {
                     unit.trim_end_matches('s')
                 } else {
                     unit
@@ -136,63 +138,38 @@ impl Value {
                 .map(Value::to_text)
                 .collect::<Vec<_>>()
                 .join(", "),
-            Value::Record(_) => self.to_json().to_string(),
+            // Its JSON, fields by name, as it always was.
+            Value::Record(_) => {
+                let mut json = Vec::new();
+                crate::eval::shape::write_sorted(&mut json, self);
+                String::from_utf8(json).unwrap_or_default()
+            }
             Value::Ref(r) => r.key.clone(),
         }
     }
 
-    pub fn as_f64(&self) -> Option<f64> {
+    /// The number a value is, exactly: an int or a decimal.
+    pub fn as_decimal(&self) -> Option<Decimal> {
         match self {
-            Value::Int(i) => Some(*i as f64),
+            Value::Int(i) => Some(Decimal::from(*i)),
             Value::Dec(d) => Some(*d),
             _ => None,
         }
     }
-
-    pub fn to_json(&self) -> Json {
-        match self {
-            Value::Null => Json::Null,
-            Value::Bool(b) => Json::Bool(*b),
-            Value::Int(i) => Json::from(*i),
-            Value::Dec(d) => serde_json::Number::from_f64(*d)
-                .map(Json::Number)
-                .unwrap_or(Json::Null),
-            Value::List(items) => Json::Array(items.iter().map(Value::to_json).collect()),
-            Value::Record(fields) => {
-                let map: Map<String, Json> = fields
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_json()))
-                    .collect();
-                Json::Object(map)
-            }
-            other => Json::String(other.to_text()),
-        }
-    }
-
-    pub fn from_json(j: &Json) -> Value {
-        match j {
-            Json::Null => Value::Null,
-            Json::Bool(b) => Value::Bool(*b),
-            Json::Number(n) => match n.as_i64() {
-                Some(i) => Value::Int(i),
-                None => Value::Dec(n.as_f64().unwrap_or(f64::NAN)),
-            },
-            Json::String(s) => Value::Text(s.as_str().into()),
-            Json::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
-            Json::Object(map) => Value::Record(
-                map.iter()
-                    .map(|(k, v)| (k.as_str().into(), Value::from_json(v)))
-                    .collect(),
-            ),
-        }
-    }
 }
 
-/// Shortest decimal form: 12.5, 3, 0.1.
-pub fn format_decimal(d: f64) -> String {
-    if d.fract() == 0.0 && d.abs() < 1e15 {
-        format!("{}", d as i64)
-    } else {
-        format!("{d}")
+/// A decimal's text, also its JSON: its digits without trailing zeros and without an
+/// exponent (12.5, 3, 0.1, 100000000000000000000).
+pub fn format_decimal(d: Decimal) -> String {
+    number::canonical(d)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Rows' values are moved about by the block: an exact decimal (16 bytes) must not make
+    /// every value larger than text inline (24 bytes) and its tag.
+    #[test]
+    fn a_value_stays_four_words() {
+        assert_eq!(std::mem::size_of::<super::Value>(), 32);
     }
 }

@@ -3,17 +3,29 @@
 //! lookup into a source and the object its records are — so evaluating never looks a name up.
 
 use super::{BinOp, BuiltinId, ColumnId, DurationUnit, FunctionId, MissAction, ObjectId};
-use super::{SourceId, TableId};
+use super::{Decimal, SourceId, TableId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Const {
     Null,
-    Bool { value: bool },
-    Number { value: f64 },
-    Text { value: String },
-    Duration { amount: f64, unit: DurationUnit },
+    Bool {
+        value: bool,
+    },
+    /// Exact: written in a plan as a string of its digits (see [`super::number`]).
+    Number {
+        #[serde(with = "super::number::serde_text")]
+        value: Decimal,
+    },
+    Text {
+        value: String,
+    },
+    Duration {
+        #[serde(with = "super::number::serde_text")]
+        amount: Decimal,
+        unit: DurationUnit,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

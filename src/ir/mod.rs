@@ -5,6 +5,7 @@
 
 mod expr;
 mod ids;
+pub mod number;
 mod program;
 mod schema;
 mod source;
@@ -13,6 +14,7 @@ mod zone;
 
 pub use expr::*;
 pub use ids::*;
+pub use number::Decimal;
 pub use program::*;
 pub use schema::*;
 pub use source::*;

@@ -59,7 +59,7 @@ struct Builder<'a> {
 fn literal_text(l: &Literal) -> String {
     match l {
         Literal::Str(s) => s.clone(),
-        Literal::Number(n) => n.to_string(),
+        Literal::Number(n) => crate::ir::number::canonical(*n),
         Literal::Bool(b) => b.to_string(),
         Literal::Null => "null".into(),
     }

@@ -12,12 +12,22 @@ use std::collections::BTreeMap;
 pub fn literal_json(l: &Literal) -> serde_json::Value {
     match l {
         Literal::Str(s) => serde_json::Value::String(s.clone()),
-        Literal::Number(n) => serde_json::Number::from_f64(*n)
-            .map(serde_json::Value::Number)
-            .unwrap_or(serde_json::Value::Null),
+        Literal::Number(n) => number_json(*n),
         Literal::Bool(b) => serde_json::Value::Bool(*b),
         Literal::Null => serde_json::Value::Null,
     }
+}
+
+/// A number as a test's JSON: whole numbers exactly; others through `f64`, as the record a test
+/// compares them with is read back (`Fields::to_map`).
+pub fn number_json(n: ir::Decimal) -> serde_json::Value {
+    if let Some(i) = ir::number::as_whole(n) {
+        return serde_json::Value::from(i);
+    }
+    let f = ir::number::canonical(n).parse::<f64>().unwrap_or(f64::NAN);
+    serde_json::Number::from_f64(f)
+        .map(serde_json::Value::Number)
+        .unwrap_or(serde_json::Value::Null)
 }
 
 pub(super) fn duplicate(
@@ -39,7 +49,8 @@ pub(super) fn duplicate(
 fn key_text(l: &Literal) -> String {
     match l {
         Literal::Str(s) => s.clone(),
-        Literal::Number(n) => n.to_string(),
+        // As a number's value is read as text: `1.50` is the key `1.5`.
+        Literal::Number(n) => ir::number::canonical(*n),
         Literal::Bool(b) => b.to_string(),
         Literal::Null => String::new(),
     }

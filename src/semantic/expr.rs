@@ -728,7 +728,7 @@ impl<'a> ExprChecker<'a> {
 fn literal(l: &Literal, span: Span) -> Typed {
     let ty = match l {
         Literal::Str(_) => Ty::Text,
-        Literal::Number(n) if n.fract() == 0.0 => Ty::Int,
+        Literal::Number(n) if ir::number::literal_int(*n).is_some() => Ty::Int,
         Literal::Number(_) => Ty::Decimal,
         Literal::Bool(_) => Ty::Bool,
         Literal::Null => Ty::Null,

@@ -10,7 +10,7 @@ fn value_json(e: &ast::Expr, diags: &mut Vec<Diagnostic>) -> serde_json::Value {
     match &e.kind {
         ExprKind::Literal(l) => super::decls::literal_json(l),
         ExprKind::Neg(inner) => match &inner.kind {
-            ExprKind::Literal(Literal::Number(n)) => serde_json::json!(-n),
+            ExprKind::Literal(Literal::Number(n)) => super::decls::number_json(-*n),
             _ => not_literal(e, diags),
         },
         ExprKind::Name(id) => serde_json::Value::String(id.name.clone()),
@@ -19,6 +19,21 @@ fn value_json(e: &ast::Expr, diags: &mut Vec<Diagnostic>) -> serde_json::Value {
         }
         _ => not_literal(e, diags),
     }
+}
+
+/// A given row's value: a number as its exact digits (a row's values are read as text, by
+/// its column's type, so `12345678901234567.89` must not pass through a JSON `f64`), anything
+/// else as [`value_json`] makes it.
+fn given_value(e: &ast::Expr, diags: &mut Vec<Diagnostic>) -> serde_json::Value {
+    let digits = match &e.kind {
+        ExprKind::Literal(Literal::Number(n)) => n.to_string(),
+        ExprKind::Neg(inner) => match &inner.kind {
+            ExprKind::Literal(Literal::Number(n)) => format!("-{n}"),
+            _ => return value_json(e, diags),
+        },
+        _ => return value_json(e, diags),
+    };
+    serde_json::Value::String(digits)
 }
 
 fn not_literal(e: &ast::Expr, diags: &mut Vec<Diagnostic>) -> serde_json::Value {
@@ -54,7 +69,7 @@ fn given(g: &ast::Given, env: &Env, diags: &mut Vec<Diagnostic>) -> Option<ir::G
     let row = g
         .fields
         .iter()
-        .map(|f| (f.key.dotted(), value_json(&f.value, diags)))
+        .map(|f| (f.key.dotted(), given_value(&f.value, diags)))
         .collect();
     match env.sources.get(&g.source.name) {
         None => {

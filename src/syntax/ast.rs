@@ -4,8 +4,9 @@
 use crate::span::Span;
 use serde::Serialize;
 
-pub use crate::ir::{BinOp, DurationUnit, MissAction, OnDuplicate, TestOutcome, ValueState};
-pub use crate::ir::{GapPolicy, OverlapPolicy};
+use crate::ir::number::serde_text;
+pub use crate::ir::{BinOp, Decimal, DurationUnit, MissAction, OnDuplicate, TestOutcome};
+pub use crate::ir::{GapPolicy, OverlapPolicy, ValueState};
 
 /// A name as written, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -168,7 +169,8 @@ pub struct TargetDecl {
 pub struct Setting {
     pub name: Ident,
     pub value: Literal,
-    pub per: Option<(f64, Ident)>,
+    /// `per N unit`: the number as written, and the unit.
+    pub per: Option<(String, Ident)>,
     pub span: Span,
 }
 
@@ -402,7 +404,8 @@ pub struct RecordField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Literal {
     Str(String),
-    Number(f64),
+    /// Exact (see `ir::number`).
+    Number(#[serde(serialize_with = "serde_text::serialize")] Decimal),
     Bool(bool),
     Null,
 }
@@ -446,7 +449,10 @@ pub enum ExprKind {
     },
     Reject(StrLit),
     Hold(StrLit),
-    Duration(f64, DurationUnit),
+    Duration(
+        #[serde(serialize_with = "serde_text::serialize")] Decimal,
+        DurationUnit,
+    ),
     List(Vec<Expr>),
     Record(Vec<RecordField>),
 }

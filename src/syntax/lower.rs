@@ -58,6 +58,27 @@ impl Lowerer {
         );
     }
 
+    /// A number literal's exact value; one that a decimal cannot hold exactly is reported
+    /// (E0311) and read as 0, so the rest of the file is still checked.
+    pub(super) fn number(&mut self, p: &P) -> Decimal {
+        if let Some(n) = crate::ir::number::parse_literal(p.as_str()) {
+            return n;
+        }
+        let span = self.span(p);
+        self.push(
+            Diagnostic::new(
+                Code::NumberOutOfRange,
+                format!(
+                    "`{}` has more digits than a decimal holds exactly",
+                    p.as_str()
+                ),
+            )
+            .primary(span, "this number")
+            .note("numbers hold 28 significant digits, at most 28 after the point"),
+        );
+        Decimal::ZERO
+    }
+
     pub(super) fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
@@ -174,7 +195,7 @@ impl Lowerer {
         };
         Some(match inner.as_rule() {
             Rule::string => Literal::Str(self.string(inner).value),
-            Rule::number => Literal::Number(inner.as_str().parse().unwrap_or(f64::NAN)),
+            Rule::number => Literal::Number(self.number(&inner)),
             Rule::k_true => Literal::Bool(true),
             Rule::k_false => Literal::Bool(false),
             _ => Literal::Null,
@@ -238,12 +259,10 @@ impl Lowerer {
         let v = inner.next()?;
         let value = match v.as_rule() {
             Rule::string => Literal::Str(self.string(v).value),
-            _ => Literal::Number(v.as_str().parse().unwrap_or(f64::NAN)),
+            _ => Literal::Number(self.number(&v)),
         };
         let per = match (inner.next(), inner.next()) {
-            (Some(n), Some(unit)) => {
-                Some((n.as_str().parse().unwrap_or(f64::NAN), self.ident(unit)))
-            }
+            (Some(n), Some(unit)) => Some((n.as_str().to_string(), self.ident(unit))),
             _ => None,
         };
         Some(Setting {

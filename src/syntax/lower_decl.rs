@@ -302,7 +302,7 @@ impl Lowerer {
                     let k = c.into_inner().next()?;
                     keys.push(match k.as_rule() {
                         Rule::string => Literal::Str(self.string(k).value),
-                        _ => Literal::Number(k.as_str().parse().unwrap_or(f64::NAN)),
+                        _ => Literal::Number(self.number(&k)),
                     });
                 }
                 _ => output = Some(self.value_out(c.into_inner().next()?)?),

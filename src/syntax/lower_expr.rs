@@ -255,7 +255,7 @@ impl Lowerer {
 
     fn duration(&mut self, p: P) -> Option<ExprKind> {
         let mut inner = p.into_inner();
-        let n: f64 = inner.next()?.as_str().parse().ok()?;
+        let n = self.number(&inner.next()?);
         let unit = match inner.next()?.as_str().trim_end_matches('s') {
             "day" => DurationUnit::Days,
             "week" => DurationUnit::Weeks,

@@ -5,6 +5,7 @@
 //! cannot be imported and are written beside them as JSON lines for the API.
 
 use super::{Answer, Ids, Record, RecordStore, Target, TargetError, Write, WriteKind};
+use crate::ir::number::{self, Decimal};
 use crate::ir::{Field, FieldType, Object, ObjectId, Schema};
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
@@ -63,9 +64,24 @@ impl TwentyCsvTarget {
             }
             Some(Json::String(s)) => s.clone(),
             Some(Json::Bool(b)) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Some(Json::Number(n)) => plain_number(n),
             Some(other) => other.to_string(),
         }
     }
+}
+
+/// A number as the import reads it: digits, never an exponent (`1e-7` is `0.0000001`).
+/// Records reach this target through serde_json, so a decimal of more than 15 significant
+/// digits has been through an `f64` on the way (Twenty's number fields are floats too);
+/// amounts are exact: CURRENCY is integer micros.
+fn plain_number(n: &serde_json::Number) -> String {
+    let text = n.to_string();
+    if !text.contains(['e', 'E']) {
+        return text;
+    }
+    Decimal::from_scientific(&text)
+        .map(number::canonical)
+        .unwrap_or(text)
 }
 
 struct Column {
@@ -197,5 +213,17 @@ impl Target for TwentyCsvTarget {
             self.write_links().map_err(TargetError::io(&self.dir))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_are_written_without_an_exponent() {
+        let cell = |j: &str| super::plain_number(&serde_json::from_str(j).expect("a number"));
+        assert_eq!(cell("0.0000001"), "0.0000001");
+        assert_eq!(cell("1e21"), "1000000000000000000000");
+        assert_eq!(cell("1234.5"), "1234.5");
+        assert_eq!(cell("-12"), "-12");
     }
 }
