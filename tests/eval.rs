@@ -36,7 +36,7 @@ impl Resolver for Row {
 /// Evaluates `expr` as the value of a json field for a row with the given text columns.
 fn eval(expr: &str, row: &[(&str, &str)]) -> Result<Value, Stop> {
     let spec = format!(
-        "migration \"t\" {{ from \"x\"  to twenty  default owner \"ops@x.com\" }}\n\
+        "migration \"t\" {{ from \"x\"  to twenty  users \"users.csv\"  default owner \"ops@x.com\" }}\n\
          source S from \"s.csv\" key id {{ id text  a text?  b text?  d date? \"%Y-%m-%d\"  n int? }}\n\
          source Carrier from \"c.csv\" key carrier_id {{ carrier_id text  carrier_name text }}\n\
          values Status {{ \"A\" => \"ACTIVE\"  else => reject \"unknown status {{}}\" }}\n\

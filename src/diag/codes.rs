@@ -323,6 +323,14 @@ an `extend`, so also every identity), or the unique subfield of a composite
 "A map says once what a row does whose unique value a record already has. Keep one
 `on duplicate f …` for each field.";
 
+    OwnerWithoutUsers = 518, Error, "`owner(…)` without the target's users",
+"`owner(email)` finds the target user with that email, so the migration must say where the
+target's users are: `users \"users.csv\"` in its header, an export of them as `email,id`
+(a live target that lists its users will supply them itself). Without them every owner is a
+miss, and every row would be held, rejected or given the default owner.
+
+    migration \"RSoft to Twenty\" { from \"RSoft CRM\"  to twenty  users \"users.csv\" }";
+
     Cycle = 601, Error, "a dependency cycle",
 "Mappings look each other up in a circle, so no load order puts every record after the
 records it points at. Mark one field `deferred`: it is written in a second pass, after

@@ -664,6 +664,24 @@ impl<'a> ExprChecker<'a> {
         }
     }
 
+    /// An owner is matched against the target's users, which a migration must name: without
+    /// them every owner would miss, and every row would take its miss policy.
+    fn check_users(&mut self, span: Span) {
+        let m = &self.env.migration;
+        // A module without a header (a library of functions) is checked where it is used.
+        if m.target.is_empty() || m.users_file.is_some() {
+            return;
+        }
+        self.diags.push(
+            Diagnostic::new(
+                Code::OwnerWithoutUsers,
+                "`owner(…)` needs the target's users, and the migration names none",
+            )
+            .primary(span, "every owner would be missed")
+            .help("add `users \"users.csv\"` to the migration header: the target's users as `email,id`"),
+        );
+    }
+
     fn owner(&mut self, email: &ast::Expr, miss: Option<&ast::MissPolicy>, span: Span) -> Typed {
         let t = self.check(email);
         if !builtins::accepts(Param::Text, &t.ty) {
@@ -677,6 +695,7 @@ impl<'a> ExprChecker<'a> {
             );
         }
         self.check_default_policy(miss, "an owner");
+        self.check_users(span);
         let ty = match self.env.schema.target.users_object() {
             Some(users) => Ty::Ref(vec![users.to_string()]),
             None => Ty::Any,
