@@ -506,3 +506,53 @@ N2,P9
     let targets = ran.lines("noteTarget.jsonl");
     assert_eq!(targets.len(), 1, "{targets:?}");
 }
+
+/// Fault 2: when a source feeds two objects a field accepts, a lookup quietly found whichever
+/// map was declared first (every individual referrer's link was lost). It is an error now
+/// unless the lookup names its object; `as Company | Person` finds whichever the row made.
+#[test]
+fn a_lookup_names_the_object_it_finds_when_several_could_be_meant() {
+    let spec = r#"migration "t" { from "x"  to twenty }
+source R from "r.csv" key id { id text  name text  kind text }
+source V from "v.csv" key id { id text  referrer text }
+map R -> Company when kind == "org" { name = name }
+map R -> Person when kind != "org" { name.firstName = name }
+map V -> Task {
+  title = id
+  targets = [LOOKUP on missing null]
+}
+"#;
+    let files = [
+        ("r.csv", "id,name,kind\nR1,Acme,org\nR2,Ana,person\n"),
+        ("v.csv", "id,referrer\nV1,R1\nV2,R2\n"),
+    ];
+    let ambiguous = Case::new(
+        "ambiguous",
+        &spec.replace("LOOKUP", "lookup R(referrer)"),
+        &files,
+    );
+    let ran = ambiguous.run();
+    assert_eq!(ran.code, Some(1), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("E0519") && ran.stderr.contains("Company and a Person"),
+        "{}",
+        ran.stderr
+    );
+    let named = Case::new(
+        "named",
+        &spec.replace("LOOKUP", "lookup R(referrer) as Company | Person"),
+        &files,
+    );
+    let ran = named.run().ok();
+    let companies = ran.lines("company.jsonl");
+    let people = ran.lines("person.jsonl");
+    let targets = ran.lines("taskTarget.jsonl");
+    assert_eq!(
+        field(&targets, "targetCompanyId")[0],
+        field(&companies, "id")[0]
+    );
+    assert_eq!(
+        field(&targets, "targetPersonId")[1],
+        field(&people, "id")[0]
+    );
+}

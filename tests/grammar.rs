@@ -35,6 +35,8 @@ const CASES: &[(&str, &str, &str)] = &[
     ("arithmetic and durations", "map S -> P { x = d + 6 months - days(n) * 2 }", "map S -> P { x = d + }"),
     ("concat", "map S -> P { x = \"a\" ++ b }", "map S -> P { x = \"a\" ++ }"),
     ("lookup", "map S -> P { x = lookup C(k).name on missing hold \"h\" }", "map S -> P { x = lookup C on missing null }"),
+    ("lookup as", "map S -> P { x = lookup C(k) as Company | Person on missing null }", "map S -> P { x = lookup C(k) as on missing null }"),
+    ("on duplicate", "map S -> P { on duplicate emails.primaryEmail merge  x = y }", "map S -> P { on duplicate emails.primaryEmail keep }"),
     ("owner", "map S -> P { x = owner(e) on missing default }", "map S -> P { x = owner(e) on missing maybe }"),
     ("list and record", "map S -> P { x = [a, b]  y = { p: a, q: \"b\" } }", "map S -> P { x = [a, }"),
     ("function", "fn f(a: text, b) -> text = a ++ b", "fn f(a: text = a"),
@@ -75,8 +77,8 @@ fn each_construct_refuses_its_negative_example_with_a_location() {
 #[test]
 fn keywords_stay_usable_as_column_names() {
     let text = format!(
-        "{H}source S from \"s.csv\" key key {{ key text  status text  type text  order text  values text  map text  shift text  overlap text  later text }}\n\
-         map S -> Person {{ jobTitle = status ++ type ++ order ++ values ++ map ++ shift ++ overlap ++ later }}\n"
+        "{H}source S from \"s.csv\" key key {{ key text  status text  type text  order text  values text  map text  shift text  overlap text  later text  duplicate text }}\n\
+         map S -> Person {{ jobTitle = status ++ type ++ order ++ values ++ map ++ shift ++ overlap ++ later ++ duplicate }}\n"
     );
     let (_, module, diags) = parse_str("kw.map", &text);
     assert!(module.is_some() && diags.is_empty(), "{diags:?}");

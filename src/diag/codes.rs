@@ -331,6 +331,15 @@ miss, and every row would be held, rejected or given the default owner.
 
     migration \"RSoft to Twenty\" { from \"RSoft CRM\"  to twenty  users \"users.csv\" }";
 
+    AmbiguousLookup = 519, Error, "a lookup that could find records of more than one object",
+"A source's maps make records of several objects, and the field accepts more than one of
+them (a task's or note's targets accept people, companies and opportunities), so the lookup
+could mean either. Name the object it finds:
+
+    map Referrer -> Company when kind == \"org\"  { name = display_name }
+    map Referrer -> Person  when kind != \"org\"  { name = split_name(display_name) }
+    map Visit -> Task { targets = [lookup Referrer(referrer_id) as Person on missing null] }";
+
     Cycle = 601, Error, "a dependency cycle",
 "Mappings look each other up in a circle, so no load order puts every record after the
 records it points at. Mark one field `deferred`: it is written in a second pass, after

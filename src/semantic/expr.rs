@@ -5,9 +5,16 @@ use super::env::{Env, Scope, Usage};
 use super::types::{Known, LookupUse, Ty, Typed};
 use crate::builtins::{Builtin, Literal as LiteralArg, Param, Returns};
 use crate::diag::{did_you_mean, Code, Diagnostic};
-use crate::ir::{self, BuiltinId, Const, LookupTarget, TableElse};
+use crate::ir::{self, BuiltinId, Const, LookupTarget, ObjectId, TableElse};
 use crate::span::Span;
 use crate::syntax::ast::{self, BinOp, ExprKind, Literal, MissAction};
+
+/// What a lookup finds: a source's record (of the object named, when it is), or its column.
+struct LookupOf<'a> {
+    source: &'a ast::Ident,
+    column: Option<&'a ast::Ident>,
+    objects: &'a [ast::Ident],
+}
 
 pub struct ExprChecker<'a> {
     pub env: &'a Env,
@@ -86,8 +93,16 @@ impl<'a> ExprChecker<'a> {
                 source,
                 args,
                 column,
+                objects,
                 miss,
-            } => self.lookup(source, args, column.as_ref(), miss.as_ref(), e.span),
+            } => {
+                let target = LookupOf {
+                    source,
+                    column: column.as_ref(),
+                    objects,
+                };
+                self.lookup(target, args, miss.as_ref(), e.span)
+            }
             ExprKind::Owner { email, miss } => self.owner(email, miss.as_ref(), e.span),
             ExprKind::Reject(s) => Typed::new(
                 Ty::Never,
@@ -521,12 +536,16 @@ impl<'a> ExprChecker<'a> {
 
     fn lookup(
         &mut self,
-        source: &ast::Ident,
+        of: LookupOf,
         args: &[ast::Expr],
-        column: Option<&ast::Ident>,
         miss: Option<&ast::MissPolicy>,
         span: Span,
     ) -> Typed {
+        let LookupOf {
+            source,
+            column,
+            objects: named,
+        } = of;
         let checked: Vec<Typed> = args.iter().map(|a| self.check(a)).collect();
         let Some(src) = self.env.sources.get(&source.name) else {
             return self.unknown_source(source);
@@ -584,15 +603,35 @@ impl<'a> ExprChecker<'a> {
                         "reject | null | skip | hold | placeholder",
                     );
                 }
+                let chosen = if named.is_empty() {
+                    None
+                } else {
+                    let found: Vec<Option<ObjectId>> = named
+                        .iter()
+                        .map(|name| self.named_object(source, &objects, name))
+                        .collect();
+                    match found.into_iter().collect::<Option<Vec<_>>>() {
+                        Some(found) => Some(found),
+                        None => return Typed::new(Ty::Any, ir::Expr::null()),
+                    }
+                };
+                let objects = chosen.clone().unwrap_or(objects);
                 // The first object the source's maps make; a field that accepts another of
-                // them points the lookup at that one (`maps.rs`).
+                // them points the lookup at that one, and one that accepts several wants the
+                // lookup to say which (`maps.rs`).
                 let mut t = match objects.first() {
                     Some(&object) => {
                         let names = objects
                             .iter()
                             .map(|o| self.env.object_name(*o).to_string())
                             .collect();
-                        Typed::new(Ty::Ref(names), lookup(LookupTarget::Record { object }))
+                        let ir = match &chosen {
+                            // The first of the named objects made from the row: each lookup but
+                            // the last gives null when it finds nothing, for `??` to go on.
+                            Some(many) if many.len() > 1 => first_found(many, &lookup),
+                            _ => lookup(LookupTarget::Record { object }),
+                        };
+                        Typed::new(Ty::Ref(names), ir)
                     }
                     None => {
                         self.diags.push(
@@ -606,6 +645,7 @@ impl<'a> ExprChecker<'a> {
                 t.lookups.push(LookupUse {
                     source: source_id,
                     span,
+                    named: chosen.clone(),
                 });
                 t
             }
@@ -615,6 +655,33 @@ impl<'a> ExprChecker<'a> {
             out = out.absorb(&[c]);
         }
         out
+    }
+
+    /// The object `lookup Source(…) as Object` names, when the source's maps make one.
+    fn named_object(
+        &mut self,
+        source: &ast::Ident,
+        made: &[ObjectId],
+        name: &ast::Ident,
+    ) -> Option<ObjectId> {
+        let found = self.env.schema.object_id(&name.name);
+        if let Some(object) = found.filter(|o| made.contains(o)) {
+            return Some(object);
+        }
+        let names: Vec<&str> = made.iter().map(|o| self.env.object_name(*o)).collect();
+        self.diags.push(
+            Diagnostic::new(
+                Code::LookupUnmapped,
+                format!("no map makes a `{}` from `{}`", name.name, source.name),
+            )
+            .primary(name.span, "not made from this source")
+            .help(if names.is_empty() {
+                format!("`{}` is never mapped", source.name)
+            } else {
+                format!("its maps make: {}", names.join(", "))
+            }),
+        );
+        None
     }
 
     fn unknown_source(&mut self, source: &ast::Ident) -> Typed {
@@ -794,4 +861,22 @@ fn format_of(b: &Builtin) -> &'static str {
         Returns::DateTime => "datetime",
         _ => "date or datetime",
     }
+}
+
+/// `lookup S(k) as A | B on missing …`: `S(k) as A on missing null ?? S(k) as B on missing …`.
+fn first_found(objects: &[ObjectId], lookup: &dyn Fn(LookupTarget) -> ir::Expr) -> ir::Expr {
+    let mut tries = objects
+        .iter()
+        .map(|&object| lookup(LookupTarget::Record { object }));
+    let last = tries.next_back().unwrap_or_else(ir::Expr::null);
+    tries.rev().fold(last, |found, mut earlier| {
+        if let ir::Expr::Lookup { miss: m, .. } = &mut earlier {
+            *m = Some(MissAction::Null);
+        }
+        ir::Expr::Binary {
+            operator: BinOp::Coalesce,
+            lhs: Box::new(earlier),
+            rhs: Box::new(found),
+        }
+    })
 }

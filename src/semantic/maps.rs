@@ -416,13 +416,15 @@ impl<'a> MapChecker<'a> {
             _ => return,
         };
         let made_from = &self.env.made_from;
-        let pick = |source: &ir::SourceId| -> Option<ObjectId> {
-            made_from
-                .get(source)?
-                .iter()
-                .find(|o| accepted.contains(o))
+        let candidates = |source: &ir::SourceId| -> Vec<ObjectId> {
+            let made = made_from.get(source).map(Vec::as_slice).unwrap_or_default();
+            made.iter()
+                .filter(|o| accepted.contains(o))
                 .copied()
+                .collect()
         };
+        // A lookup finds the one object the field accepts of those its source's maps make;
+        // one that names its object (`as Person`) keeps it.
         typed.ir.walk_mut(&mut |e| {
             if let ir::Expr::Lookup {
                 source,
@@ -430,11 +432,23 @@ impl<'a> MapChecker<'a> {
                 ..
             } = e
             {
-                if let Some(found) = pick(source) {
+                if let (false, Some(&found)) =
+                    (accepted.contains(object), candidates(source).first())
+                {
                     *object = found;
                 }
             }
         });
+        for l in typed.lookups.iter().filter(|l| l.named.is_none()) {
+            let found = candidates(&l.source);
+            if found.len() > 1 {
+                let names: Vec<&str> = found
+                    .iter()
+                    .map(|o| schema.object_at(*o).name.as_str())
+                    .collect();
+                self.diags.push(ambiguous(at.field, &names, l.span));
+            }
+        }
         if deferred || !orders {
             return;
         }
@@ -442,7 +456,11 @@ impl<'a> MapChecker<'a> {
             return;
         };
         for l in &typed.lookups {
-            if let Some(dep) = pick(&l.source) {
+            let deps = match &l.named {
+                Some(named) => named.clone(),
+                None => candidates(&l.source).into_iter().take(1).collect(),
+            };
+            for dep in deps {
                 self.edges.push(Edge {
                     object,
                     depends_on: dep,
@@ -477,4 +495,21 @@ impl<'a> MapChecker<'a> {
             }
         }
     }
+}
+
+/// A lookup into a field that accepts more than one of the objects its source's maps make.
+fn ambiguous(field: &str, objects: &[&str], span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::AmbiguousLookup,
+        format!(
+            "`{field}` accepts a {}, and this lookup's source makes each: which one is meant?",
+            objects.join(" and a ")
+        ),
+    )
+    .primary(span, "could find any of them")
+    .help(format!(
+        "name the object: `lookup …(…) as {}`, or `as {}` for whichever the row made",
+        objects.first().copied().unwrap_or("Object"),
+        objects.join(" | ")
+    ))
 }

@@ -102,6 +102,9 @@ pub struct Known {
 pub struct LookupUse {
     pub source: crate::ir::SourceId,
     pub span: Span,
+    /// The objects the lookup names (`as Person`, `as Company | Person`): nothing is left to
+    /// choose.
+    pub named: Option<Vec<crate::ir::ObjectId>>,
 }
 
 /// What checking an expression yields.

@@ -441,6 +441,9 @@ pub enum ExprKind {
         source: Ident,
         args: Vec<Expr>,
         column: Option<Ident>,
+        /// `as Object | Other`: which of the objects the source's maps make it finds (the first
+        /// made from the row); empty when it does not say.
+        objects: Vec<Ident>,
         miss: Option<MissPolicy>,
     },
     Owner {

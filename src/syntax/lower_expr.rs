@@ -238,10 +238,14 @@ impl Lowerer {
             .filter_map(|a| self.expr(a))
             .collect();
         let mut column = None;
+        let mut objects = Vec::new();
         let mut miss = None;
         for rest in inner {
             match rest.as_rule() {
                 Rule::ident => column = Some(self.ident(rest)),
+                Rule::lookup_as => {
+                    objects = rest.into_inner().skip(1).map(|o| self.ident(o)).collect()
+                }
                 _ => miss = self.miss_policy(rest),
             }
         }
@@ -249,6 +253,7 @@ impl Lowerer {
             source,
             args,
             column,
+            objects,
             miss,
         })
     }
