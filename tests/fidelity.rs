@@ -556,3 +556,33 @@ map V -> Task {
         field(&people, "id")[0]
     );
 }
+
+/// Fault 10: custom relations were written under the field's name (`buddy`), standard ones as
+/// their join column (`companyId`); link records had no id. Every relation is written in
+/// Twenty's wire form (`<field>Id`), and every record, link records too, has its id first.
+#[test]
+fn relations_are_written_as_join_columns_and_link_records_have_ids() {
+    let case = Case::new(
+        "wire-form",
+        PEOPLE_AND_TASKS,
+        &[
+            (
+                "p.csv",
+                "id,name,born,buddy\nP1,Ana,2000-01-01,P2\nP2,Bo,2000-01-01,\n",
+            ),
+            ("t.csv", "id,title,pid\nT1,Call,P1\nT2,Visit,P1\n"),
+        ],
+    );
+    let ran = case.run().ok();
+    let updates = ran.lines("person.updates.jsonl");
+    let buddies: Vec<&Json> = updates.iter().map(|u| &u["fields"]["buddyId"]).collect();
+    let people = ran.lines("person.jsonl");
+    assert_eq!(buddies[0], &people[1]["id"], "{updates:?}");
+    assert!(updates.iter().all(|u| u["fields"].get("buddy").is_none()));
+    let text = std::fs::read_to_string(ran.out.join("taskTarget.jsonl")).expect("targets");
+    assert!(text.lines().all(|l| l.starts_with("{\"id\":\"")), "{text}");
+    let targets = ran.lines("taskTarget.jsonl");
+    let ids = field(&targets, "id");
+    assert_eq!(ids.len(), 2);
+    assert_ne!(ids[0], ids[1], "each link its own id");
+}

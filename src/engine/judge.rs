@@ -309,11 +309,11 @@ fn writes_of<'a>(
 ) {
     let (kind, _) = kind(step_plan.phase());
     if kind == WriteKind::Link {
-        for (link, members) in &made.links {
+        for (link, members, id) in &made.links {
             batch.push(Write {
                 kind,
                 object: step_plan.links[*link],
-                id: None,
+                id: Some(id.as_str()),
                 fields: Fields {
                     json: &json[members.clone()],
                 },

@@ -291,7 +291,7 @@ impl Row<'_> {
         let own = self.own_id();
         let step_plan = self.pure.step_plan;
         let program = self.pure.eval.program();
-        let mut records: Vec<(usize, Map<String, Json>)> = Vec::new();
+        let mut records: Vec<(usize, Map<String, Json>, RecordId)> = Vec::new();
         let mut worst = Worst::default();
         for (i, value) in step_plan.values.iter().enumerate() {
             let refs = match self.pure.eval.run(value, self.typed, self.resolver, &[]) {
@@ -307,6 +307,15 @@ impl Row<'_> {
             let link = step_plan.links[i];
             for r in refs {
                 let Value::Ref(target) = r else { continue };
+                // A link record's id, like every record's, is made of what it joins: the same
+                // two records make the same link, so a target named twice is linked once.
+                let id = RecordId::new(&link.name, own.as_str(), &target.key);
+                if records
+                    .iter()
+                    .any(|(_, _, known)| known.as_str() == id.as_str())
+                {
+                    continue;
+                }
                 let mut record = Map::new();
                 let own_field = link_field(program, link, Some(step_plan.object_id));
                 record.insert(own_field, Json::String(own.as_str().to_string()));
@@ -314,7 +323,7 @@ impl Row<'_> {
                     link_field(program, link, target.object),
                     Json::String(target.key),
                 );
-                records.push((i, record));
+                records.push((i, record, id));
             }
         }
         if let Some(stop) = worst.0 {
@@ -324,14 +333,14 @@ impl Row<'_> {
         let content: Map<String, Json> = records
             .iter()
             .enumerate()
-            .map(|(n, (_, r))| (n.to_string(), Json::Object(r.clone())))
+            .map(|(n, (_, r, _))| (n.to_string(), Json::Object(r.clone())))
             .collect();
         let links = records
-            .iter()
-            .map(|(i, r)| {
+            .into_iter()
+            .map(|(i, r, id)| {
                 let at = out.json.len();
-                write_members(r, &mut out.json);
-                (*i, at..out.json.len())
+                write_members(&r, &mut out.json);
+                (i, at..out.json.len(), id)
             })
             .collect();
         Ok(Made {

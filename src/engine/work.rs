@@ -36,8 +36,8 @@ pub(crate) struct Made {
     /// The record's id: the one made, merged into or written again.
     pub(crate) id: RecordId,
     /// For a links step, the link records instead: each one's link object (its place in the
-    /// step's `links`) and members, in the block's `json`.
-    pub(crate) links: Vec<(usize, Range<usize>)>,
+    /// step's `links`), members (in the block's `json`) and id.
+    pub(crate) links: Vec<(usize, Range<usize>, RecordId)>,
     /// The hash of each unique value the step writes (its `uniques`), None where it is null.
     pub(crate) uniques: SmallVec<[Option<ValueHash>; 2]>,
 }

@@ -58,7 +58,9 @@ impl DirTarget {
                 line.extend_from_slice(b"}}");
             }
             WriteKind::Link => {
-                line.push(b'{');
+                line.extend_from_slice(b"{\"id\":");
+                write_str(line, w.id.unwrap_or_default());
+                line.push(b',');
                 line.extend_from_slice(w.fields.json);
                 line.push(b'}');
             }

@@ -43,7 +43,7 @@ pub enum WriteKind {
 pub struct Write<'a> {
     pub kind: WriteKind,
     pub object: &'a Object,
-    /// The record's id: mapc's for a create, the target's for an update; none for a link.
+    /// The record's id: mapc's for a create or a link record, the target's for an update.
     pub id: Option<&'a str>,
     pub fields: Fields<'a>,
 }
