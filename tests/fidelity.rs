@@ -586,3 +586,30 @@ fn relations_are_written_as_join_columns_and_link_records_have_ids() {
     assert_eq!(ids.len(), 2);
     assert_ne!(ids[0], ids[1], "each link its own id");
 }
+
+/// A file run predicts the live run: what the target would refuse of a record (a required
+/// field left empty) is rejected before it is written, with the target's reason, as the live
+/// workspace would refuse it. (A select value the checker cannot prove an option does not
+/// compile; `engine::contract` checks the rows too.)
+#[test]
+fn a_file_run_refuses_what_the_target_would() {
+    let spec = r#"migration "t" { from "x"  to twenty }
+source P from "p.csv" key id { id text  code text? }
+extend Person { sourceSystemId text unique  code text required }
+map P -> Person {
+  identity sourceSystemId = id
+  code = code
+}
+"#;
+    let case = Case::new("contract", spec, &[("p.csv", "id,code\nP1,X1\nP2,\n")]);
+    let ran = case.run().ok();
+    assert_eq!(
+        field(&ran.lines("person.jsonl"), "sourceSystemId"),
+        vec!["P1"]
+    );
+    let rejected = ran.rejected();
+    assert_eq!(field(&rejected, "key"), vec!["P2"]);
+    assert_eq!(rejected[0]["code"], "required");
+    let reason = rejected[0]["reason"].as_str().unwrap_or("");
+    assert!(reason.contains("`Person.code` is required"), "{reason}");
+}

@@ -6,6 +6,7 @@
 
 mod books;
 mod claims;
+mod contract;
 mod create;
 mod fate;
 mod first_rows;

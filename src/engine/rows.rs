@@ -205,7 +205,11 @@ impl Row<'_> {
             self.resolver,
             values,
         )
-        .map_err(Fate::from_stop)
+        .map_err(Fate::from_stop)?;
+        match self.pure.step_plan.contract.check_owned(values) {
+            Some(refused) => Err(refused),
+            None => Ok(()),
+        }
     }
 
     /// The record's written fields, its hash, for the record with this id.

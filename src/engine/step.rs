@@ -2,6 +2,7 @@
 //! evaluates compiled, the record shape its written fields make.
 
 use super::claims::{Claims, UniqueAt};
+use super::contract::Contract;
 use crate::eval::index::key_columns;
 use crate::eval::node::Node;
 use crate::eval::shape::Shape;
@@ -31,6 +32,8 @@ pub struct StepPlan<'p> {
     pub links: Vec<&'p Object>,
     /// The unique values the step writes, and where they are among its written values.
     pub uniques: Vec<UniqueAt<'p>>,
+    /// What the target refuses of the values it writes.
+    pub contract: Contract,
 }
 
 impl<'p> StepPlan<'p> {
@@ -73,6 +76,7 @@ impl<'p> StepPlan<'p> {
         StepPlan {
             step,
             uniques,
+            contract: Contract::new(object, written.iter().copied()),
             key_name: plan.step_key(step),
             map,
             source_id: map.source,

@@ -153,14 +153,17 @@ fn work_block<'a>(
                             Some(Ok(result)) => *result,
                             _ => NodeValue::Null,
                         }));
-                    Ok(record(
-                        step_plan,
-                        &l.got,
-                        s,
-                        &mut l.values,
-                        key.clone(),
-                        out,
-                    ))
+                    match step_plan.contract.check_lent(&l.got, s) {
+                        Some(refused) => Err(refused),
+                        None => Ok(record(
+                            step_plan,
+                            &l.got,
+                            s,
+                            &mut l.values,
+                            key.clone(),
+                            out,
+                        )),
+                    }
                 }
             };
             out.worked.push(Worked { key, made });
@@ -351,6 +354,9 @@ fn prepare(
     };
     routed_here(pure.eval, step_plan, typed, &resolver)?;
     build_into(pure.eval, step_plan, typed, &resolver, values).map_err(Fate::from_stop)?;
+    if let Some(refused) = step_plan.contract.check_owned(values) {
+        return Err(refused);
+    }
     let dedupe = dedupe_key(step_plan, values);
     let at = out.json.len();
     step_plan.shape.write_members(values, &mut out.json);
