@@ -76,3 +76,131 @@ impl Evaluator<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::eval::index::{Index, RowContext};
+    use crate::eval::owned::Evaluator;
+    use crate::eval::value::{Eval, Stop, Value};
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+
+    /// `expr` (over text column `v`) evaluated the owned way on a row whose `v` is `input`.
+    fn eval(expr: &str, input: Option<&str>) -> Eval {
+        let spec = format!(
+            "migration \"t\" {{ from \"x\"  to twenty }}\n\
+             source S from \"s.csv\" key id {{ id text  v text? }}\n\
+             values Tag {{ \"a\" => VIP  \"b\" => NEW  \"B\" => NEW  \"n\" => null  else => reject \"unknown tag {{}}\" }}\n\
+             values Review {{ \"a\" => VIP  else => hold \"review {{}}\" }}\n\
+             values Gone {{ \"a\" => VIP  else => skip }}\n\
+             values Keep {{ \"a\" => VIP  else => keep }}\n\
+             values Other {{ \"a\" => VIP  else => OTHER }}\n\
+             fn strict(t: text) = if t == \"bad\" then reject \"bad tag\" else Review(t)\n\
+             extend Person {{ probe json  sourceSystemId text unique }}\n\
+             map S -> Person {{ identity sourceSystemId = id\n  probe = {expr}\n}}\n"
+        );
+        let c = crate::compile::compile_str("each.map", &spec);
+        let errors: Vec<_> = c.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert!(errors.is_empty(), "`{expr}`: {errors:?}");
+        let m = c.ir.expect("a program");
+        let value = &m.maps[0]
+            .assignments
+            .iter()
+            .find(|a| a.path.dotted == "probe")
+            .expect("probe")
+            .value;
+        let index = Index::new(&m, []);
+        let unmatched = RefCell::new(BTreeMap::new());
+        let resolver = RowContext {
+            index: &index,
+            default_owner: None,
+            unmatched: &unmatched,
+        };
+        let row = [
+            Value::text_value("k"),
+            input.map_or(Value::Null, Value::text_value),
+        ];
+        Evaluator::new(&m).eval(value, &row, &resolver, &[])
+    }
+
+    fn texts(items: &[&str]) -> Eval {
+        Ok(Value::List(
+            items.iter().map(|t| Value::text_value(*t)).collect(),
+        ))
+    }
+
+    const TAGS: &str = "split(v, \";\") | Tag";
+
+    #[test]
+    fn a_table_applies_to_each_element_in_order() {
+        assert_eq!(eval(TAGS, Some("a")), texts(&["VIP"]));
+        assert_eq!(eval(TAGS, Some("b;a")), texts(&["NEW", "VIP"]));
+        assert_eq!(
+            eval("Tag(split(v, \";\"))", Some("a;b")),
+            texts(&["VIP", "NEW"])
+        );
+    }
+
+    #[test]
+    fn nulls_and_repeats_are_left_out() {
+        assert_eq!(eval(TAGS, Some("a;n;b;B;a")), texts(&["VIP", "NEW"]));
+        assert_eq!(eval("[v, null, v] | Tag", Some("a")), texts(&["VIP"]));
+    }
+
+    #[test]
+    fn an_empty_list_stays_empty_and_a_null_one_null() {
+        assert_eq!(eval(TAGS, Some(" ; ")), texts(&[]));
+        assert_eq!(eval(TAGS, Some("n")), texts(&[]));
+        assert_eq!(eval(TAGS, None), Ok(Value::Null));
+        assert_eq!(eval("[] | Tag", None), texts(&[]));
+    }
+
+    #[test]
+    fn an_elements_stop_is_the_rows_and_the_worst_wins() {
+        let reject = Err(Stop::Reject("unknown tag zzz".into()));
+        assert_eq!(eval(TAGS, Some("a;zzz")), reject);
+        let hold = Err(Stop::Hold("review zzz".into()));
+        assert_eq!(eval("split(v, \";\") | Review", Some("a;zzz")), hold);
+        let skip = eval("split(v, \";\") | Gone", Some("a;zzz"));
+        assert!(matches!(skip, Err(Stop::Skip(_))), "{skip:?}");
+        // Held by one element and rejected by another, in either order: rejected.
+        let strict = "split(v, \";\") | strict";
+        let bad = Err(Stop::Reject("bad tag".into()));
+        assert_eq!(eval(strict, Some("zzz;bad")), bad);
+        assert_eq!(eval(strict, Some("bad;zzz")), bad);
+    }
+
+    #[test]
+    fn keep_and_a_literal_else_keep_the_element() {
+        assert_eq!(
+            eval("split(v, \";\") | Keep", Some("a;x")),
+            texts(&["VIP", "x"])
+        );
+        assert_eq!(
+            eval("split(v, \";\") | Other", Some("a;x;y")),
+            texts(&["VIP", "OTHER"])
+        );
+    }
+
+    #[test]
+    fn built_ins_and_functions_apply_to_each_element_with_their_other_arguments() {
+        assert_eq!(
+            eval("split(v, \",\") | upper", Some("ab, cd")),
+            texts(&["AB", "CD"])
+        );
+        assert_eq!(
+            eval("split(v, \",\") | left(1)", Some("ab, cd")),
+            texts(&["a", "c"])
+        );
+        assert_eq!(
+            eval("split(v, \",\") | concat(\"#\", v)", Some("x,y")),
+            texts(&["x#x,y", "y#x,y"])
+        );
+        let lengths = eval("split(v, \",\") | len", Some("ab,c"));
+        assert_eq!(lengths, Ok(Value::List(vec![Value::Int(2), Value::Int(1)])));
+        assert_eq!(
+            eval("join(split(v, \",\") | Tag, \"+\")", Some("a,b")),
+            Ok(Value::text_value("VIP+NEW"))
+        );
+    }
+}
