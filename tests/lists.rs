@@ -181,3 +181,9 @@ fn a_list_where_one_value_goes_is_a_type_error() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_test_expecting_an_option_a_multi_select_lacks_is_refused() {
+    let test = r#"test "t" { given Contact { id: "1", tags: "a" }  expect Person { labels: [VIP, OLD] } }"#;
+    assert_eq!(codes(&format!("{TAGS}\n{test}")), ["E0210"]);
+}
