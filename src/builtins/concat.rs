@@ -5,7 +5,7 @@ use crate::eval::value::{Str, Value};
 
 pub const CONCAT: Builtin = Builtin {
     name: "concat",
-    params: &[Param::Any],
+    params: &[Param::Value],
     variadic: true,
     summary: "joins the non-null arguments",
     examples: &[("concat(\"Dr. \", null, \"Kim\")", "\"Dr. Kim\"")],

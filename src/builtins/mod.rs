@@ -110,16 +110,28 @@ pub enum Param {
     Number,
     Date,
     List,
+    /// One value of any type, not a list.
+    Value,
     Any,
 }
 
 impl Param {
+    /// Whether it takes one value, so that a list given to it is applied to element by
+    /// element (`split(tags, ";") | trim`).
+    pub fn takes_one(self) -> bool {
+        matches!(
+            self,
+            Param::Text | Param::Number | Param::Date | Param::Value
+        )
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Param::Text => "text",
             Param::Number => "number",
             Param::Date => "date",
             Param::List => "list",
+            Param::Value => "value",
             Param::Any => "any",
         }
     }

@@ -246,6 +246,27 @@ to be rounded, so it is refused rather than changed.
     fee = amount * 0.00000000000000000000000000001   # 29 decimal places
 ";
 
+    UncheckedOptions = 312, Error, "a multi-select field given values not known to be its options",
+"A multi_select field takes a list whose every element is one of its options. A list the
+checker cannot vouch for, such as the parts `split` cuts from an export's text, could hold
+anything. Map each element to an option through a value table whose outputs are all options
+(and whose `else` is not `keep`, which lets unknown text through); piping a list into a table
+applies the table to each element:
+
+    values Tag { \"vip\" => VIP  \"new\" => NEW  else => reject \"unknown tag {}\" }
+    labels = split(tags, \";\")          # refused: any text at all
+    labels = split(tags, \";\") | Tag    # a list of VIP and NEW
+";
+
+    OneIntoMultiSelect = 313, Error, "one value into a multi-select field",
+"A multi_select field holds a list of options, and is written as a list even when it has
+one. Write a list, or pipe a list into the value table:
+
+    labels = Tag(tag)                    # refused: one option
+    labels = [Tag(tag)]                  # a list of one
+    labels = split(tags, \";\") | Tag    # each part through the table
+";
+
     DuplicateKey = 401, Error, "duplicate value-table key",
 "The same source value appears twice in a value table (after case folding when the table
 is `ignoring case`), so which output wins would be arbitrary.";

@@ -12,7 +12,7 @@ use super::settle::{Desk, Landed};
 use super::step::StepPlan;
 use super::work::{work, Out, Pure};
 use crate::eval::index::Index;
-use crate::eval::node::Node;
+use crate::eval::node::{Applied, Node};
 use crate::eval::owned::Evaluator;
 use crate::io::block::Block;
 use crate::io::report::StepCounts;
@@ -315,6 +315,13 @@ fn looks_up(n: &Node, inner: &dyn Fn(&Node) -> bool, own: &Own) -> bool {
     match n {
         Node::Lookup(l) => l.source == own.source || any(&l.args),
         Node::Func(f, args) => any(args) || own.eval.function(*f).is_some_and(inner),
+        Node::Each(e) => {
+            let body = match e.apply {
+                Applied::Func(f) => own.eval.function(f).is_some_and(inner),
+                Applied::Table(_) | Applied::Builtin(_) => false,
+            };
+            inner(&e.list) || any(&e.args) || body
+        }
         Node::Call(_, args) | Node::List(args) | Node::Concat(args) => any(args),
         Node::Lent(c) => any(&c.args),
         Node::Table(_, a) | Node::Not(a) | Node::Neg(a) | Node::Field(a, _) | Node::Owner(a, _) => {

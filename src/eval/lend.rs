@@ -508,6 +508,11 @@ mod tests {
         "money(decimal(v) ?? 0.1 + 0.2, \"USD\")",
         "decimal(v) / (len(v) - 5)",
         "round(decimal(v) ?? 2.345, 2) == 2.35",
+        // Lists, element by element: by the owned evaluator, a row at a time.
+        "split(v, \"/\") | upper",
+        "join(split(v, \"/\") | left(1), \"+\") ++ \"|\" ++ lower(v)",
+        "split(v, \",\") | decimal ?? null",
+        "split(v, \"@\") | email ?? [\"none\"]",
     ];
 
     /// A model whose one map writes `expr` (over text column `v`) into a json field.

@@ -1,6 +1,7 @@
 //! Evaluation: values, built-ins, typing, record shapes, the owned, lending and block
 //! evaluators, and the index lookups resolve against. Pure: no I/O.
 
+mod each;
 pub mod index;
 pub mod lend;
 pub mod node;

@@ -4,7 +4,7 @@
 
 use crate::builtins::{self, Builtin, LendFn};
 use crate::eval::value::{Str, Value};
-use crate::ir::{number, BinOp, Const, Expr, LookupTarget, MissAction, SourceId};
+use crate::ir::{number, Apply, BinOp, Const, Expr, LookupTarget, MissAction, SourceId};
 
 #[derive(Debug)]
 pub enum Node {
@@ -18,6 +18,8 @@ pub enum Node {
     Lent(Box<LentCall>),
     Table(usize, Box<Node>),
     Func(usize, Vec<Node>),
+    /// A table, function or built-in on each element of a list (`eval::each`).
+    Each(Box<EachNode>),
     Binary(BinOp, Box<Node>, Box<Node>),
     /// `a ++ b ++ c`, flattened: the parts' text appended into one string, left to right.
     Concat(Vec<Node>),
@@ -75,6 +77,22 @@ fn lent(builtin: &'static Builtin, args: Vec<Node>) -> Result<LentCall, Vec<Node
     }
 }
 
+/// `apply` on each element of `list`, with `args` after it (see `ir::Expr::Each`).
+#[derive(Debug)]
+pub struct EachNode {
+    pub list: Node,
+    pub apply: Applied,
+    pub args: Vec<Node>,
+}
+
+/// What an [`EachNode`] applies: a value table or user function by position, a built-in.
+#[derive(Debug, Clone, Copy)]
+pub enum Applied {
+    Table(usize),
+    Func(usize),
+    Builtin(&'static Builtin),
+}
+
 #[derive(Debug)]
 pub struct LookupNode {
     pub source: SourceId,
@@ -98,6 +116,15 @@ impl Node {
             }
             Expr::Table { table, arg } => Node::Table(table.index(), boxed(arg)),
             Expr::Function { function, args } => Node::Func(function.index(), all(args)),
+            Expr::Each { list, apply, args } => Node::Each(Box::new(EachNode {
+                list: Node::compile(list),
+                apply: match apply {
+                    Apply::Table { table } => Applied::Table(table.index()),
+                    Apply::Function { function } => Applied::Func(function.index()),
+                    Apply::Builtin { builtin } => Applied::Builtin(builtins::get(*builtin)),
+                },
+                args: all(args),
+            })),
             Expr::Binary {
                 operator: BinOp::Concat,
                 ..

@@ -118,6 +118,7 @@ impl<'m> Evaluator<'m> {
                     _ => self.run(body, &[], resolver, &self.all(args, row, resolver, params)?),
                 }
             }
+            Node::Each(e) => self.each(e, row, resolver, params),
             Node::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, row, resolver, params),
             Node::Concat(parts) => self.concat(parts, row, resolver, params),
             Node::Not(arg) => Ok(Value::Bool(!truthy(&go(arg)?))),
@@ -216,7 +217,7 @@ impl<'m> Evaluator<'m> {
 
     // Kept out of `run`, so its frame (paid on every node) stays small.
     #[inline(never)]
-    fn all(
+    pub(crate) fn all(
         &self,
         nodes: &[Node],
         row: &[Value],
@@ -251,7 +252,7 @@ impl<'m> Evaluator<'m> {
 
     // Kept out of `run`, so its frame (paid on every node) stays small.
     #[inline(never)]
-    fn table(&self, t: usize, input: &Value) -> Eval {
+    pub(crate) fn table(&self, t: usize, input: &Value) -> Eval {
         if input.is_null() {
             return Ok(Value::Null);
         }

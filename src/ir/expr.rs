@@ -54,6 +54,16 @@ pub enum Expr {
         function: FunctionId,
         args: Vec<Expr>,
     },
+    /// A value table, user function or built-in applied to each element of a list, the list
+    /// in the place of its first argument (`split(tags, ";") | Tag`): a list of the results,
+    /// nulls and repeats left out; a null list gives null. An element that stops (a table's
+    /// `else => reject`) stops the whole, the worst stop of all the elements winning.
+    Each {
+        list: Box<Expr>,
+        apply: Apply,
+        /// The arguments after the first, evaluated once.
+        args: Vec<Expr>,
+    },
     Binary {
         #[serde(rename = "binop")]
         operator: BinOp,
@@ -105,6 +115,15 @@ pub enum Expr {
     },
 }
 
+/// What [`Expr::Each`] applies to each element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "callee", rename_all = "snake_case")]
+pub enum Apply {
+    Table { table: TableId },
+    Function { function: FunctionId },
+    Builtin { builtin: BuiltinId },
+}
+
 /// What a lookup gives of the row it finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "gives", rename_all = "snake_case")]
@@ -127,6 +146,7 @@ impl Expr {
                 args.iter().collect()
             }
             Expr::List { items } => items.iter().collect(),
+            Expr::Each { list, args, .. } => std::iter::once(list.as_ref()).chain(args).collect(),
             Expr::Table { arg, .. }
             | Expr::Not { arg }
             | Expr::Neg { arg }
@@ -164,6 +184,10 @@ impl Expr {
                 args.iter_mut().for_each(|a| a.walk_mut(f))
             }
             Expr::List { items } => items.iter_mut().for_each(|a| a.walk_mut(f)),
+            Expr::Each { list, args, .. } => {
+                list.walk_mut(f);
+                args.iter_mut().for_each(|a| a.walk_mut(f));
+            }
             Expr::Table { arg, .. }
             | Expr::Not { arg }
             | Expr::Neg { arg }

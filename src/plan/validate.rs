@@ -4,7 +4,7 @@
 //! interpreter indexes by these ids, so one out of range would stop the run without a word.
 
 use super::Plan;
-use crate::ir::{Expr, FieldType, LookupTarget, ObjectId, Program, SchemaChange, Source};
+use crate::ir::{Apply, Expr, FieldType, LookupTarget, ObjectId, Program, SchemaChange, Source};
 use crate::ir::{FieldPath, FunctionId, SourceId};
 
 /// The first problem found, said so a person can find it in the file.
@@ -141,14 +141,26 @@ fn expr(p: &Program, e: &Expr, scope: Scope, what: &dyn Fn() -> String) -> Resul
         (Expr::Param { .. }, Scope::Row(_)) => {
             return Err(format!("{} reads a parameter outside a function", what()))
         }
-        (Expr::Table { table, .. }, _) => within(table.index(), p.tables.len(), || {
+        (Expr::Table { table, .. }, _)
+        | (
+            Expr::Each {
+                apply: Apply::Table { table },
+                ..
+            },
+            _,
+        ) => within(table.index(), p.tables.len(), || {
             format!("{}'s table", what())
         })?,
-        (Expr::Function { function, .. }, _) => {
-            within(function.index(), p.functions.len(), || {
-                format!("{}'s function", what())
-            })?
-        }
+        (Expr::Function { function, .. }, _)
+        | (
+            Expr::Each {
+                apply: Apply::Function { function },
+                ..
+            },
+            _,
+        ) => within(function.index(), p.functions.len(), || {
+            format!("{}'s function", what())
+        })?,
         (
             Expr::Lookup {
                 source: s, target, ..
@@ -175,7 +187,12 @@ fn expr(p: &Program, e: &Expr, scope: Scope, what: &dyn Fn() -> String) -> Resul
 /// The functions each function calls.
 fn callees(e: &Expr, out: &mut Vec<FunctionId>) {
     e.walk(&mut |x| {
-        if let Expr::Function { function, .. } = x {
+        if let Expr::Function { function, .. }
+        | Expr::Each {
+            apply: Apply::Function { function },
+            ..
+        } = x
+        {
             out.push(*function);
         }
     });

@@ -119,6 +119,9 @@ fn scalar_fits(
     let help = match (scalar, found) {
         (Scalar::Number, Ty::Text) => Some("parse it: `x | decimal ?? null`"),
         (Scalar::Bool, Ty::Text) => Some("parse it: `x | bool ?? null`"),
+        (Scalar::Text, Ty::List(_)) => {
+            Some("join it into one text: `join(x, \", \")`; or write it into an array field")
+        }
         _ => None,
     };
     Some(mismatch(t, span, found, help))
@@ -151,28 +154,21 @@ fn text_into_date(t: &Target, scalar: Scalar, span: Span, column: Option<&str>) 
 }
 
 fn select_fits(t: &Target, multi: bool, value: &Typed, span: Span) -> Vec<Diagnostic> {
-    let found = &value.ty;
-    let elem_ok = |ty: &Ty| matches!(ty, Ty::Text) || ty.is_lenient();
-    if found.is_number() {
-        return vec![Diagnostic::new(
-            Code::NumberIntoSelect,
-            format!(
-                "`{}.{}` is a select field, but this is a number",
-                t.object, t.path
-            ),
-        )
-        .primary(span, "a number")
-        .context(t.span, "select field")
-        .help("map numbers to options through a value table: `Stage(stage_no)`")];
+    if multi {
+        return multi_select_fits(t, value, span);
     }
-    let ok = match found {
-        Ty::List(inner) => multi && elem_ok(inner),
-        other => elem_ok(other),
-    };
-    if !ok {
+    let found = &value.ty;
+    if found.is_number() {
+        return vec![number_into_select(t, span, "a number")];
+    }
+    if found.is_list() {
+        let help = "a select field holds one option; a list of options goes into a multi_select";
+        return vec![mismatch(t, span, found, Some(help))];
+    }
+    if *found != Ty::Text {
         return vec![mismatch(t, span, found, None)];
     }
-    if value.known.is_none() && !multi {
+    if value.known.is_none() {
         return vec![Diagnostic::new(
             Code::TypeMismatch,
             format!(
@@ -187,6 +183,69 @@ fn select_fits(t: &Target, multi: bool, value: &Typed, span: Span) -> Vec<Diagno
         )];
     }
     select_values(t, value)
+}
+
+/// A multi-select field takes a list whose elements are all known to be its options.
+fn multi_select_fits(t: &Target, value: &Typed, span: Span) -> Vec<Diagnostic> {
+    let element = match &value.ty {
+        Ty::List(element) => element.as_ref(),
+        one if one.is_number() => return vec![number_into_select(t, span, "a number")],
+        Ty::Text => return vec![one_into_multi_select(t, span)],
+        other => return vec![mismatch(t, span, other, None)],
+    };
+    if element.is_number() {
+        return vec![number_into_select(t, span, "a list of numbers")];
+    }
+    if *element != Ty::Text && !element.is_lenient() {
+        return vec![mismatch(t, span, &value.ty, None)];
+    }
+    if value.known.is_none() {
+        return vec![unchecked_options(t, span)];
+    }
+    select_values(t, value)
+}
+
+fn number_into_select(t: &Target, span: Span, what: &str) -> Diagnostic {
+    let kind = t.schema.describe(&t.field.ty);
+    Diagnostic::new(
+        Code::NumberIntoSelect,
+        format!(
+            "`{}.{}` is a {kind} field, but this is {what}",
+            t.object, t.path
+        ),
+    )
+    .primary(span, what.to_string())
+    .context(t.span, format!("{kind} field"))
+    .help("map numbers to options through a value table: `Stage(stage_no)`")
+}
+
+fn unchecked_options(t: &Target, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::UncheckedOptions,
+        format!(
+            "`{}.{}` is a multi_select field, but the elements of this list are not known to be its options",
+            t.object, t.path
+        ),
+    )
+    .primary(span, "a list of free text")
+    .context(t.span, "multi_select field")
+    .help(
+        "pipe the list into a value table whose outputs are options and whose `else` is not \
+         `keep`: `split(x, \";\") | Tag`",
+    )
+}
+
+fn one_into_multi_select(t: &Target, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::OneIntoMultiSelect,
+        format!(
+            "`{}.{}` is a multi_select field, but this is one value, not a list",
+            t.object, t.path
+        ),
+    )
+    .primary(span, "one value")
+    .context(t.span, "multi_select field")
+    .help("write a list of one (`[Tag(x)]`), or pipe a list into a value table (`split(x, \";\") | Tag`)")
 }
 
 /// Each known value (literal or value-table output) must be a legal option of a select field.

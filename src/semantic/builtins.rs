@@ -15,6 +15,7 @@ pub fn accepts(param: Param, ty: &Ty) -> bool {
         Param::Number => ty.is_number(),
         Param::Date => matches!(ty, Ty::Date | Ty::DateTime),
         Param::List => matches!(ty, Ty::List(_)),
+        Param::Value => !matches!(ty, Ty::List(_)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Type-checks one expression and lowers it to IR in the same walk.
 
 use super::builtins;
+use super::each;
 use super::env::{Env, Scope, Usage};
 use super::types::{Known, LookupUse, Ty, Typed};
 use crate::builtins::{Builtin, Literal as LiteralArg, Param, Returns};
@@ -329,18 +330,40 @@ impl<'a> ExprChecker<'a> {
             self.arity(callee, span, "1 argument", args.len());
             return Typed::error();
         }
-        let arg = self.check(&args[0]);
+        // A table takes one value: given a list, it is applied to each element.
+        let (checked, list) = self.arguments(args, true);
+        let arg = &checked[0];
+        if let Ty::List(_) = arg.ty {
+            self.one_value(args[0].span, "a value table's input", &arg.ty);
+        }
         let table = &self.env.tables[&callee.name];
         let ir = ir::Expr::Table {
             table: table.id,
             arg: Box::new(arg.ir.clone()),
         };
-        let mut t = Typed::new(table.ty.clone(), ir).absorb(&[&arg]);
+        let mut t = Typed::new(table.ty.clone(), ir).absorb(&[arg]);
         t.known = table.known.clone();
         if matches!(table.otherwise, TableElse::Fail) {
             t = t.fallible_at(callee.span);
         }
-        t
+        each::over(t, list)
+    }
+
+    /// A list where one value is taken: a list of lists given to a table, a list as a later
+    /// argument (only a call's first argument is applied to element by element), a side of
+    /// `++`, a lookup's key.
+    fn one_value(&mut self, span: Span, what: &str, found: &Ty) {
+        self.diags.push(
+            Diagnostic::new(
+                Code::TypeMismatch,
+                format!("{what} is one value, but this is {}", found.name()),
+            )
+            .primary(span, format!("this is {}", found.name()))
+            .help(
+                "join it into one text with `join(x, \", \")`, or pipe it into a table or \
+                 function, which then takes its elements one by one (`split(x, \";\") | Tag`)",
+            ),
+        );
     }
 
     fn fn_call(&mut self, callee: &ast::Ident, args: &[ast::Expr], span: Span) -> Typed {
@@ -362,9 +385,13 @@ impl<'a> ExprChecker<'a> {
             );
             return Typed::error();
         }
-        let checked: Vec<Typed> = args.iter().map(|a| self.check(a)).collect();
+        // A function takes one value for each parameter: a list first is applied to each
+        // element; a list elsewhere is refused.
+        let (checked, list) = self.arguments(args, true);
         for ((arg, t), (pname, pty)) in args.iter().zip(&checked).zip(&params) {
-            if !super::assign::value_fits(pty, &t.ty) {
+            if let Ty::List(_) = t.ty {
+                self.one_value(arg.span, &format!("parameter `{pname}`"), &t.ty);
+            } else if !super::assign::value_fits(pty, &t.ty) {
                 self.mismatch(
                     arg.span,
                     &format!("{} for parameter `{pname}`", pty.name()),
@@ -384,7 +411,7 @@ impl<'a> ExprChecker<'a> {
         if fallible {
             out = out.fallible_at(callee.span);
         }
-        out
+        each::over(out, list)
     }
 
     fn builtin_call(
@@ -410,7 +437,8 @@ impl<'a> ExprChecker<'a> {
             self.arity(callee, span, &expected, args.len());
             return Typed::error();
         }
-        let checked: Vec<Typed> = args.iter().map(|a| self.check(a)).collect();
+        let first = b.params.first().copied().unwrap_or(Param::Any);
+        let (checked, list) = self.arguments(args, first.takes_one());
         for (i, (arg, t)) in args.iter().zip(&checked).enumerate() {
             let param = b
                 .params
@@ -435,7 +463,7 @@ impl<'a> ExprChecker<'a> {
         if b.fallible {
             out = out.fallible_at(callee.span);
         }
-        out
+        each::over(out, list)
     }
 
     /// The arguments a built-in checks when they are written as literals: date formats and
@@ -467,6 +495,7 @@ impl<'a> ExprChecker<'a> {
         };
         match op {
             BinOp::Coalesce => {
+                self.same_shape(&lt, &rt, r.span);
                 let mut t = Typed::new(Ty::join(&lt.ty, &rt.ty), ir);
                 t.fallible = rt.fallible;
                 t.lookups = lt.lookups.iter().chain(&rt.lookups).cloned().collect();
@@ -481,7 +510,14 @@ impl<'a> ExprChecker<'a> {
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 Typed::new(Ty::Bool, ir).absorb(&[&lt, &rt])
             }
-            BinOp::Concat => Typed::new(Ty::Text, ir).absorb(&[&lt, &rt]),
+            BinOp::Concat => {
+                for (side, t) in [(l, &lt), (r, &rt)] {
+                    if t.ty.is_list() {
+                        self.one_value(side.span, "each side of `++`", &t.ty);
+                    }
+                }
+                Typed::new(Ty::Text, ir).absorb(&[&lt, &rt])
+            }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                 let ty = self.arithmetic(op, &lt.ty, &rt.ty, span);
                 Typed::new(ty, ir).absorb(&[&lt, &rt])
@@ -519,11 +555,34 @@ impl<'a> ExprChecker<'a> {
         }
     }
 
+    /// The two values an `if` or a `??` chooses between are both lists or both single values
+    /// (null, a reject or hold, or an unknown type fits either): otherwise what comes out is
+    /// sometimes a list and sometimes not, and nothing after it could be checked.
+    fn same_shape(&mut self, a: &Typed, b: &Typed, b_span: Span) {
+        let lenient = |t: &Typed| t.ty.is_lenient();
+        if a.ty.is_list() == b.ty.is_list() || lenient(a) || lenient(b) {
+            return;
+        }
+        self.diags.push(
+            Diagnostic::new(
+                Code::TypeMismatch,
+                format!(
+                    "one side is {}, the other {}: a value is a list or one value, not either",
+                    a.ty.name(),
+                    b.ty.name()
+                ),
+            )
+            .primary(b_span, format!("this is {}", b.ty.name()))
+            .help("make both sides lists (`[x]` is a list of one) or both single values"),
+        );
+    }
+
     fn if_expr(&mut self, cond: &ast::Expr, then: &ast::Expr, otherwise: &ast::Expr) -> Typed {
         let c = self.check(cond);
         self.expect_bool(&c, cond.span);
         let a = self.check(then);
         let b = self.check(otherwise);
+        self.same_shape(&a, &b, otherwise.span);
         let ir = ir::Expr::If {
             cond: Box::new(c.ir.clone()),
             then: Box::new(a.ir.clone()),
@@ -547,6 +606,11 @@ impl<'a> ExprChecker<'a> {
             objects: named,
         } = of;
         let checked: Vec<Typed> = args.iter().map(|a| self.check(a)).collect();
+        for (arg, t) in args.iter().zip(&checked) {
+            if t.ty.is_list() {
+                self.one_value(arg.span, "a lookup's key", &t.ty);
+            }
+        }
         let Some(src) = self.env.sources.get(&source.name) else {
             return self.unknown_source(source);
         };
@@ -786,6 +850,11 @@ impl<'a> ExprChecker<'a> {
         for c in &checked {
             out = out.absorb(&[c]);
         }
+        // The values its elements can take: those of every item, when each item's are known.
+        out.known = checked.iter().try_fold(Vec::new(), |mut all, c| {
+            all.extend(known_values(c)?);
+            Some(all)
+        });
         out
     }
 
@@ -839,18 +908,20 @@ fn literal(l: &Literal, span: Span) -> Typed {
     t
 }
 
-/// Both sides' known values, when both are known (a reject or hold side adds none).
+/// Both sides' known values, when both are known.
 fn merge_known(a: &Typed, b: &Typed) -> Option<Vec<Known>> {
-    let side = |t: &Typed| {
-        if t.ty == Ty::Never {
-            Some(Vec::new())
-        } else {
-            t.known.clone()
-        }
-    };
-    let mut all = side(a)?;
-    all.extend(side(b)?);
+    let mut all = known_values(a)?;
+    all.extend(known_values(b)?);
     Some(all)
+}
+
+/// The values an expression can take, when known: a reject or hold adds none.
+fn known_values(t: &Typed) -> Option<Vec<Known>> {
+    if t.ty == Ty::Never {
+        Some(Vec::new())
+    } else {
+        t.known.clone()
+    }
 }
 
 /// What a built-in's format argument is a format of, for its diagnostic: `date(…)` reads dates,

@@ -5,6 +5,7 @@ mod assign;
 mod build_schema;
 pub mod builtins;
 mod decls;
+mod each;
 mod env;
 mod expr;
 pub mod formats;

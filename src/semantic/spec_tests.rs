@@ -151,6 +151,19 @@ fn expect(e: &Expect, env: &Env, diags: &mut Vec<Diagnostic>) -> Option<ir::Expe
     }
 }
 
+fn unknown_option(s: &str, obj: &ir::Object, f: &RecordField, options: &[String]) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnknownOption,
+        format!(
+            "`{s}` is not an option of `{}.{}`",
+            obj.name,
+            f.key.dotted()
+        ),
+    )
+    .primary(f.value.span, "not an option")
+    .help_opt(did_you_mean(s, options.iter().map(String::as_str)))
+}
+
 fn expected_field(
     obj: &ir::Object,
     f: &RecordField,
@@ -161,22 +174,16 @@ fn expected_field(
     let parts: Vec<&str> = f.key.parts.iter().map(|p| p.name.as_str()).collect();
     match env.schema.resolve_path(obj, &parts) {
         PathLookup::Found { leaf, .. } => {
-            if let (FieldType::Select { options, .. }, serde_json::Value::String(s)) =
-                (&leaf.ty, &value)
-            {
-                if !options.contains(s) {
-                    diags.push(
-                        Diagnostic::new(
-                            Code::UnknownOption,
-                            format!(
-                                "`{s}` is not an option of `{}.{}`",
-                                obj.name,
-                                f.key.dotted()
-                            ),
-                        )
-                        .primary(f.value.span, "not an option")
-                        .help_opt(did_you_mean(s, options.iter().map(String::as_str))),
-                    );
+            if let FieldType::Select { options, .. } = &leaf.ty {
+                // One option, or a multi-select's list of them.
+                let expected = match &value {
+                    serde_json::Value::Array(items) => items.iter().collect(),
+                    one => vec![one],
+                };
+                for s in expected.iter().filter_map(|v| v.as_str()) {
+                    if !options.iter().any(|o| o == s) {
+                        diags.push(unknown_option(s, obj, f, options));
+                    }
                 }
             }
         }

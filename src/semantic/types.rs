@@ -17,6 +17,7 @@ pub enum Ty {
     Any,
     /// `reject`/`hold`: the row leaves; it fits any type.
     Never,
+    /// A list of values of this type (`null` for `[]`, `any` for a list of mixed types).
     List(Box<Ty>),
     /// A reference to a record of one of these objects.
     Ref(Vec<String>),
@@ -38,11 +39,16 @@ impl Ty {
             Ty::Null => "null".into(),
             Ty::Any => "any".into(),
             Ty::Never => "reject/hold".into(),
+            Ty::List(t) if **t == Ty::Null => "an empty list".into(),
             Ty::List(t) => format!("list of {}", t.name()),
             Ty::Ref(objs) => format!("a reference to {}", objs.join(" or ")),
             Ty::Composite(c) => c.clone(),
             Ty::Record(_) => "record".into(),
         }
+    }
+
+    pub fn is_list(&self) -> bool {
+        matches!(self, Ty::List(_))
     }
 
     pub fn is_number(&self) -> bool {
@@ -62,6 +68,7 @@ impl Ty {
             (x, Ty::Null | Ty::Never) => x.clone(),
             (x, y) if x.is_number() && y.is_number() => Ty::Decimal,
             (Ty::Date, Ty::DateTime) | (Ty::DateTime, Ty::Date) => Ty::DateTime,
+            (Ty::List(x), Ty::List(y)) => Ty::List(Box::new(Ty::join(x, y))),
             (Ty::Ref(x), Ty::Ref(y)) => {
                 let mut all = x.clone();
                 all.extend(y.iter().filter(|o| !x.contains(o)).cloned());
@@ -113,7 +120,8 @@ pub struct Typed {
     pub ty: Ty,
     /// Where the first unhandled failure can arise, if the expression can fail.
     pub fallible: Option<Span>,
-    /// Every value the expression can take, when the checker can tell (for select fields).
+    /// Every value the expression can take, when the checker can tell (for select fields); for
+    /// a list, every value its elements can take (for multi-select fields).
     pub known: Option<Vec<Known>>,
     pub lookups: Vec<LookupUse>,
     pub ir: ir::Expr,
