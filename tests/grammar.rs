@@ -17,6 +17,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("column time zone", "source S from \"s.csv\" key id { id text  t datetime \"%Y\" tz \"UTC\" }", "source S from \"s.csv\" key id { t datetime tz 42 }"),
     ("gap policy", "source S from \"s.csv\" key id { id text  t datetime tz \"UTC\" on gap shift  u datetime tz \"UTC\" on gap reject on invalid null }", "source S from \"s.csv\" key id { t datetime tz \"UTC\" on gap later }"),
     ("overlap policy", "source S from \"s.csv\" key id { id text  t datetime tz \"UTC\" on overlap earlier on gap reject  u datetime on overlap later  v datetime on overlap reject }", "source S from \"s.csv\" key id { t datetime tz \"UTC\" on overlap shift }"),
+    ("ignored column", "source S from \"s.csv\" key id { id text  fax text? ignored \"retired in 2019\"  ignored text }", "source S from \"s.csv\" key id { fax text? ignored }"),
     ("backtick column", "source S from \"s.csv\" key id { id text `First Name` text? }", "source S from \"s.csv\" key id { `First\nName` text }"),
     ("extend", "extend Person { dob date  stage add [A, B \"Bee\"] }", "extend Person { dob }"),
     ("object", "object Claim plural \"claims\" label \"Claim\" { n text required unique  p -> Person  s select [A, B] default A  t -> [TaskTarget] }", "object { n text }"),
@@ -77,8 +78,8 @@ fn each_construct_refuses_its_negative_example_with_a_location() {
 #[test]
 fn keywords_stay_usable_as_column_names() {
     let text = format!(
-        "{H}source S from \"s.csv\" key key {{ key text  status text  type text  order text  values text  map text  shift text  overlap text  later text  duplicate text }}\n\
-         map S -> Person {{ jobTitle = status ++ type ++ order ++ values ++ map ++ shift ++ overlap ++ later ++ duplicate }}\n"
+        "{H}source S from \"s.csv\" key key {{ key text  status text  type text  order text  values text  map text  shift text  overlap text  later text  duplicate text  ignored text }}\n\
+         map S -> Person {{ jobTitle = status ++ type ++ order ++ values ++ map ++ shift ++ overlap ++ later ++ duplicate ++ ignored }}\n"
     );
     let (_, module, diags) = parse_str("kw.map", &text);
     assert!(module.is_some() && diags.is_empty(), "{diags:?}");

@@ -1,16 +1,26 @@
 //! `mapc check --data DIR`: reads the exports a spec names and reports what the spec alone cannot
-//! know: missing files and columns, and source values that no value-table entry covers.
-//! This is the edge of the compiler: it reads the exports through the run's own reader
-//! (`io::source::inspect`), streaming, so a file reads here exactly as a run will read it.
+//! know: missing files and columns, and source values that no value-table entry covers among
+//! the rows that reach the table (`uses.rs` finds where tables meet columns, `reach.rs` which
+//! rows get there, `uncovered.rs` says it). This is the edge of the compiler: it reads the
+//! exports through the run's own reader (`io::source::inspect`), streaming, so a file reads
+//! here exactly as a run will read it.
+
+mod reach;
+mod uncovered;
+mod uses;
 
 use crate::diag::{Code, Diagnostic};
-use crate::io::source::{inspect, SourceError};
-use crate::ir::{Expr, Program as Checked, Source, Table, TableElse};
+use crate::eval::index::Index;
+use crate::eval::owned::Evaluator;
+use crate::io::source::{inspect, FileSources, SourceError};
+use crate::ir::{Expr, LookupTarget, Program as Checked, Source, SourceId};
 use crate::semantic::loader::Program;
 use crate::span::Span;
 use crate::syntax::ast::Item;
+use reach::{Counter, Counts};
 use std::collections::BTreeMap;
 use std::path::Path;
+use uses::SourceUses;
 
 /// Spans of declarations, found again in the AST (the model is span-free serde data).
 #[derive(Default)]
@@ -45,16 +55,16 @@ fn spans(program: &Program) -> Spans {
 
 pub fn check(dir: &Path, checked: &Checked, program: &Program) -> Vec<Diagnostic> {
     let spans = spans(program);
-    let uses = table_uses(checked);
+    let eval = Evaluator::new(checked);
+    let index = lookup_index(dir, checked);
     let mut out = Vec::new();
-    for source in &checked.sources {
+    for (i, source) in checked.sources.iter().enumerate() {
         let (file_span, cols) = spans.sources.get(&source.name).cloned().unwrap_or_default();
-        let wanted: Vec<&str> = uses
-            .iter()
-            .filter(|u| u.0 == source.name)
-            .map(|u| u.1.as_str())
-            .collect();
-        match inspect(dir, source, &wanted) {
+        let uses = uses::of_source(checked, SourceId::new(i));
+        let mut counter = Counter::new(&eval, source, &uses, index.as_ref());
+        match inspect(dir, source, &mut |header, block| {
+            counter.block(header, block)
+        }) {
             Err(SourceError::Open { path, .. }) => out.push(
                 Diagnostic::new(
                     Code::DataFileMissing,
@@ -69,18 +79,73 @@ pub fn check(dir: &Path, checked: &Checked, program: &Program) -> Vec<Diagnostic
                 )
                 .primary(file_span, "this export"),
             ),
-            Ok(data) => {
-                missing_columns(source, &data.header, &cols, file_span, &mut out);
-                for (src, column, table) in uses.iter().filter(|u| u.0 == source.name) {
-                    let Some(t) = checked.tables.iter().find(|t| &t.name == table) else {
-                        continue;
-                    };
-                    let values = data.values.get(column.as_str());
-                    let span = spans.tables.get(table).copied().unwrap_or(file_span);
-                    out.extend(uncovered(t, src, column, values, span));
-                }
+            Ok(header) => {
+                missing_columns(source, &header, &cols, file_span, &mut out);
+                let counts = counter.finish();
+                out.extend(uncovered(
+                    checked, source, &uses, &counts, &spans, file_span,
+                ));
             }
         }
+    }
+    out
+}
+
+/// The rows of the sources read by column, when a `when` (or a function it may call) looks a
+/// column up: loaded as a run loads them. None when nothing needs them, or when they cannot be
+/// read (their own findings say why): such lookups are then not resolved.
+fn lookup_index(dir: &Path, checked: &Checked) -> Option<Index> {
+    let whens = checked.maps.iter().filter_map(|m| m.when.as_ref());
+    let bodies = checked.functions.iter().map(|f| &f.body);
+    if !whens.chain(bodies).any(looks_up_a_column) {
+        return None;
+    }
+    let plan = crate::plan::build(checked.clone(), String::new());
+    let sources = FileSources {
+        dir: dir.to_path_buf(),
+    };
+    crate::engine::column_index(&plan, &sources).ok()
+}
+
+fn looks_up_a_column(e: &Expr) -> bool {
+    let mut found = false;
+    e.walk(&mut |node| {
+        if let Expr::Lookup {
+            target: LookupTarget::Column { .. },
+            ..
+        } = node
+        {
+            found = true;
+        }
+    });
+    found
+}
+
+/// A W0703 for each table use of `source` with values no entry covers.
+fn uncovered(
+    checked: &Checked,
+    source: &Source,
+    uses: &SourceUses,
+    counts: &Counts,
+    spans: &Spans,
+    file_span: Span,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (u, tally) in uses.tables.iter().zip(&counts.tallies) {
+        let Some(table) = checked.tables.get(u.table.index()) else {
+            continue;
+        };
+        let Some(column) = source.columns.get(u.column.index()) else {
+            continue;
+        };
+        let finding = uncovered::Finding {
+            table,
+            source: &source.name,
+            column: &column.name,
+            untyped: counts.untyped,
+            span: spans.tables.get(&table.name).copied().unwrap_or(file_span),
+        };
+        out.extend(uncovered::diagnostic(&finding, tally));
     }
     out
 }
@@ -109,94 +174,4 @@ fn missing_columns(
             ),
         );
     }
-}
-
-/// `(source, column, table)` for each value table applied directly to a column.
-fn table_uses(checked: &Checked) -> Vec<(String, String, String)> {
-    let mut out = Vec::new();
-    for m in &checked.maps {
-        let source = checked.source(m.source);
-        let exprs = m.assignments.iter().map(|a| &a.value).chain(&m.when);
-        for e in exprs {
-            e.walk(&mut |node| {
-                if let Expr::Table { table, arg } = node {
-                    if let Expr::Column { column } = arg.as_ref() {
-                        let u = (
-                            source.name.clone(),
-                            source.column(*column).name.clone(),
-                            checked.table(*table).name.clone(),
-                        );
-                        if !out.contains(&u) {
-                            out.push(u);
-                        }
-                    }
-                }
-            });
-        }
-    }
-    out
-}
-
-fn fold(t: &Table, v: &str) -> String {
-    if t.ignore_case {
-        v.trim().to_lowercase()
-    } else {
-        v.to_string()
-    }
-}
-
-fn uncovered(
-    t: &Table,
-    source: &str,
-    column: &str,
-    values: Option<&BTreeMap<String, usize>>,
-    span: Span,
-) -> Option<Diagnostic> {
-    let falls_through = matches!(
-        t.otherwise,
-        TableElse::Fail | TableElse::Reject(_) | TableElse::Hold(_) | TableElse::Skip
-    );
-    if !falls_through {
-        return None;
-    }
-    let keys: Vec<String> = t.entries.iter().map(|(k, _)| fold(t, k)).collect();
-    let mut missing: Vec<(&String, usize)> = values?
-        .iter()
-        .filter(|(v, _)| !v.is_empty() && !keys.contains(&fold(t, v)))
-        .map(|(v, n)| (v, *n))
-        .collect();
-    if missing.is_empty() {
-        return None;
-    }
-    missing.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let rows: usize = missing.iter().map(|m| m.1).sum();
-    let listed: Vec<String> = missing
-        .iter()
-        .take(10)
-        .map(|(v, n)| format!("\"{v}\" ({n} row{})", if *n == 1 { "" } else { "s" }))
-        .collect();
-    let more = if missing.len() > 10 {
-        format!(" and {} more", missing.len() - 10)
-    } else {
-        String::new()
-    };
-    let fate = match &t.otherwise {
-        TableElse::Reject(_) => "are rejected by `else`",
-        TableElse::Hold(_) => "are held by `else`",
-        TableElse::Skip => "are skipped by `else`",
-        _ => "fail (the table has no `else`)",
-    };
-    Some(
-        Diagnostic::new(
-            Code::UncoveredValue,
-            format!(
-                "{} value(s) of `{source}.{column}` have no entry in `{}`; {rows} row(s) {fate}",
-                missing.len(),
-                t.name
-            ),
-        )
-        .primary(span, "this table")
-        .note(format!("uncovered: {}{more}", listed.join(", ")))
-        .help("add entries for the values that should move"),
-    )
 }

@@ -399,6 +399,30 @@ unreadable JSON line).";
 "A source is declared but no `map` reads it, so none of its rows will move. Declare a
 `gap` if that is intended.";
 
+    UnreadColumn = 804, Warning, "a source column nothing reads",
+"A column is declared in a `source`, but no expression reads it: no assignment, identity,
+`when` or merge key of a map, no argument of a function, no `lookup S(k).column`. Its
+values would stay behind without a word. A source's key and watermark are always read;
+`test` blocks do not count.
+
+    source Patient from \"patients.csv\" key patient_id {
+      patient_id text
+      fax        text?        # never read: W0804
+    }
+
+Map it (`someField = fax`), or say why it is left behind by ending its declaration with
+`ignored \"reason\"`:
+
+      fax        text? ignored \"the practice stopped faxing in 2019\"
+
+The reason is part of the spec the customer signs off. The warning waits until the spec
+has no errors: an expression that does not check may read columns that are not seen.";
+
+    IgnoredColumnRead = 805, Warning, "a column declared ignored is read",
+"A column's declaration says `ignored \"…\"`, yet an expression reads it, or it is the
+source's key or watermark (which every run reads). The reason would tell the customer
+that its values stay behind when they move. Remove `ignored \"…\"`.";
+
     Internal = 9999, Bug, "internal error",
 "mapc reached a state it believes impossible. Please report it with the spec that caused it.";
 }

@@ -39,6 +39,14 @@ use std::collections::BTreeMap;
 use step::StepPlan;
 use work::{Out, Pure};
 
+/// The index lookups of a column (`lookup Carrier(id).name`) resolve against, loaded as a run
+/// loads it: what `check --data` evaluates a map's `when` with.
+pub fn column_index(plan: &Plan, sources: &dyn Sources) -> Result<Index, RunError> {
+    let mut index = Index::new(&plan.program, std::iter::empty());
+    lookups::load_columns(plan, sources, &mut index)?;
+    Ok(index)
+}
+
 /// Why a run stopped before its end. What was settled before is in the ledger: running the
 /// same command again continues.
 #[derive(Debug, thiserror::Error)]

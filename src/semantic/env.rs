@@ -10,6 +10,8 @@ pub struct ColumnEnv {
     pub id: ColumnId,
     pub ty: Ty,
     pub span: Span,
+    /// Where `ignored "why"` is said, when it is.
+    pub ignored: Option<Span>,
 }
 
 pub struct SourceEnv {
@@ -62,6 +64,15 @@ pub struct Usage {
     pub tables: BTreeSet<String>,
     pub fns: BTreeSet<String>,
     pub looked_up: BTreeSet<String>,
+    /// The source columns an expression reads, each with where it is first read.
+    pub columns: BTreeMap<(SourceId, ColumnId), Span>,
+}
+
+impl Usage {
+    /// Column `column` of `source` is read at `span` (the first read is kept).
+    pub fn read(&mut self, source: SourceId, column: ColumnId, span: Span) {
+        self.columns.entry((source, column)).or_insert(span);
+    }
 }
 
 /// The names an expression can see.

@@ -155,13 +155,13 @@ impl<'a> ExprChecker<'a> {
     }
 
     fn name(&mut self, id: &ast::Ident) -> Typed {
+        let env = self.env;
         let found = match self.scope {
-            Scope::Row(source) => self
-                .env
-                .sources
-                .get(source)
-                .and_then(|s| s.columns.get(&id.name))
-                .map(|c| Typed::new(c.ty.clone(), ir::Expr::Column { column: c.id })),
+            Scope::Row(source) => env.sources.get(source).and_then(|s| {
+                let c = s.columns.get(&id.name)?;
+                self.usage.read(s.id, c.id, id.span);
+                Some(Typed::new(c.ty.clone(), ir::Expr::Column { column: c.id }))
+            }),
             Scope::Params(params) => params
                 .iter()
                 .position(|(n, _)| *n == id.name)
@@ -646,6 +646,7 @@ impl<'a> ExprChecker<'a> {
                     .help_opt(did_you_mean(&col.name, names));
                     return self.err(d);
                 };
+                self.usage.read(source_id, c.id, col.span);
                 let t = Typed::new(c.ty.clone(), lookup(LookupTarget::Column { column: c.id }));
                 if miss.is_none() {
                     t.fallible_at(span)

@@ -16,6 +16,7 @@ mod sources;
 mod spec_tests;
 pub mod types;
 mod uniques;
+mod unread;
 
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{self, MapId, ObjectId};
@@ -203,7 +204,7 @@ fn check_items(program: &Program, env: &mut Env, diags: &mut Vec<Diagnostic>) ->
             _ => {}
         }
     }
-    unused(program, env, &usage, diags);
+    unused(program, env, &usage, &declared.sources, diags);
     ir::Program {
         migration: env.migration.clone(),
         schema: env.schema.clone(),
@@ -264,7 +265,13 @@ fn duplicate_map(
         .help(help)
 }
 
-fn unused(program: &Program, env: &Env, usage: &Usage, diags: &mut Vec<Diagnostic>) {
+fn unused(
+    program: &Program,
+    env: &Env,
+    usage: &Usage,
+    sources: &[ir::Source],
+    diags: &mut Vec<Diagnostic>,
+) {
     for (name, t) in &env.tables {
         if !t.std && !usage.tables.contains(name) {
             diags.push(
@@ -297,8 +304,15 @@ fn unused(program: &Program, env: &Env, usage: &Usage, diags: &mut Vec<Diagnosti
             }
         })
         .collect();
+    let unused_sources: Vec<&str> = env
+        .sources
+        .keys()
+        .map(String::as_str)
+        .filter(|name| !mapped.contains(name) && !usage.looked_up.contains(*name))
+        .collect();
+    unread::check(env, sources, usage, &unused_sources, diags);
     for (name, s) in &env.sources {
-        if !mapped.contains(&name.as_str()) && !usage.looked_up.contains(name) {
+        if unused_sources.contains(&name.as_str()) {
             diags.push(
                 Diagnostic::new(
                     Code::UnusedSource,

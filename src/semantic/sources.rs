@@ -32,7 +32,16 @@ pub fn source(
         };
         let id = ColumnId::new(checked.len());
         let span = c.name.span;
-        columns.insert(c.name.name.clone(), ColumnEnv { id, ty, span });
+        let ignored = c.ignored.as_ref().map(|why| why.span);
+        columns.insert(
+            c.name.name.clone(),
+            ColumnEnv {
+                id,
+                ty,
+                span,
+                ignored,
+            },
+        );
         checked.push(column);
     }
     let key = key_columns(s, &columns, diags);

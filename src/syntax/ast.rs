@@ -109,6 +109,8 @@ pub struct ColumnDecl {
     pub policies: Vec<StatePolicy>,
     /// `on gap …` and `on overlap …`, as written (the checker refuses them without a `tz`).
     pub dst: Vec<DstPolicy>,
+    /// `ignored "why"`: no mapping reads this column, on purpose, for this reason.
+    pub ignored: Option<StrLit>,
     pub span: Span,
 }
 

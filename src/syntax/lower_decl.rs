@@ -63,6 +63,7 @@ impl Lowerer {
             sensitive: false,
             policies: Vec::new(),
             dst: Vec::new(),
+            ignored: None,
             span,
         };
         for m in inner {
@@ -84,6 +85,7 @@ impl Lowerer {
                         col.dst.push(policy);
                     }
                 }
+                Rule::col_ignored => col.ignored = m.into_inner().nth(1).map(|i| self.string(i)),
                 _ => self.bug(&m, "column modifier"),
             }
         }

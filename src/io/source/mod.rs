@@ -161,94 +161,65 @@ fn declared_columns(header: &[String], source: &Source) -> Result<Vec<Option<usi
         .collect()
 }
 
-/// What `check --data` learns of an export: its header, and how many rows have each value of
-/// the columns asked for.
-pub struct Inspection {
-    pub header: Vec<String>,
-    /// column → value → rows
-    pub values: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>,
-}
-
-/// Reads an export through the same reader a run uses, streaming, counting the values of
-/// `wanted` (those it has). A file that cannot be read, or a line that cannot, is an error.
-pub fn inspect(dir: &Path, source: &Source, wanted: &[&str]) -> Result<Inspection, SourceError> {
+/// Reads an export for `check --data` through the same reader a run uses, streaming: each
+/// block of its declared columns is handed to `each` with the export's header (a CSV column the
+/// header lacks is missing in every row; a JSON-lines export's header is every key read so
+/// far). Returns the header. A file that cannot be read, or a line that cannot, is an error.
+pub fn inspect(
+    dir: &Path,
+    source: &Source,
+    each: &mut dyn FnMut(&[String], &Block),
+) -> Result<Vec<String>, SourceError> {
     let sources = FileSources {
         dir: dir.to_path_buf(),
     };
     let file = sources.open(&source.file)?;
-    match source.format {
+    let mut bad = None;
+    let mut header: Vec<String> = Vec::new();
+    let mut read = |header: &[String], block: Block| {
+        let unreadable = (0..block.len()).find_map(|r| {
+            block
+                .unreadable(r)
+                .map(|why| (block.line(r), why.to_string()))
+        });
+        if unreadable.is_some() {
+            bad = unreadable;
+            return Err("an unreadable row".to_string());
+        }
+        each(header, &block);
+        Ok(block.fresh())
+    };
+    let result = match source.format {
         SourceFormat::Csv => {
             let reader = CsvReader::new(file, &source.file, source.encoding, source.delimiter)?;
-            let header = reader.header().to_vec();
-            let picked: Vec<&str> = wanted
+            header = reader.header().to_vec();
+            let columns: Vec<Option<usize>> = source
+                .columns
                 .iter()
-                .copied()
-                .filter(|w| header.iter().any(|h| h == w))
+                .map(|c| header.iter().position(|h| *h == c.name))
                 .collect();
-            let columns: Vec<Option<usize>> = picked
-                .iter()
-                .map(|w| header.iter().position(|h| h == w))
-                .collect();
-            let values = count(&source.file, &picked, |each| {
-                reader.blocks(&columns, BLOCK_ROWS, each)
-            })?;
-            Ok(Inspection { header, values })
+            let known = header.clone();
+            reader.blocks(&columns, BLOCK_ROWS, &mut |block| read(&known, block))
         }
-        SourceFormat::Jsonl => {
-            let mut header: Vec<String> = Vec::new();
-            let values = count(&source.file, wanted, |each| {
-                jsonl::blocks(&file, source, BLOCK_ROWS, &mut |block| {
-                    for row in 0..block.len() {
-                        for (k, _) in block.original(row) {
-                            if !header.contains(&k) {
-                                header.push(k);
-                            }
-                        }
+        SourceFormat::Jsonl => jsonl::blocks(&file, source, BLOCK_ROWS, &mut |block| {
+            for row in 0..block.len() {
+                for (k, _) in block.original(row) {
+                    if !header.contains(&k) {
+                        header.push(k);
                     }
-                    each(block)
-                })
-            })?;
-            Ok(Inspection { header, values })
-        }
-    }
-}
-
-/// Counts the values of the blocks' cells, named by `columns`, as `read` hands them on.
-fn count(
-    file: &str,
-    columns: &[&str],
-    read: impl FnOnce(&mut BlockSink) -> Result<(), SourceError>,
-) -> Result<
-    std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>,
-    SourceError,
-> {
-    let mut values: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>> =
-        std::collections::BTreeMap::new();
-    let mut bad = None;
-    let read = read(&mut |block| {
-        for row in 0..block.len() {
-            if let Some(why) = block.unreadable(row) {
-                bad = Some((block.line(row), why.to_string()));
-                return Err("an unreadable row".into());
+                }
             }
-            for (name, v) in columns.iter().zip(block.values(row)) {
-                *values
-                    .entry(name.to_string())
-                    .or_default()
-                    .entry(v.as_str().to_string())
-                    .or_default() += 1;
-            }
-        }
-        Ok(block.fresh())
-    });
-    match (read, bad) {
+            read(&header, block)
+        }),
+    };
+    match (result, bad) {
         (_, Some((line, message))) => Err(SourceError::Row {
-            file: file.to_string(),
+            file: source.file.clone(),
             line,
             message,
         }),
         (Err(e), None) => Err(e),
-        (Ok(()), None) => Ok(values),
+        (Ok(()), None) => Ok(header),
     }
 }
 
