@@ -185,3 +185,75 @@ fn a_failing_target_stops_the_run_and_invents_no_outcome() {
         .expect("count");
     assert_eq!(entries, 0, "no row was settled: a re-run sends them again");
 }
+
+/// Two rows of one block with one unique value: the second waits for the first's answer, so
+/// it lands when the target refused the first and is rejected, naming the first, when the
+/// target took it (what a live workspace's unique index would do).
+#[test]
+fn a_row_meeting_a_value_of_its_own_round_waits_for_that_rows_answer() {
+    const CODES: &str = r#"migration "t" { from "x"  to twenty }
+source P from "p.csv" key id { id text  name text  code text }
+extend Person { sourceSystemId text unique  code text unique }
+map P -> Person { identity sourceSystemId = id  name.firstName = name  code = code }
+"#;
+    let plan = mapc::compile::compile_str("t.map", CODES)
+        .plan()
+        .expect("plan");
+    let run = |first_name: &str| {
+        let mut sources = MemorySources::default();
+        let row = |i: u64, name: &str, code: &str| RawRow {
+            line: i + 2,
+            values: [format!("P{i}"), name.to_string(), code.to_string()]
+                .into_iter()
+                .map(|v| mapc::eval::typing::Raw::Text(v.into()))
+                .collect(),
+            original: Original::Pairs(vec![("id".into(), format!("P{i}"))]),
+        };
+        let rows = vec![
+            row(0, first_name, "C1"),
+            row(1, "B", "C1"),
+            row(2, "C", "C2"),
+        ];
+        sources.rows.insert("P".into(), rows);
+        let sink = MemorySink::default();
+        let batches = Rc::new(RefCell::new(Vec::new()));
+        let target = Picky {
+            given: 0,
+            batches: batches.clone(),
+            fail_after: usize::MAX,
+        };
+        let done = Engine::new(
+            &plan,
+            &sources,
+            Box::new(target),
+            Box::new(sink.clone()),
+            None,
+        )
+        .and_then(Engine::run)
+        .expect("the run");
+        let c = done.steps[0].counts.clone();
+        assert!(c.balanced(), "{c:?}");
+        let kept = sink.0.borrow().clone();
+        let batches = batches.borrow().clone();
+        (c, kept, batches)
+    };
+
+    let (c, kept, batches) = run("Refused");
+    assert_eq!((c.created, c.rejected), (2, 1), "{c:?}");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].key, "P0", "the refused row, not the one after it");
+    assert_eq!(
+        batches,
+        [1, 2],
+        "the second row waited for the first's answer"
+    );
+
+    let (c, kept, _) = run("A");
+    assert_eq!((c.created, c.rejected), (2, 1), "{c:?}");
+    assert_eq!(kept[0].key, "P1");
+    assert!(
+        kept[0].reason.contains("C1") && kept[0].reason.contains("line 2"),
+        "{}",
+        kept[0].reason
+    );
+}

@@ -3,26 +3,20 @@
 //! the record (`on duplicate … merge`), exactly as a live target's unique index would refuse
 //! the second record.
 //!
-//! A value is kept as a hash, with the step and line of the row that holds it: eight bytes a
-//! record beside the hash, as an object can have tens of millions. The record's id is kept
-//! too only where some map merges duplicates of that value.
+//! A value is kept as a fingerprint with the step and line of the row that holds it
+//! (`fingerprints.rs`: twelve bytes, as an object can have tens of millions). The record's id
+//! is kept too only where some map merges duplicates of that value.
 
+use super::fingerprints::{Fingerprint, Fingerprints, Holder};
 use crate::eval::lend::{NodeValue, Scratch};
 use crate::eval::value::Value;
-use crate::ir::{ObjectId, OnDuplicate, Unique};
+use crate::ir::{Expr, Map, ObjectId, OnDuplicate, Program, Unique};
 use crate::plan::Plan;
 use rustc_hash::FxHashMap;
 
-/// A unique value's hash: 64 bits to find it by and 16 to tell apart values that share those.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ValueHash {
-    find: u64,
-    check: u16,
-}
-
-/// The hash of a unique value as written, or None when there is none to hold (null, empty).
-/// Emails and links are compared ignoring case and surrounding spaces.
-pub fn hash_of(text: &str, fold_case: bool) -> Option<ValueHash> {
+/// The fingerprint of a unique value as written, or None when there is none to hold (null,
+/// empty). Emails and links are compared ignoring case and surrounding spaces.
+pub fn hash_of(text: &str, fold_case: bool) -> Option<Fingerprint> {
     let text = if fold_case { text.trim() } else { text };
     if text.is_empty() {
         return None;
@@ -32,39 +26,14 @@ pub fn hash_of(text: &str, fold_case: bool) -> Option<ValueHash> {
     } else {
         xxhash_rust::xxh3::xxh3_128(text.as_bytes())
     };
-    Some(ValueHash {
-        find: h as u64,
-        check: (h >> 64) as u16,
-    })
-}
-
-/// Which row holds a value: its step's number and its line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Holder {
-    pub step: u16,
-    pub line: u32,
-}
-
-impl Holder {
-    pub fn new(step: usize, line: u64) -> Holder {
-        Holder {
-            step: u16::try_from(step).unwrap_or(u16::MAX),
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-struct Held {
-    check: u16,
-    holder: Holder,
+    Some(Fingerprint::of_hash(h))
 }
 
 /// The values of one unique field of one object.
 struct Table {
     object: ObjectId,
     wire: Vec<String>,
-    held: FxHashMap<u64, Held>,
+    held: Fingerprints,
     /// The id of each value's record, where some map merges duplicates into it.
     ids: Option<FxHashMap<u64, String>>,
 }
@@ -80,11 +49,16 @@ pub struct Claims {
 }
 
 impl Claims {
-    /// A table for each unique value any map of the plan writes.
+    /// A table for each unique value some map of the plan writes, but those its rows' keys
+    /// already make unique.
     pub fn new(plan: &Plan) -> Claims {
+        let program = &plan.program;
         let mut tables: Vec<Table> = Vec::new();
-        for m in &plan.program.maps {
+        for m in &program.maps {
             for u in &m.uniques {
+                if unique_by_key(program, m, u) {
+                    continue;
+                }
                 let found = tables
                     .iter_mut()
                     .find(|t| t.object == m.object && t.wire == u.wire);
@@ -94,7 +68,7 @@ impl Claims {
                         tables.push(Table {
                             object: m.object,
                             wire: u.wire.clone(),
-                            held: FxHashMap::default(),
+                            held: Fingerprints::default(),
                             ids: None,
                         });
                         let last = tables.len() - 1;
@@ -112,61 +86,84 @@ impl Claims {
         Claims { tables }
     }
 
-    /// The table of `object`'s unique value at `wire`.
+    /// The table of `object`'s unique value at `wire`; None when no table is kept for it.
     pub fn table(&self, object: ObjectId, wire: &[String]) -> Option<usize> {
         self.tables
             .iter()
             .position(|t| t.object == object && t.wire == wire)
     }
 
+    /// A hint that this value is looked up soon (see `Fingerprints::prefetch`).
+    pub fn prefetch(&self, table: usize, value: Fingerprint) {
+        if let Some(t) = self.tables.get(table) {
+            t.held.prefetch(value);
+        }
+    }
+
     /// The record holding this value, if one does.
-    pub fn find(&self, table: usize, value: ValueHash) -> Option<Taken<'_>> {
+    pub fn find(&self, table: usize, value: Fingerprint) -> Option<Taken<'_>> {
         let t = self.tables.get(table)?;
-        let held = t.held.get(&value.find).filter(|h| h.check == value.check)?;
+        let holder = t.held.get(value)?;
         Some(Taken {
-            holder: held.holder,
+            holder,
             id: t
                 .ids
                 .as_ref()
-                .and_then(|ids| ids.get(&value.find))
+                .and_then(|ids| ids.get(&value.whole()))
                 .map(String::as_str),
         })
     }
 
     /// The row `holder` now holds this value, for the record with this id: false when the
     /// value was held already (by this record: a merge writing it again).
-    pub fn hold(&mut self, table: usize, value: ValueHash, holder: Holder, id: &str) -> bool {
+    pub fn hold(&mut self, table: usize, value: Fingerprint, holder: Holder, id: &str) -> bool {
         let Some(t) = self.tables.get_mut(table) else {
             return false;
         };
-        if t.held.contains_key(&value.find) {
+        if !t.held.insert(value, holder) {
             return false;
         }
-        t.held.insert(
-            value.find,
-            Held {
-                check: value.check,
-                holder,
-            },
-        );
         if let Some(ids) = &mut t.ids {
-            ids.insert(value.find, id.to_string());
+            ids.insert(value.whole(), id.to_string());
         }
         true
     }
 
     /// The value is free again: its row did not land after all.
-    pub fn release(&mut self, table: usize, value: ValueHash, holder: Holder) {
+    pub fn release(&mut self, table: usize, value: Fingerprint, holder: Holder) {
         let Some(t) = self.tables.get_mut(table) else {
             return;
         };
-        if t.held.get(&value.find).is_some_and(|h| h.holder == holder) {
-            t.held.remove(&value.find);
+        if t.held.get(value) == Some(holder) {
+            t.held.remove(value, holder);
             if let Some(ids) = &mut t.ids {
-                ids.remove(&value.find);
+                ids.remove(&value.whole());
             }
         }
     }
+}
+
+/// Whether the map's rows hold this value uniquely by their keys alone, so no table need
+/// keep it: it is the map's identity, written straight from the source's one key column
+/// (two rows with one key are refused before their values are judged), and no other map
+/// writes it.
+fn unique_by_key(program: &Program, map: &Map, unique: &Unique) -> bool {
+    let source = program.source(map.source);
+    let [key] = source.key.as_slice() else {
+        return false;
+    };
+    let is_identity = map.identity.as_ref().is_some_and(|i| i.wire == unique.wire);
+    let straight_from_key = map.assignments.iter().any(|a| {
+        a.path.wire == unique.wire
+            && !a.deferred
+            && matches!(&a.value, Expr::Column { column } if column == key)
+    });
+    let writers = program
+        .maps
+        .iter()
+        .filter(|m| m.object == map.object && m.uniques.iter().any(|u| u.wire == unique.wire))
+        .count();
+    is_identity && straight_from_key && writers == 1 && !unique.fold_case
 }
 
 /// Where a step's unique value is in its written values: the slot, and the subfield within it
@@ -180,7 +177,7 @@ pub struct UniqueAt<'p> {
 
 impl UniqueAt<'_> {
     /// The value's hash from a row's lent results.
-    pub fn hash_lent(&self, results: &[NodeValue], scratch: &Scratch) -> Option<ValueHash> {
+    pub fn hash_lent(&self, results: &[NodeValue], scratch: &Scratch) -> Option<Fingerprint> {
         let result = *results.get(self.slot)?;
         if self.within.is_empty() {
             return hash_of(&scratch.text_of(result), self.unique.fold_case);
@@ -189,12 +186,12 @@ impl UniqueAt<'_> {
     }
 
     /// The value's hash from a row's values, one per written slot.
-    pub fn hash_owned(&self, values: &[Value]) -> Option<ValueHash> {
+    pub fn hash_owned(&self, values: &[Value]) -> Option<Fingerprint> {
         self.hash_value(values.get(self.slot)?)
     }
 
     /// The hash of the unique value in a slot's value (within its composite, when it is one).
-    fn hash_value(&self, value: &Value) -> Option<ValueHash> {
+    fn hash_value(&self, value: &Value) -> Option<Fingerprint> {
         let mut value = value;
         for part in &self.within {
             let Value::Record(members) = value else {

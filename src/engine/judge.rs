@@ -7,8 +7,9 @@
 //! are answered, and it is judged in the next round against what truly landed.
 
 use super::books::Books;
-use super::claims::{Claims, Holder, ValueHash};
+use super::claims::Claims;
 use super::fate::Fate;
+use super::fingerprints::{Fingerprint, Holder};
 use super::first_rows::{Earlier, FirstRows};
 use super::step::StepPlan;
 use super::work::{Made, Out};
@@ -17,8 +18,9 @@ use crate::io::block::Block;
 use crate::io::target::{Write, WriteKind};
 use crate::ir::{OnDuplicate, Outcome, Phase};
 use crate::plan::Plan;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde_json::Value as Json;
+use smallvec::SmallVec;
 use std::ops::Range;
 
 /// A row judged: settled already, made one with a record that holds its value, or going on to
@@ -39,18 +41,18 @@ pub enum Verdict {
 }
 
 /// The unique values and dedupe value a row took hold of when it was judged.
-#[derive(Default)]
 pub struct Held {
-    pub values: Vec<(usize, ValueHash, Holder)>,
+    pub holder: Holder,
+    pub values: SmallVec<[(usize, Fingerprint); 2]>,
     pub dedupe: Option<String>,
 }
 
 /// What a step remembers of its rows while it settles them: the keys read, and the dedupe
-/// values of the records made, with the id of each.
+/// values of the records made, with the id of each and the line of the row that made it.
 #[derive(Default)]
 pub struct StepMemory {
     pub keys: FirstRows,
-    pub dedupe: FxHashMap<String, String>,
+    pub dedupe: FxHashMap<String, (String, u64)>,
 }
 
 /// What judging reads and keeps across rows.
@@ -93,8 +95,12 @@ pub fn judge<'a>(
         batch: Vec::new(),
         next: out.worked.len(),
     };
-    let mut pending = Pending::default();
+    let pending = Pending {
+        step: Holder::new(step_plan.step.number, 0).step,
+        from_line: block.line(from.min(out.worked.len().saturating_sub(1))),
+    };
     for (row, w) in out.worked.iter().enumerate().skip(from) {
+        prefetch_values(j.claims, step_plan, out, row + PREFETCH_AHEAD);
         let key = &out.text[w.key.clone()];
         let line = block.line(row);
         if let Err(first) = j.memory.keys.see(key, line, j.earlier) {
@@ -119,7 +125,7 @@ pub fn judge<'a>(
             }
             Some(Meets::Settled(verdict)) => verdict,
             None => {
-                let held = hold(j, step_plan, made, holder, &mut pending);
+                let held = hold(j, step_plan, made, holder, line);
                 lands(j, step_plan, made, key, &out.json, held, &mut round.batch)
             }
         };
@@ -128,11 +134,31 @@ pub fn judge<'a>(
     round
 }
 
-/// The values held by rows of this round, which a row meeting them must wait on.
-#[derive(Default)]
+/// How many rows ahead the judge asks for the slots of the values it will look up.
+const PREFETCH_AHEAD: usize = 8;
+
+fn prefetch_values(claims: &Claims, step_plan: &StepPlan, out: &Out, row: usize) {
+    let Some(Ok(made)) = out.worked.get(row).map(|w| &w.made) else {
+        return;
+    };
+    for (at, hash) in step_plan.uniques.iter().zip(&made.uniques) {
+        if let Some(hash) = *hash {
+            claims.prefetch(at.table, hash);
+        }
+    }
+}
+
+/// The rows of this round, whose values are held but not yet answered: a row meeting one
+/// must wait. Rows are judged in the order read, so they are this step's from this line on.
 struct Pending {
-    values: FxHashSet<(usize, ValueHash)>,
-    dedupe: FxHashSet<String>,
+    step: u8,
+    from_line: u64,
+}
+
+impl Pending {
+    fn holds(&self, holder: Holder) -> bool {
+        holder.step == self.step && u64::from(holder.line) >= self.from_line
+    }
 }
 
 /// What a row meets when its values are already held.
@@ -157,7 +183,7 @@ fn held_elsewhere(
         if taken.id == Some(made.id.as_str()) {
             continue; // the record itself holds it: a merge or second pass writing it again
         }
-        if pending.values.contains(&(at.table, hash)) {
+        if pending.holds(taken.holder) {
             return Some(Meets::Waits);
         }
         let value = value_text(&json[made.json.clone()], &at.unique.wire);
@@ -181,10 +207,10 @@ fn held_elsewhere(
         }));
     }
     let dedupe = made.dedupe.as_ref()?;
-    if pending.dedupe.contains(dedupe) {
+    let (into, line) = j.memory.dedupe.get(dedupe)?;
+    if *line >= pending.from_line {
         return Some(Meets::Waits);
     }
-    let into = j.memory.dedupe.get(dedupe)?;
     Some(Meets::Settled(Verdict::Merged {
         fate: Fate::bad(Outcome::Deduped, "deduped", ""),
         into: into.clone(),
@@ -192,27 +218,22 @@ fn held_elsewhere(
 }
 
 /// Takes hold of the row's unique values and dedupe value for its record.
-fn hold(
-    j: &mut Judging,
-    step_plan: &StepPlan,
-    made: &Made,
-    holder: Holder,
-    pending: &mut Pending,
-) -> Held {
-    let mut held = Held::default();
+fn hold(j: &mut Judging, step_plan: &StepPlan, made: &Made, holder: Holder, line: u64) -> Held {
+    let mut held = Held {
+        holder,
+        values: SmallVec::new(),
+        dedupe: None,
+    };
     for (at, hash) in step_plan.uniques.iter().zip(&made.uniques) {
         if let Some(hash) = *hash {
             if j.claims.hold(at.table, hash, holder, made.id.as_str()) {
-                held.values.push((at.table, hash, holder));
-                pending.values.insert((at.table, hash));
+                held.values.push((at.table, hash));
             }
         }
     }
     if let Some(d) = &made.dedupe {
-        j.memory
-            .dedupe
-            .insert(d.clone(), made.id.as_str().to_string());
-        pending.dedupe.insert(d.clone());
+        let record = (made.id.as_str().to_string(), line);
+        j.memory.dedupe.insert(d.clone(), record);
         held.dedupe = Some(d.clone());
     }
     held

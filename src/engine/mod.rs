@@ -9,6 +9,7 @@ mod claims;
 mod contract;
 mod create;
 mod fate;
+mod fingerprints;
 mod first_rows;
 mod judge;
 mod lookups;

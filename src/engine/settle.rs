@@ -146,8 +146,8 @@ impl Desk<'_> {
 
     /// A row the target refused holds nothing: its values are free for the rows after it.
     fn let_go(&mut self, held: Held, memory: &mut StepMemory) {
-        for (table, value, holder) in held.values {
-            self.claims.release(table, value, holder);
+        for (table, value) in held.values {
+            self.claims.release(table, value, held.holder);
         }
         if let Some(d) = held.dedupe {
             memory.dedupe.remove(&d);

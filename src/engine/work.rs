@@ -2,8 +2,8 @@
 //! the record's JSON, its hash and id. Nothing here writes anything but the block's own output,
 //! so blocks can be worked on any thread, in any order; `create.rs` settles them in order.
 
-use super::claims::ValueHash;
 use super::fate::Fate;
+use super::fingerprints::Fingerprint;
 use super::rows::{build_into, dedupe_key, routed_here};
 use super::step::StepPlan;
 use crate::eval::index::{push_key, push_key_as_read, push_key_with, Index, RowContext};
@@ -39,7 +39,7 @@ pub(crate) struct Made {
     /// step's `links`), members (in the block's `json`) and id.
     pub(crate) links: Vec<(usize, Range<usize>, RecordId)>,
     /// The hash of each unique value the step writes (its `uniques`), None where it is null.
-    pub(crate) uniques: SmallVec<[Option<ValueHash>; 2]>,
+    pub(crate) uniques: SmallVec<[Option<Fingerprint>; 2]>,
 }
 
 /// What the pure half reads: shared by every thread, never written during a step.
