@@ -1,6 +1,6 @@
 //! Source columns nothing reads: each is data a run would leave behind without a word, so it is
-//! a warning (E0804) unless its declaration says why (`ignored "…"`); a column declared
-//! ignored that is read after all is one too (E0805), so the reason never lies.
+//! a warning (W0804) unless its declaration says why (`ignored "…"`); a column declared
+//! ignored that is read after all is one too (W0805), so the reason never lies.
 //!
 //! A column is read when an expression of the spec names it: a map's assignments, identity
 //! value, `when` and merge key, a user function's arguments, `lookup S(k).column` (which reads
