@@ -45,8 +45,16 @@ in two specs' summaries. Ids ending in `0404` (and `9999`) are deliberate orphan
 A defect also reaches the rows that hang off the row it is in: a contact held because its owner \
 is not a target user holds or rejects the activities, tickets and deals logged against it \
 (\"activity's contact was not migrated\"), and a rejected patient takes its appointments, notes \
-and claims along. Dependent records are never attached to a planted duplicate, so a duplicate \
-only ever shows up as **deduped**.
+and claims along. Among the random rows, dependent records are never attached to a planted \
+duplicate, so a duplicate only ever shows up as **deduped**.
+
+The rows planted for issue 11 (listed as \"fault 1\", \"fault 5\", \"fault 6\" and \"fault 7\" below, \
+with fixed ids after the random rows) test what the random rows avoid: records attached to a \
+deduped row land on the surviving record (fault 1); two rows of a map with one unique value make \
+one record where the spec merges them, else the second is rejected naming the first (fault 5); a \
+source key repeated rejects the second row `duplicate-key` naming the first one's line (fault 6); \
+a unique value another map already wrote is merged or rejected as the spec says (fault 7). \
+`tests/examples.rs` checks each of them.
 
 `mapc check --data` lists, besides the planted values below, values that a map's `when` sends to \
 another map or skips (Note and WhatsApp activities, Junk and Spam leads, Charge ledger entries): \

@@ -169,8 +169,9 @@ impl Cl {
         }
     }
 
-    /// A patient for a dependent record. Only originals: the lookup of a patient row that was
-    /// deduped away does not resolve (see the README), so duplicates get no visits of their own.
+    /// A patient for a dependent record. Only originals, so that the random rows' outcomes do
+    /// not hang on the dedupe; the fidelity rows at the end attach records to a duplicate on
+    /// purpose (fault 1).
     fn patient_ix(&mut self) -> usize {
         let originals = self.patients.iter().filter(|p| !p.duplicate).count();
         self.rng.below(originals)
@@ -601,6 +602,7 @@ impl Cl {
                 duplicate: i >= n,
             });
         }
+        self.fidelity_patients(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -772,6 +774,7 @@ impl Cl {
                 self.appointments.push((id, k, start));
             }
         }
+        self.fidelity_appointments(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -889,6 +892,7 @@ impl Cl {
                 ("updated_at", ts(start + Duration::days(2))),
             ]);
         }
+        self.fidelity_clinical_notes(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1050,6 +1054,7 @@ impl Cl {
             ("policy_number", "W000000404".to_string()),
             ("updated_at", "2024-02-10 14:00:00".to_string()),
         ]);
+        self.fidelity_insurance(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1204,6 +1209,7 @@ impl Cl {
                 ),
             ]);
         }
+        self.fidelity_claims(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1623,6 +1629,7 @@ impl Cl {
                 ("updated_at", ts(collected + Duration::days(3))),
             ]);
         }
+        self.fidelity_labs(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1713,6 +1720,7 @@ impl Cl {
                 ("uploaded_by_email", uploader),
             ]);
         }
+        self.fidelity_documents(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1731,5 +1739,250 @@ impl Cl {
             ]);
         }
         self.ex.tables.push(t);
+    }
+}
+
+// ───────────────────────────── issue 11: fidelity rows ─────────────────────────────
+//
+// Rows with fixed ids (P-19xx, A-59xx, N-99xx, COV-9xx, CL-9xx, LAB-9xx, DOC-9xx) appended after
+// the random ones, so that each exercises one of issue 11's faults with a known outcome. They use
+// no random numbers, so every other row stays as it was. `tests/examples.rs` asserts on each.
+//
+// - Fault 1, a lookup of a deduped row finds the surviving record: P-1902 is P-1901 registered
+//   again (same name and birth date, no email), deduped by the spec's `dedupe by
+//   name.firstName, name.lastName, dateOfBirth`; an appointment, a clinical note, a
+//   coverage (a merge), a claim, a lab result and a document of P-1902 land on P-1901's record.
+//   A-5902 is booked with PR-18, the provider deduped into PR-1 by NPI: its provider is PR-1's.
+// - Fault 5, two rows of one map with one unique value: P-1903 (P-1901's child) has the family's
+//   email, P-1905 the MRN of P-1904, and claim CL-903 the claim number of CL-902. The patients map
+//   dedupes by name and birth date, not by email or MRN, and nothing merges claims, so each second
+//   row is rejected `duplicate` naming the first one's line: two people must not become one
+//   record, and Twenty's unique email and MRN would refuse the second.
+// - Fault 6, a key repeated: patient P-1907 and appointment A-5903 appear twice; the second is
+//   rejected `duplicate-key` naming the first one's line.
+// - Fault 7, a unique value across maps: P-1906 is Dr. Alvarez (PR-2) as a patient, with her
+//   work email. Providers and patients are both People; the patients map says nothing about
+//   duplicate emails, so the default holds: rejected `duplicate` naming PR-2's row, for the
+//   clinic to decide (merging a patient's chart into a provider's record is not what it wants).
+
+impl Cl {
+    fn fidelity_patients(&mut self, t: &mut Table) {
+        let file = "patients.csv";
+        // (id, mrn, first, last, dob, email, mobile, updated, what was planted)
+        #[rustfmt::skip]
+        let rows: [[&str; 9]; 8] = [
+            ["P-1901", "MRN-900001", "Marisol", "Vega", "04/12/1986", "marisol.vega@gmail.com",
+             "(512) 555-0142", "2023-02-01 09:00:00", ""],
+            ["P-1902", "MRN-900002", "Marisol", "Vega ", "04/12/1986", "",
+             "(512) 555-0142", "2023-08-14 14:30:00",
+             "fault 5: P-1901 registered again (same name and birth date): deduped into it"],
+            ["P-1903", "MRN-900003", "Lucas", "Vega", "09/30/2014", "marisol.vega@gmail.com",
+             "(512) 555-0142", "2023-08-14 14:45:00",
+             "fault 5: P-1901's child with the family's email (rejected: the email is P-1901's)"],
+            ["P-1904", "MRN-900004", "Derek", "Hale", "01/15/1979", "derek.hale@outlook.com",
+             "737-555-0177", "2023-03-03 10:15:00", ""],
+            ["P-1905", " MRN-900004", "Derrick", "Haley", "07/02/1981", "derrick.haley@yahoo.com",
+             "737-555-0178", "2023-03-03 10:30:00",
+             "fault 5: P-1904's MRN typed on another patient (rejected: the MRN is P-1904's)"],
+            ["P-1906", "MRN-900006", "Ana", "Alvarez", "03/08/1975", "AAlvarez@clinic.example",
+             "210-555-0606", "2023-05-09 16:00:00",
+             "fault 7: provider PR-2 as a patient, with her work email (rejected: the email is PR-2's)"],
+            ["P-1907", "MRN-900007", "Nora", "Quinn", "11/21/1990", "nora.quinn@icloud.com",
+             "512-555-0190", "2023-06-01 11:00:00", ""],
+            ["P-1907", "MRN-900007", "Nora", "Quinn", "11/21/1990", "nora.quinn@icloud.com",
+             "512-555-0199", "2023-09-12 15:20:00",
+             "fault 6: patient_id P-1907 a second time (rejected duplicate-key)"],
+        ];
+        for [id, mrn, first, last, dob, email, mobile, updated, what] in rows {
+            if !what.is_empty() {
+                self.ex.plant(file, what);
+            }
+            t.add(&[
+                ("patient_id", id.to_string()),
+                ("mrn", mrn.to_string()),
+                ("first_name", first.to_string()),
+                ("last_name", last.to_string()),
+                ("date_of_birth", dob.to_string()),
+                ("email", email.to_string()),
+                ("mobile_phone", mobile.to_string()),
+                ("address_line1", "2210 Manchaca Rd".to_string()),
+                ("city", "Austin".to_string()),
+                ("state", "TX".to_string()),
+                ("zip", "78704".to_string()),
+                ("primary_provider_id", "PR-2".to_string()),
+                ("consent_on_file", "Y".to_string()),
+                ("patient_status", "Active".to_string()),
+                (
+                    "assigned_staff_email",
+                    "frontdesk@clinic.example".to_string(),
+                ),
+                ("created_at", "2023-02-01 09:00:00".to_string()),
+                ("updated_at", updated.to_string()),
+            ]);
+        }
+    }
+
+    fn fidelity_appointments(&mut self, t: &mut Table) {
+        let file = "appointments.csv";
+        // (id, patient, provider, status, what was planted)
+        #[rustfmt::skip]
+        let rows: [(&str, &str, &str, &str, &str); 4] = [
+            ("A-5901", "P-1902", "PR-2", "Completed",
+             "fault 1: appointment of the deduped patient P-1902 (links to P-1901)"),
+            ("A-5902", "P-1901", "PR-18", "Completed",
+             "fault 1: appointment with PR-18, the provider deduped into PR-1 (provider is PR-1)"),
+            ("A-5903", "P-1904", "PR-2", "Scheduled", "fault 6: appointment A-5903 (the row kept)"),
+            ("A-5903", "P-1904", "PR-2", "Cancelled",
+             "fault 6: appointment_id A-5903 a second time (rejected duplicate-key)"),
+        ];
+        for (id, patient, provider, status, what) in rows {
+            self.ex.plant(file, what);
+            t.add(&[
+                ("appointment_id", id.to_string()),
+                ("patient_id", patient.to_string()),
+                ("provider_id", provider.to_string()),
+                ("appointment_type", "Follow-up".to_string()),
+                ("service_line", "Primary Care".to_string()),
+                ("status", status.to_string()),
+                ("start_at", "2023-08-21 10:30:00".to_string()),
+                ("end_at", "2023-08-21 11:00:00".to_string()),
+                ("duration_minutes", "30".to_string()),
+                ("location", "Main Clinic – Room 3".to_string()),
+                ("visit_reason", "Follow-up on A1c".to_string()),
+                ("created_at", "2023-08-14 14:30:00".to_string()),
+                ("updated_at", "2023-08-21 11:05:00".to_string()),
+            ]);
+        }
+    }
+
+    fn fidelity_clinical_notes(&mut self, t: &mut Table) {
+        let file = "clinical_notes.csv";
+        self.ex.plant(
+            file,
+            "fault 1: note of the deduped patient P-1902 (links to P-1901)",
+        );
+        t.add(&[
+            ("note_id", "N-9901".to_string()),
+            ("patient_id", "P-1902".to_string()),
+            ("provider_id", "PR-2".to_string()),
+            ("appointment_id", "A-5901".to_string()),
+            ("encounter_date", "08/21/2023".to_string()),
+            ("note_type", "Progress Note".to_string()),
+            ("subject", "A1c follow-up".to_string()),
+            (
+                "body",
+                "S: Pt reports feeling well.\nA: T2DM, A1c 6.9.\nP: Continue metformin, RTC 3 months."
+                    .to_string(),
+            ),
+            ("body_format", "text".to_string()),
+            ("signed_at", "2023-08-21 16:00:00".to_string()),
+            ("updated_at", "2023-08-23 09:00:00".to_string()),
+        ]);
+    }
+
+    fn fidelity_insurance(&mut self, t: &mut Table) {
+        let file = "patient_insurance.csv";
+        self.ex.plant(
+            file,
+            "fault 1: coverage of the deduped patient P-1902 (merged into P-1901)",
+        );
+        t.add(&[
+            ("coverage_id", "COV-901".to_string()),
+            ("patient_id", "P-1902".to_string()),
+            ("coverage_rank", "1".to_string()),
+            ("payer_id", "PAY-002".to_string()),
+            (
+                "carrier_name",
+                "Blue Cross Blue Shield of Texas".to_string(),
+            ),
+            ("plan_name", "Blue Advantage HMO".to_string()),
+            ("policy_number", "H900190219".to_string()),
+            ("group_number", "76-4410".to_string()),
+            ("coverage_type", "HMO".to_string()),
+            ("subscriber_name", "Marisol Vega".to_string()),
+            ("subscriber_relationship", "Self".to_string()),
+            ("effective_date", "01/01/2023".to_string()),
+            ("updated_at", "2023-08-14 14:40:00".to_string()),
+        ]);
+    }
+
+    fn fidelity_claims(&mut self, t: &mut Table) {
+        let file = "claims.csv";
+        // (id, number, patient, what was planted)
+        #[rustfmt::skip]
+        let rows: [(&str, &str, &str, &str); 3] = [
+            ("CL-901", "INV-9001", "P-1902",
+             "fault 1: claim of the deduped patient P-1902 (its patient is P-1901)"),
+            ("CL-902", "INV-9002", "P-1904", "fault 5: claim INV-9002 (the row kept)"),
+            ("CL-903", "INV-9002", "P-1904",
+             "fault 5: claim number INV-9002 on a second claim (rejected: the number is CL-902's)"),
+        ];
+        for (id, number, patient, what) in rows {
+            self.ex.plant(file, what);
+            t.add(&[
+                ("claim_id", id.to_string()),
+                ("claim_number", number.to_string()),
+                ("claim_type", "Insurance".to_string()),
+                ("patient_id", patient.to_string()),
+                ("provider_id", "PR-2".to_string()),
+                ("payer_id", "PAY-002".to_string()),
+                ("service_date", "08/21/2023".to_string()),
+                ("submitted_date", "08/23/2023".to_string()),
+                ("amount_billed", "185.00".to_string()),
+                ("amount_paid", "148.00".to_string()),
+                ("patient_responsibility", "37.00".to_string()),
+                ("status", "Paid".to_string()),
+                ("procedure_codes", "99214".to_string()),
+                ("diagnosis_codes", "E11.9".to_string()),
+                ("updated_at", "2023-09-15 10:00:00".to_string()),
+            ]);
+        }
+    }
+
+    fn fidelity_labs(&mut self, t: &mut Table) {
+        let file = "lab_results.csv";
+        self.ex.plant(
+            file,
+            "fault 1: lab result of the deduped patient P-1902 (its patient is P-1901)",
+        );
+        t.add(&[
+            ("result_id", "LAB-901".to_string()),
+            ("patient_id", "P-1902".to_string()),
+            ("ordering_provider_id", "PR-2".to_string()),
+            ("order_number", "ORD-79001".to_string()),
+            ("test_code", "4548-4".to_string()),
+            ("test_name", "Hemoglobin A1c".to_string()),
+            ("result_value", "6.9".to_string()),
+            ("unit", "%".to_string()),
+            ("reference_range", "4.0-5.6".to_string()),
+            ("abnormal_flag", "H".to_string()),
+            ("result_status", "Final".to_string()),
+            ("collected_at", "2023-08-21 10:45:00".to_string()),
+            ("resulted_at", "2023-08-22 08:00:00".to_string()),
+            ("performing_lab", "LabCorp".to_string()),
+            ("narrative", "Above goal; see progress note.".to_string()),
+            ("updated_at", "2023-08-22 08:00:00".to_string()),
+        ]);
+    }
+
+    fn fidelity_documents(&mut self, t: &mut Table) {
+        let file = "documents.csv";
+        self.ex.plant(
+            file,
+            "fault 1: document of the deduped patient P-1902 (links to P-1901)",
+        );
+        t.add(&[
+            ("document_id", "DOC-901".to_string()),
+            ("patient_id", "P-1902".to_string()),
+            ("file_name", "insurance card 2023.jpg".to_string()),
+            (
+                "file_path",
+                "documents/P-1902/insurance card 2023.jpg".to_string(),
+            ),
+            ("mime_type", "image/jpeg".to_string()),
+            ("category", "Insurance Card".to_string()),
+            ("uploaded_at", "2023-08-14 14:35:00".to_string()),
+            ("uploaded_by_email", "frontdesk@clinic.example".to_string()),
+        ]);
     }
 }

@@ -148,8 +148,9 @@ impl Dn {
         }
     }
 
-    /// A patient for a dependent record: one of the 250 originals, never a planted duplicate
-    /// (the lookup of a row that was deduped away does not resolve).
+    /// A patient for a dependent record: one of the 250 originals, never a planted duplicate, so
+    /// that the random rows' outcomes do not hang on the dedupe; the fidelity rows at the end
+    /// attach records to a duplicate on purpose (fault 1).
     fn patient(&mut self) -> usize {
         self.rng.below(250)
     }
@@ -398,6 +399,7 @@ impl Dn {
             self.referrers.push(format!("R{k}"));
             k += 1;
         }
+        self.fidelity_referrers(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -575,6 +577,7 @@ impl Dn {
             ]);
             self.patients.push((id, carrier));
         }
+        self.fidelity_patients(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -676,6 +679,7 @@ impl Dn {
             ("state", "TX".to_string()),
             ("modified_at", "2024-03-01 10:00:00".to_string()),
         ]);
+        self.fidelity_patient_details(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -789,6 +793,7 @@ impl Dn {
             ]);
             self.plans.push((id, k, presented));
         }
+        self.fidelity_treatment_plans(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -932,6 +937,7 @@ impl Dn {
             ]);
             self.procedures.push((id, k, plan, fee.to_string()));
         }
+        self.fidelity_procedures(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1077,6 +1083,7 @@ impl Dn {
                 ("modified_at", ts(m)),
             ]);
         }
+        self.fidelity_appointments(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1144,6 +1151,7 @@ impl Dn {
                 ),
             ]);
         }
+        self.fidelity_clinical_notes(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1255,6 +1263,7 @@ impl Dn {
                 ),
             ]);
         }
+        self.fidelity_claims(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1607,6 +1616,7 @@ impl Dn {
                 ),
             ]);
         }
+        self.fidelity_payments(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1626,5 +1636,262 @@ impl Dn {
             }
         }
         self.ex.tables.push(t);
+    }
+}
+
+// ───────────────────────────── issue 11: fidelity rows ─────────────────────────────
+//
+// Rows with fixed ids (P000009xx, R901, TP-901, PX-19xx, AP-19xxx, CN-901, CLM-9xx, LED-79xxx)
+// appended after the random ones, so that each exercises one of issue 11's faults with a known
+// outcome. They use no random numbers, so every other row stays as it was. `tests/examples.rs`
+// asserts on each.
+//
+// - Fault 1, a lookup of a deduped row finds the surviving record: P00000902 is P00000901's chart
+//   opened again (the same email in another case), deduped by the spec's `dedupe by
+//   emails.primaryEmail`; its details (a merge), a treatment plan, a procedure, an appointment, a
+//   clinical note, a claim and a ledger entry land on P00000901's record. Its details name R901
+//   as its referrer, who is a patient (fault 7); `referredBy` is a deferred field of a merge map,
+//   which no run writes yet (the deferred step skips every PatientDetail row), so no test
+//   asserts the referral itself, only that R901 is found as that patient's record.
+// - Fault 5, two rows of one map with one unique value: P00000902 above (merged, as the spec
+//   dedupes by the unique email), and claims CLM-902 and CLM-903 with one claim number, the
+//   claims' identity: nothing merges claims, so CLM-903 is rejected `duplicate` naming CLM-902's
+//   line.
+// - Fault 6, a key repeated: patient P00000903 appears twice (its identity is the key itself, so
+//   only the key check stands between it and two records with one id) and procedure PX-1902
+//   twice (two maps read procedures); the second is rejected `duplicate-key` naming the first's
+//   line.
+// - Fault 7, a unique value across maps: R901, an individual referrer, is the patient P00000904
+//   (patients who refer friends are listed as referrers) with her email. Referring people are
+//   deduped by email, which is `on duplicate emails.primaryEmail merge`: she stays one Person,
+//   the patient's.
+
+impl Dn {
+    fn fidelity_referrers(&mut self, t: &mut Table) {
+        let file = "referrers.csv";
+        self.ex.plant(
+            file,
+            "fault 7: individual referrer who is patient P00000904 (merged into her record)",
+        );
+        t.add(&[
+            ("referrer_id", "R901".to_string()),
+            ("referrer_type", "Individual".to_string()),
+            ("display_name", "Olivia Park".to_string()),
+            ("first_name", "Olivia".to_string()),
+            ("last_name", "Park".to_string()),
+            ("email", "Olivia.Park@gmail.com ".to_string()),
+            ("phone", "(469) 555-0144".to_string()),
+            ("city", "Plano".to_string()),
+            ("state", "TX".to_string()),
+            ("modified_at", "2024-01-10 09:00:00".to_string()),
+        ]);
+    }
+
+    fn fidelity_patients(&mut self, t: &mut Table) {
+        let file = "patients.csv";
+        // (id, first, last, email, phone, dob, what was planted)
+        #[rustfmt::skip]
+        let rows: [(&str, &str, &str, &str, &str, &str, &str); 5] = [
+            ("P00000901", "Hannah", "Brooks", "hannah.brooks@example.com", "214-555-0190",
+             "05/14/1988", ""),
+            ("P00000902", "Hannah", "Brooks", " Hannah.Brooks@Example.com ", "214-555-0190",
+             "05/14/1988",
+             "fault 5: P00000901's chart opened again (same email, another case): deduped into it"),
+            ("P00000903", "Omar", "Haddad", "omar.haddad@gmail.com", "972-555-0133", "10/02/1969",
+             ""),
+            ("P00000903", "Omar", "Haddad", "omar.haddad@gmail.com", "972-555-0134", "10/02/1969",
+             "fault 6: patient_id P00000903 a second time (rejected duplicate-key)"),
+            ("P00000904", "Olivia", "Park", "olivia.park@gmail.com", "(469) 555-0144", "02/27/1992",
+             ""),
+        ];
+        for (id, first, last, email, phone, dob, what) in rows {
+            if !what.is_empty() {
+                self.ex.plant(file, what);
+            }
+            t.add(&[
+                ("patient_id", id.to_string()),
+                ("first_name", first.to_string()),
+                ("last_name", last.to_string()),
+                ("email", email.to_string()),
+                ("phone", phone.to_string()),
+                ("dob", dob.to_string()),
+                ("carrier_id", "C0002".to_string()),
+                ("status", "A".to_string()),
+            ]);
+        }
+    }
+
+    fn fidelity_patient_details(&mut self, t: &mut Table) {
+        let file = "patient_details.csv";
+        self.ex.plant(
+            file,
+            "fault 1: details of the deduped patient P00000902, referred by R901 (merged into P00000901)",
+        );
+        t.add(&[
+            ("patient_id", "P00000902".to_string()),
+            ("address_line1", "4410 Preston Rd".to_string()),
+            ("city", "Plano".to_string()),
+            ("state", "TX".to_string()),
+            ("zip", "75093".to_string()),
+            ("gender", "F".to_string()),
+            ("insurance_group", "415532".to_string()),
+            ("subscriber_id", "900190219".to_string()),
+            ("referred_by", "R901".to_string()),
+            ("modified_at", "2024-02-05 10:00:00".to_string()),
+        ]);
+    }
+
+    fn fidelity_treatment_plans(&mut self, t: &mut Table) {
+        let file = "treatment_plans.csv";
+        self.ex.plant(
+            file,
+            "fault 1: plan of the deduped patient P00000902 (its contact is P00000901)",
+        );
+        t.add(&[
+            ("plan_id", "TP-901".to_string()),
+            ("patient_id", "P00000902".to_string()),
+            ("plan_name", "Crown #19".to_string()),
+            ("status", "Approved".to_string()),
+            ("provider_id", "DDS1".to_string()),
+            ("total_fee", "1200.00".to_string()),
+            ("presented_on", "02/05/2024".to_string()),
+            ("accepted_on", "02/12/2024".to_string()),
+            ("modified_at", "2024-02-12 15:00:00".to_string()),
+        ]);
+    }
+
+    fn fidelity_procedures(&mut self, t: &mut Table) {
+        let file = "procedures.csv";
+        // (id, patient, plan, status, modified, what was planted)
+        #[rustfmt::skip]
+        let rows: [(&str, &str, &str, &str, &str, &str); 3] = [
+            ("PX-1901", "P00000902", "TP-901", "TP", "2024-02-12 15:00:00",
+             "fault 1: procedure of the deduped patient P00000902 (its patient is P00000901)"),
+            ("PX-1902", "P00000901", "", "C", "2024-01-15 11:30:00",
+             "fault 6: procedure PX-1902 (the row kept)"),
+            ("PX-1902", "P00000901", "", "C", "2024-03-01 11:30:00",
+             "fault 6: procedure_id PX-1902 a second time (rejected duplicate-key)"),
+        ];
+        for (id, patient, plan, status, modified, what) in rows {
+            self.ex.plant(file, what);
+            let crown = !plan.is_empty();
+            t.add(&[
+                ("procedure_id", id.to_string()),
+                ("patient_id", patient.to_string()),
+                ("plan_id", plan.to_string()),
+                (
+                    "ada_code",
+                    (if crown { "D2740" } else { "D1110" }).to_string(),
+                ),
+                ("tooth", (if crown { "19" } else { "" }).to_string()),
+                (
+                    "material",
+                    (if crown { "Zirconia" } else { "" }).to_string(),
+                ),
+                (
+                    "fee",
+                    (if crown { "1200.00" } else { "110.00" }).to_string(),
+                ),
+                ("status", status.to_string()),
+                (
+                    "performed_on",
+                    (if crown { "" } else { "01/15/2024" }).to_string(),
+                ),
+                ("provider_id", "DDS1".to_string()),
+                ("modified_at", modified.to_string()),
+            ]);
+        }
+    }
+
+    fn fidelity_appointments(&mut self, t: &mut Table) {
+        let file = "appointments.csv";
+        self.ex.plant(
+            file,
+            "fault 1: appointment of the deduped patient P00000902 (links to P00000901)",
+        );
+        t.add(&[
+            ("appointment_id", "AP-19001".to_string()),
+            ("patient_id", "P00000902".to_string()),
+            ("provider_id", "DDS1".to_string()),
+            ("appt_date", "02/26/2024".to_string()),
+            ("appt_time", "09:00".to_string()),
+            ("duration_min", "90".to_string()),
+            ("appt_type", "Crown Prep".to_string()),
+            ("status", "Scheduled".to_string()),
+            ("operatory", "Op 2".to_string()),
+            ("modified_at", "2024-02-12 15:05:00".to_string()),
+        ]);
+    }
+
+    fn fidelity_clinical_notes(&mut self, t: &mut Table) {
+        let file = "clinical_notes.csv";
+        self.ex.plant(
+            file,
+            "fault 1: note of the deduped patient P00000902 (links to P00000901)",
+        );
+        t.add(&[
+            ("note_id", "CN-901".to_string()),
+            ("patient_id", "P00000902".to_string()),
+            ("note_type", "Progress".to_string()),
+            ("note_date", "02/05/2024".to_string()),
+            ("provider_id", "DDS1".to_string()),
+            ("tooth", "19".to_string()),
+            (
+                "body",
+                "Fractured cusp #19; crown recommended and presented.".to_string(),
+            ),
+            ("modified_at", "2024-02-05 16:00:00".to_string()),
+        ]);
+    }
+
+    fn fidelity_claims(&mut self, t: &mut Table) {
+        let file = "claims.csv";
+        // (id, number, patient, what was planted)
+        #[rustfmt::skip]
+        let rows: [(&str, &str, &str, &str); 3] = [
+            ("CLM-901", "2024-009001", "P00000902",
+             "fault 1: claim of the deduped patient P00000902 (its patient is P00000901)"),
+            ("CLM-902", "2024-009002", "P00000901", "fault 5: claim 2024-009002 (the row kept)"),
+            ("CLM-903", " 2024-009002", "P00000901",
+             "fault 5: claim number 2024-009002 on a second claim (rejected: the number is CLM-902's)"),
+        ];
+        for (id, number, patient, what) in rows {
+            self.ex.plant(file, what);
+            t.add(&[
+                ("claim_id", id.to_string()),
+                ("claim_number", number.to_string()),
+                ("patient_id", patient.to_string()),
+                ("carrier_id", "C0002".to_string()),
+                ("service_date", "01/15/2024".to_string()),
+                ("submitted_on", "01/16/2024".to_string()),
+                ("billed", "110.00".to_string()),
+                ("paid", "88.00".to_string()),
+                ("adjustment", "22.00".to_string()),
+                ("adjustment_reason", "Contractual write-off".to_string()),
+                ("status", "Paid".to_string()),
+                ("modified_at", "2024-02-01 16:20:00".to_string()),
+            ]);
+        }
+    }
+
+    fn fidelity_payments(&mut self, t: &mut Table) {
+        let file = "payments.csv";
+        self.ex.plant(
+            file,
+            "fault 1: payment of the deduped patient P00000902 (its person is P00000901)",
+        );
+        t.add(&[
+            ("payment_id", "LED-79001".to_string()),
+            ("patient_id", "P00000902".to_string()),
+            ("plan_id", "TP-901".to_string()),
+            ("procedure_id", "PX-1901".to_string()),
+            ("entry_type", "Payment".to_string()),
+            ("paid_on", "02/12/2024".to_string()),
+            ("amount", "300.00".to_string()),
+            ("method", "Visa".to_string()),
+            ("reference", "4242".to_string()),
+            ("balance_after", "900.00".to_string()),
+            ("modified_at", "2024-02-12 15:10:00".to_string()),
+        ]);
     }
 }

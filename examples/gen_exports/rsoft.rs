@@ -493,6 +493,7 @@ impl Rs {
                 ("modified_on", ts(m)),
             ]);
         }
+        self.fidelity_companies(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -751,6 +752,7 @@ impl Rs {
                 ok,
             });
         }
+        self.fidelity_contacts(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -932,6 +934,7 @@ impl Rs {
                 ("modified_on", ts(m)),
             ]);
         }
+        self.fidelity_leads(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1040,6 +1043,7 @@ impl Rs {
                 ]);
             }
         }
+        self.fidelity_pipeline_stages(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1285,6 +1289,7 @@ impl Rs {
             self.deals.push((id, company));
             self.deal_ok.push(ok);
         }
+        self.fidelity_deals(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1481,6 +1486,7 @@ impl Rs {
                 ("modified_on", ts(modified)),
             ]);
         }
+        self.fidelity_activities(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1633,6 +1639,7 @@ impl Rs {
             ]);
             self.tickets.push((id, email, c));
         }
+        self.fidelity_tickets(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1713,6 +1720,7 @@ impl Rs {
                 ),
             ]);
         }
+        self.fidelity_ticket_conversations(&mut t);
         self.ex.tables.push(t);
     }
 
@@ -1778,6 +1786,315 @@ impl Rs {
             t.add(&[("email", e.to_string()), ("name", n.to_string())]);
         }
         self.ex.tables.push(t);
+    }
+}
+
+// ───────────────────────────── issue 11: fidelity rows ─────────────────────────────
+//
+// Rows with fixed ids (CO-19xx, C-19xx, L-29xx, D-39xx, A-59xx, T-79xx) appended after the random
+// ones, so that each exercises one of issue 11's faults with a known outcome. They use no random
+// numbers, so every other row stays as it was. `tests/examples.rs` asserts on each of them.
+//
+// - Fault 1, a lookup of a deduped row finds the surviving record: C-1902 is C-1901 entered again
+//   (deduped by email) and CO-1902 is CO-1901 again (deduped: by domain on Twenty, by name on
+//   Freshsales and Nutshell); a contact, a deal, activities, a ticket and a converted lead point
+//   at the deduped rows and must land on the survivors. A-5901 is logged against the open lead
+//   L-2901, which is C-1901 again (fault 7): on Twenty and Freshsales it lands on C-1901's record.
+// - Fault 5, two rows of one map with the same unique value make one record: the pairs above.
+//   The identities of the maps these rows reach are a prefix and the source key, so two of them
+//   can only share an identity by sharing a key (fault 6).
+// - Fault 6, a key repeated: C-1904, L-2902 (open, then converted: another map takes the second
+//   row), A-5904 (a call, then a note: again another map), the first pipeline's first stage, and
+//   message 2 of T-7901's thread (a composite key) each appear twice; the second is rejected
+//   `duplicate-key` naming the first one's line.
+// - Fault 7, a unique value across maps: the open lead L-2901 has C-1901's email. Every spec says
+//   `dedupe by email` on its open leads, which is `on duplicate … merge` on Twenty's and
+//   Freshsales' unique contact email: the lead is made one with C-1901's record. Nutshell keeps no
+//   email unique (a contact's emails are a list), so it cannot arise there: the lead becomes a
+//   Nutshell person of its own, as the existing "open lead with the same email as a contact" rows do.
+
+impl Rs {
+    fn fidelity_companies(&mut self, t: &mut Table) {
+        let file = "companies.csv";
+        for (id, name, created, what) in [
+            ("CO-1901", "Kamath Fasteners", "04/01/2023 10:00 AM", ""),
+            (
+                "CO-1902",
+                "Kamath Fasteners ",
+                "19/06/2023 03:30 PM",
+                "fault 5: CO-1901 entered again (same name and website): deduped into it",
+            ),
+        ] {
+            if !what.is_empty() {
+                self.ex.plant(file, what);
+            }
+            t.add(&[
+                ("company_id", id.to_string()),
+                ("company_name", name.to_string()),
+                ("industry", "Manufacturing".to_string()),
+                ("employees", "45".to_string()),
+                ("website", "kamathfasteners.in".to_string()),
+                ("phone", "020-2714 5566".to_string()),
+                ("email", "sales@kamathfasteners.in".to_string()),
+                ("address_line1", "Plot 22, MIDC Bhosari".to_string()),
+                ("city", "Pune".to_string()),
+                ("state", "Maharashtra".to_string()),
+                ("pincode", "411026".to_string()),
+                ("country", "India".to_string()),
+                ("owner_email", "ravi@customer.example".to_string()),
+                ("tags", "key-account".to_string()),
+                ("created_on", created.to_string()),
+                ("modified_on", created.to_string()),
+            ]);
+        }
+    }
+
+    fn fidelity_contacts(&mut self, t: &mut Table) {
+        let file = "contacts.csv";
+        // (id, first, last, email, mobile, company, modified, what was planted)
+        #[rustfmt::skip]
+        let rows: [[&str; 8]; 5] = [
+            ["C-1901", "Farhan", "Kamath", "farhan@kamathfasteners.in", "98220 11401", "CO-1901",
+             "05/01/2023 11:00 AM", ""],
+            ["C-1902", "Farhan", "Kamath", " FARHAN@KamathFasteners.in ", "98220 11401", "CO-1901",
+             "20/06/2023 04:00 PM",
+             "fault 5: C-1901 entered again (same email, another case): deduped into it"],
+            ["C-1903", "Lakshmi", "Kamath", "lakshmi@kamathfasteners.in", "98220 11402", "CO-1902",
+             "21/06/2023 10:15 AM",
+             "fault 1: contact of the deduped company CO-1902 (links to CO-1901)"],
+            ["C-1904", "Rekha", "Hegde", "rekha.hegde@gmail.com", "99000 12345", "",
+             "02/02/2023 09:30 AM", ""],
+            ["C-1904", "Rekha", "Hegde", "rekha.hegde@gmail.com", "99000 54321", "",
+             "14/08/2023 05:45 PM",
+             "fault 6: contact_id C-1904 a second time (rejected duplicate-key)"],
+        ];
+        for [id, first, last, email, mobile, company, modified, what] in rows {
+            if !what.is_empty() {
+                self.ex.plant(file, what);
+            }
+            t.add(&[
+                ("contact_id", id.to_string()),
+                ("salutation", "Mr.".to_string()),
+                ("first_name", first.to_string()),
+                ("last_name", last.to_string()),
+                ("contact_name", format!("{first} {last}")),
+                ("email", email.to_string()),
+                ("mobile", mobile.to_string()),
+                ("job_title", "Purchase Manager".to_string()),
+                ("company_id", company.to_string()),
+                ("lifecycle_stage", "Customer".to_string()),
+                ("city", "Pune".to_string()),
+                ("state", "Maharashtra".to_string()),
+                ("pincode", "411026".to_string()),
+                ("country", "India".to_string()),
+                ("owner_email", "ravi@customer.example".to_string()),
+                ("Preferred Language", "English".to_string()),
+                ("created_on", "05/01/2023 11:00 AM".to_string()),
+                ("modified_on", modified.to_string()),
+            ]);
+        }
+    }
+
+    fn fidelity_leads(&mut self, t: &mut Table) {
+        let file = "leads.csv";
+        // (id, first, last, email, status, converted into, what was planted)
+        #[rustfmt::skip]
+        let rows: [(&str, &str, &str, &str, &str, &str, &str); 4] = [
+            ("L-2901", "Farhan", "Kamath", "Farhan@kamathfasteners.in", "Warm", "",
+             "fault 7: open lead with contact C-1901's email (merged into it where the email is unique)"),
+            ("L-2902", "Gurpreet", "Bhat", "gurpreet.bhat7@gmail.com", "New", "",
+             "fault 6: lead L-2902, open (the row kept)"),
+            ("L-2902", "Gurpreet", "Bhat", "gurpreet.bhat7@gmail.com", "Converted", "C-1904",
+             "fault 6: lead_id L-2902 a second time, converted (rejected duplicate-key)"),
+            ("L-2903", "Farhan", "Kamath", "", "Converted", "C-1902",
+             "fault 1: lead converted into the deduped contact C-1902 (merges into C-1901)"),
+        ];
+        for (id, first, last, email, status, contact, what) in rows {
+            self.ex.plant(file, what);
+            let converted = !contact.is_empty();
+            t.add(&[
+                ("lead_id", id.to_string()),
+                ("first_name", first.to_string()),
+                ("last_name", last.to_string()),
+                ("lead_name", format!("{first} {last}")),
+                ("email", email.to_string()),
+                ("mobile", "98220 11409".to_string()),
+                ("company_name", "Kamath Fasteners".to_string()),
+                ("city", "Pune".to_string()),
+                ("lead_source", "IndiaMART".to_string()),
+                ("lead_status", status.to_string()),
+                ("lead_score", "64".to_string()),
+                ("owner_email", "ravi@customer.example".to_string()),
+                (
+                    "is_converted",
+                    (if converted { "Yes" } else { "No" }).to_string(),
+                ),
+                ("converted_contact_id", contact.to_string()),
+                (
+                    "converted_on",
+                    (if converted { "20/06/2023" } else { "" }).to_string(),
+                ),
+                ("created_on", "02/06/2023 12:00 PM".to_string()),
+                ("modified_on", "20/06/2023 04:30 PM".to_string()),
+            ]);
+        }
+    }
+
+    /// The first pipeline's first stage a second time, with another probability: the lookups of
+    /// its probability (Freshsales, Nutshell) find the first row's.
+    fn fidelity_pipeline_stages(&mut self, t: &mut Table) {
+        let file = "pipeline_stages.csv";
+        let (pid, pname, stages) = self.pipelines().remove(0);
+        let (sid, sname, _) = stages[0];
+        self.ex.plant(
+            file,
+            "fault 6: the first pipeline's first stage a second time (rejected duplicate-key)",
+        );
+        t.add(&[
+            ("pipeline_id", pid.to_string()),
+            ("pipeline_name", pname.to_string()),
+            ("stage_id", sid.to_string()),
+            ("stage_name", sname.to_string()),
+            ("position", "1".to_string()),
+            ("probability", "15".to_string()),
+        ]);
+    }
+
+    fn fidelity_deals(&mut self, t: &mut Table) {
+        let file = "deals.csv";
+        self.ex.plant(
+            file,
+            "fault 1: deal of the deduped company CO-1902 and contact C-1902 (links to the survivors)",
+        );
+        t.add(&[
+            ("deal_id", "D-3901".to_string()),
+            (
+                "deal_name",
+                "Fastener supply 2024 – Kamath Fasteners".to_string(),
+            ),
+            ("deal_value", "250000".to_string()),
+            ("currency", "INR".to_string()),
+            ("probability", "60".to_string()),
+            ("expected_close_date", "30/09/2023".to_string()),
+            ("pipeline_name", "Sales".to_string()),
+            ("stage", "Proposal Sent".to_string()),
+            ("company_id", "CO-1902".to_string()),
+            ("contact_id", "C-1902".to_string()),
+            ("owner_email", "ravi@customer.example".to_string()),
+            ("created_on", "22/06/2023 11:00 AM".to_string()),
+            ("modified_on", "01/07/2023 02:15 PM".to_string()),
+        ]);
+    }
+
+    fn fidelity_activities(&mut self, t: &mut Table) {
+        let file = "activities.csv";
+        // (id, type, subject, contact, lead, what was planted)
+        #[rustfmt::skip]
+        let rows: [(&str, &str, &str, &str, &str, &str); 5] = [
+            ("A-5901", "Call", "Call with Mr. Kamath", "", "L-2901",
+             "fault 1: call logged against the open lead L-2901 (C-1901 again)"),
+            ("A-5902", "Note", "Rate contract", "C-1902", "",
+             "fault 1: note logged against the deduped contact C-1902 (links to C-1901)"),
+            ("A-5903", "Task", "Send revised quote", "C-1902", "",
+             "fault 1: task logged against the deduped contact C-1902 (links to C-1901)"),
+            ("A-5904", "Call", "Call with Ms. Hegde", "C-1904", "",
+             "fault 6: activity A-5904, a call (the row kept)"),
+            ("A-5904", "Note", "Call notes", "C-1904", "",
+             "fault 6: activity_id A-5904 a second time, a note (rejected duplicate-key)"),
+        ];
+        for (id, kind, subject, contact, lead, what) in rows {
+            self.ex.plant(file, what);
+            let call = kind == "Call";
+            t.add(&[
+                ("activity_id", id.to_string()),
+                ("activity_type", kind.to_string()),
+                ("subject", subject.to_string()),
+                (
+                    "description",
+                    "Wants the 2024 rate contract before Diwali.".to_string(),
+                ),
+                (
+                    "activity_status",
+                    (if kind == "Note" { "" } else { "Completed" }).to_string(),
+                ),
+                (
+                    "direction",
+                    (if call { "Outbound" } else { "" }).to_string(),
+                ),
+                (
+                    "duration_seconds",
+                    (if call { "240" } else { "" }).to_string(),
+                ),
+                ("activity_at", "23/06/2023 11:30 AM".to_string()),
+                (
+                    "due_at",
+                    (if kind == "Task" {
+                        "26/06/2023 11:30 AM"
+                    } else {
+                        ""
+                    })
+                    .to_string(),
+                ),
+                ("contact_id", contact.to_string()),
+                ("lead_id", lead.to_string()),
+                ("owner_email", "ravi@customer.example".to_string()),
+                ("created_on", "23/06/2023 11:30 AM".to_string()),
+                ("modified_on", "23/06/2023 11:45 AM".to_string()),
+            ]);
+        }
+    }
+
+    fn fidelity_tickets(&mut self, t: &mut Table) {
+        let file = "tickets.csv";
+        self.ex.plant(
+            file,
+            "fault 1: ticket of the deduped contact C-1902 and company CO-1902 (links to the survivors)",
+        );
+        t.add(&[
+            ("ticket_id", "T-7901".to_string()),
+            ("ticket_number", "TKT-0901".to_string()),
+            ("subject", "Short shipment of M8 bolts".to_string()),
+            (
+                "description",
+                "200 boxes ordered, 180 delivered.".to_string(),
+            ),
+            ("status", "Open".to_string()),
+            ("priority", "High".to_string()),
+            ("channel", "Email".to_string()),
+            ("contact_id", "C-1902".to_string()),
+            ("company_id", "CO-1902".to_string()),
+            (
+                "assigned_to_email",
+                "anjali.nair@customer.example".to_string(),
+            ),
+            ("due_on", "27/06/2023 05:00 PM".to_string()),
+            ("created_on", "24/06/2023 10:00 AM".to_string()),
+            ("modified_on", "25/06/2023 09:00 AM".to_string()),
+        ]);
+    }
+
+    fn fidelity_ticket_conversations(&mut self, t: &mut Table) {
+        let file = "ticket_conversations.csv";
+        #[rustfmt::skip]
+        let rows: [(&str, &str, &str, &str, &str); 3] = [
+            ("1", "Customer", "farhan@kamathfasteners.in", "20 boxes short, please send.", "24/06/2023 10:00 AM"),
+            ("2", "Agent", "anjali.nair@customer.example", "Dispatched today.", "24/06/2023 03:00 PM"),
+            ("2", "Agent", "anjali.nair@customer.example", "Dispatched today.", "24/06/2023 03:00 PM"),
+        ];
+        self.ex.plant(
+            file,
+            "fault 6: message 2 of T-7901 exported twice (rejected duplicate-key)",
+        );
+        for (no, kind, sender, body, at) in rows {
+            t.add(&[
+                ("ticket_id", "T-7901".to_string()),
+                ("message_no", no.to_string()),
+                ("sender_type", kind.to_string()),
+                ("sender_email", sender.to_string()),
+                ("body", body.to_string()),
+                ("sent_at", at.to_string()),
+            ]);
+        }
     }
 }
 
