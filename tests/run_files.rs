@@ -78,6 +78,31 @@ fn utf8_bom_crlf_and_quoted_newlines() {
     assert_eq!(names(&r.out), vec!["José\r\nMüller", "Zoë \"Z\" O'Brien"]);
 }
 
+/// A reject names the line an editor shows, whatever the line endings (LF, CRLF), with a
+/// quoted field spanning lines before the bad row.
+#[test]
+fn a_rejected_row_is_named_by_its_line_with_any_line_ending() {
+    for ending in ["\n", "\r\n"] {
+        let dir = temp("line-endings");
+        let rows = [
+            "id,name,email,status",
+            "1,Ana,a@x.com,A",
+            "2,\"Bo\nBo\",b@x.com,A",
+            "3,Cy,c@x.com,X",
+        ];
+        std::fs::write(dir.join("data/p.csv"), rows.join(ending) + ending).expect("csv");
+        let r = run(&dir, &spec("\"p.csv\""));
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        let rejected = lines(&r.out.join("_rejected.jsonl"));
+        assert_eq!(rejected.len(), 1, "{rejected:?}");
+        assert_eq!(
+            (rejected[0]["key"].as_str(), rejected[0]["line"].as_u64()),
+            (Some("3"), Some(5)),
+            "with {ending:?} line endings"
+        );
+    }
+}
+
 #[test]
 fn windows_1252_and_another_delimiter() {
     let dir = temp("cp1252");

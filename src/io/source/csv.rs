@@ -9,13 +9,18 @@ use super::decode::{self, Text};
 use super::{full, BlockSink, SourceError};
 use crate::io::block::{Block, Filling, NotUtf8};
 use crate::ir::{Delimiter, Encoding};
+use std::cell::Cell;
 use std::io::Read;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// A CSV export opened past its header.
 pub struct CsvReader<R: Read> {
-    reader: csv::Reader<Text<R>>,
+    reader: csv::Reader<Sniffed<Text<R>>>,
     header: Arc<[String]>,
+    /// Lines end in CRLF: the CSV reader's position before a record is then at the `\n` of
+    /// the one before, still on its line, so a record's first line is one more.
+    crlf: bool,
     /// The file as the spec names it, for messages.
     file: String,
 }
@@ -28,6 +33,12 @@ impl<R: Read> CsvReader<R> {
         delimiter: Delimiter,
     ) -> Result<CsvReader<R>, SourceError> {
         let text = decode::text(input, encoding).map_err(|e| SourceError::read(file, e))?;
+        let ending = Rc::new(Cell::new(None));
+        let text = Sniffed {
+            inner: text,
+            ending: ending.clone(),
+            last: 0,
+        };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter.byte())
             .flexible(true)
@@ -40,6 +51,7 @@ impl<R: Read> CsvReader<R> {
         Ok(CsvReader {
             reader,
             header: header.into(),
+            crlf: ending.get() == Some(LineEnding::Crlf),
             file: file.to_string(),
         })
     }
@@ -60,6 +72,7 @@ impl<R: Read> CsvReader<R> {
         let CsvReader {
             mut reader,
             header,
+            crlf,
             file,
         } = self;
         let mut block = Filling::new(Block::new(columns.len(), header));
@@ -81,7 +94,7 @@ impl<R: Read> CsvReader<R> {
             }
         };
         loop {
-            let line = reader.position().line();
+            let line = reader.position().line() + u64::from(crlf);
             match reader.read_byte_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => block.push_csv(line, &record, columns),
@@ -128,5 +141,82 @@ fn stop(e: csv::Error, line: u64, file: &str) -> SourceError {
             file: file.to_string(),
             message,
         },
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineEnding {
+    Lf,
+    Crlf,
+}
+
+/// The text passed through unchanged, noting how its first line ends (the header's), which
+/// the CSV reader does not say.
+struct Sniffed<R> {
+    inner: R,
+    ending: Rc<Cell<Option<LineEnding>>>,
+    /// The last byte seen before the first line's end, for a `\r` split from its `\n`.
+    last: u8,
+}
+
+impl<R: Read> Read for Sniffed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if self.ending.get().is_none() {
+            let seen = &buf[..n];
+            if let Some(at) = seen.iter().position(|&b| b == b'\n') {
+                let before = if at == 0 { self.last } else { seen[at - 1] };
+                let ending = if before == b'\r' {
+                    LineEnding::Crlf
+                } else {
+                    LineEnding::Lf
+                };
+                self.ending.set(Some(ending));
+            } else if let Some(&b) = seen.last() {
+                self.last = b;
+            }
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Gives its bytes one at a time, as a read may split `\r` from `\n`.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((&b, rest)), Some(slot)) => {
+                    *slot = b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    fn ending_of(bytes: &[u8]) -> Option<LineEnding> {
+        let ending = Rc::new(Cell::new(None));
+        let mut sniffed = Sniffed {
+            inner: Trickle(bytes),
+            ending: ending.clone(),
+            last: 0,
+        };
+        let mut all = Vec::new();
+        sniffed.read_to_end(&mut all).expect("read");
+        assert_eq!(all, bytes, "passed through unchanged");
+        ending.get()
+    }
+
+    #[test]
+    fn the_first_line_ending_is_seen_even_split_across_reads() {
+        assert_eq!(ending_of(b"id,name\r\n1,a\n"), Some(LineEnding::Crlf));
+        assert_eq!(ending_of(b"id,name\n1,a\r\n"), Some(LineEnding::Lf));
+        assert_eq!(ending_of(b"id,name"), None);
     }
 }
