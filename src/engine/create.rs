@@ -268,7 +268,7 @@ type Registered = (String, Option<String>);
 
 fn register(key: &str, landed: Landed) -> Registered {
     match landed {
-        Landed::Made => (key.to_string(), None),
+        Landed::Made(_) => (key.to_string(), None),
         Landed::Into(id) => (key.to_string(), Some(id.to_string())),
     }
 }

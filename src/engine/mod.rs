@@ -35,7 +35,7 @@ use crate::plan::{Plan, Step};
 use books::Books;
 use claims::Claims;
 use judge::StepMemory;
-use settle::Desk;
+use settle::{Desk, Landed};
 use std::collections::BTreeMap;
 use step::StepPlan;
 use work::{Out, Pure};
@@ -240,7 +240,10 @@ impl<'p> Engine<'p> {
         let mut earlier = |each: &mut dyn FnMut(&str, u64) -> bool| {
             first_rows::replay(*sources, step_plan.source, &step_plan.key_columns, each)
         };
-        sources.read_blocks(step_plan.source, BLOCK_ROWS, &mut |block: Block| {
+        // The records a merge wrote into, for the map's later passes to revisit.
+        let mut merged: Vec<(String, String)> = Vec::new();
+        let merges = step_plan.phase() == Phase::Merge;
+        let read = sources.read_blocks(step_plan.source, BLOCK_ROWS, &mut |block: Block| {
             rows::work_rows(&pure, &block, &mut out);
             desk.settle(
                 step_plan,
@@ -248,10 +251,18 @@ impl<'p> Engine<'p> {
                 counts,
                 &mut memory,
                 &mut earlier,
-                &mut |_, _| {},
+                &mut |key, landed| {
+                    if let (true, Landed::Made(id)) = (merges, landed) {
+                        merged.push((key.to_string(), id.to_string()));
+                    }
+                },
             );
             desk.absorb(&mut out);
             desk.books.stopped().map(|()| block.fresh())
-        })
+        });
+        for (key, into) in merged {
+            index.record_merged(step_plan.source_id, step_plan.object_id, &key, &into);
+        }
+        read
     }
 }

@@ -133,11 +133,12 @@ fn row_out(
         ),
     }
     let key = out.text[start..].to_string();
-    // A later pass revisits only the records its map's first pass made: a row that did not
-    // make one had its one outcome there, and is not evaluated again.
-    if matches!(step_plan.phase(), Phase::Deferred | Phase::Links) {
-        created(pure, &key)?;
-    }
+    // A later pass revisits only the records its map's first pass made (or merged into): a
+    // row that did not land there had its one outcome there, and is not evaluated again.
+    let revisited = match step_plan.phase() {
+        Phase::Deferred | Phase::Links => Some(first_pass_record(pure, &key)?),
+        _ => None,
+    };
     typing.map_err(|e| Fate::bad(Outcome::Rejected, e.code, e.message))?;
     let resolver = RowContext {
         index: pure.index,
@@ -149,14 +150,13 @@ fn row_out(
         pure,
         typed,
         resolver: &resolver,
-        key: &key,
     };
-    match step_plan.phase() {
-        Phase::Merge => row.merge(values, out),
-        Phase::Deferred => row.later(values, out),
-        Phase::Links => row.links(out),
+    match (step_plan.phase(), revisited) {
+        (Phase::Merge, _) => row.merge(values, out),
+        (Phase::Deferred, Some(id)) => row.later(id, values, out),
+        (Phase::Links, Some(id)) => row.links(id, out),
         // Create steps are worked by `work.rs`; lookup-only sources are loaded, not stepped.
-        Phase::Create | Phase::Lookup => Err(Fate::bad(
+        _ => Err(Fate::bad(
             Outcome::Rejected,
             "internal",
             "a create row outside its step",
@@ -164,12 +164,24 @@ fn row_out(
     }
 }
 
-/// Whether the step's map made a record of the row with this key, which a later pass revisits.
-fn created(pure: &Pure, key: &str) -> Result<(), Fate> {
+/// The record the step's map made of the row with this key (or, for a merge map, merged the
+/// row into), which a later pass revisits.
+fn first_pass_record(pure: &Pure, key: &str) -> Result<RecordId, Fate> {
     let step_plan = pure.step_plan;
     let index = pure.index;
+    if step_plan.map.merge.is_some() {
+        let into = index.alias(step_plan.source_id, step_plan.object_id, key);
+        return into.and_then(RecordId::parse).ok_or_else(|| {
+            Fate::bad(
+                Outcome::Skipped,
+                "not-merged",
+                "its row was not merged into a record",
+            )
+        });
+    }
     if index.exists(step_plan.source_id, step_plan.object_id, key) {
-        return Ok(());
+        let (object, source) = (&step_plan.object.name, &step_plan.source.name);
+        return Ok(RecordId::new(object, source, key));
     }
     if index
         .alias(step_plan.source_id, step_plan.object_id, key)
@@ -193,7 +205,6 @@ struct Row<'r> {
     pure: &'r Pure<'r>,
     typed: &'r [Value],
     resolver: &'r RowContext<'r>,
-    key: &'r str,
 }
 
 impl Row<'_> {
@@ -257,8 +268,9 @@ impl Row<'_> {
             .record_of(merge.source, step_plan.object_id, &into)
         else {
             let what = format!(
-                "no {} record from {source} with key {into}",
-                step_plan.object.name
+                "no {} record from {source} with key {}",
+                step_plan.object.name,
+                crate::eval::index::key_shown(&into)
             );
             return Err(match &merge.miss {
                 MissAction::Reject(m) => Fate::from_stop(Stop::Reject(m.clone().unwrap_or(what))),
@@ -277,22 +289,14 @@ impl Row<'_> {
         Ok(self.update(id, values, out))
     }
 
-    /// The id of the record this map's first pass made of the row.
-    fn own_id(&self) -> RecordId {
-        let step_plan = self.pure.step_plan;
-        RecordId::new(&step_plan.object.name, &step_plan.source.name, self.key)
-    }
-
-    /// Second-pass (deferred) fields of a record this map created.
-    fn later(&self, values: &mut Vec<Value>, out: &mut Out) -> Result<Made, Fate> {
-        let id = self.own_id();
+    /// Second-pass (deferred) fields of the record this map's first pass wrote.
+    fn later(&self, id: RecordId, values: &mut Vec<Value>, out: &mut Out) -> Result<Made, Fate> {
         self.build(values)?;
         Ok(self.update(id, values, out))
     }
 
     /// The link records of a record this map created: one per reference in each links field.
-    fn links(&self, out: &mut Out) -> Result<Made, Fate> {
-        let own = self.own_id();
+    fn links(&self, own: RecordId, out: &mut Out) -> Result<Made, Fate> {
         let step_plan = self.pure.step_plan;
         let program = self.pure.eval.program();
         let mut records: Vec<(usize, Map<String, Json>, RecordId)> = Vec::new();

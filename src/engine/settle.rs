@@ -18,10 +18,11 @@ use crate::io::target::{Answer, Target, Write};
 use crate::ir::Outcome;
 use crate::plan::Plan;
 
-/// What became of a row that is in the target afterwards: its own record, or one with the
-/// record whose id it names (deduped).
+/// What became of a row that is in the target afterwards: written into the record with this
+/// id (its own, or for a merge the record merged into), or made one with the record whose id
+/// it names (deduped).
 pub enum Landed<'a> {
-    Made,
+    Made(&'a str),
     Into(&'a str),
 }
 
@@ -135,7 +136,7 @@ impl Desk<'_> {
                 match (made, fate.outcome.landed()) {
                     (Ok(made), true) => {
                         self.remember(key, made, outcome, given);
-                        landed(key, Landed::Made);
+                        landed(key, Landed::Made(made.id.as_str()));
                     }
                     _ => self.let_go(held, memory),
                 }

@@ -30,6 +30,16 @@ pub fn key_cow(values: &[Value]) -> Cow<'_, str> {
     }
 }
 
+/// A key as a reason shows it to a person: a composite key's parts joined by ", " (the unit
+/// separator that joins them in the ledger is invisible).
+pub fn key_shown(key: &str) -> Cow<'_, str> {
+    if key.contains('\u{1f}') {
+        Cow::Owned(key.replace('\u{1f}', ", "))
+    } else {
+        Cow::Borrowed(key)
+    }
+}
+
 /// Where a source's key columns sit in its typed rows.
 pub fn key_columns(source: &crate::ir::Source) -> Vec<usize> {
     source.key.iter().map(|c| c.index()).collect()
@@ -170,7 +180,17 @@ impl Index {
         }
     }
 
-    /// The id of the record the row with this key was made one with, when it was deduped.
+    /// The row with this key of a merge map's source was written into the record with id
+    /// `into`: its map's later passes revisit that record.
+    pub fn record_merged(&mut self, source: SourceId, object: ObjectId, key: &str, into: &str) {
+        self.aliases
+            .entry((source, object))
+            .or_default()
+            .insert(key.to_string(), into.to_string());
+    }
+
+    /// The id of the record the row with this key was made one with, when it was deduped (or,
+    /// for a merge map's source, merged into).
     pub fn alias(&self, source: SourceId, object: ObjectId, key: &str) -> Option<&str> {
         self.aliases
             .get(&(source, object))?
