@@ -231,6 +231,35 @@ fn a_repeated_key_is_rejected_naming_the_first_row() {
     }
 }
 
+/// A repeated key is the source's fault, but a map whose `when` does not take the row passes
+/// it over as it does any row it does not take; the maps that take it reject it, each once.
+#[test]
+fn a_repeated_key_is_rejected_only_by_the_maps_that_take_its_row() {
+    let spec = r#"migration "t" { from "X" to twenty }
+source C from "c.csv" key id { id text  kind text  name text }
+extend Person { sourceSystemId text unique }
+extend Company { sourceSystemId text unique }
+map C -> Person when kind == "person" { identity sourceSystemId = id  name.firstName = name }
+map C -> Company when kind == "company" { identity sourceSystemId = id  name = name }
+"#;
+    let case = Case::new(
+        "repeated-routed",
+        spec,
+        &[(
+            "c.csv",
+            "id,kind,name\nA,person,Ana\nA,person,Ann\nB,company,Acme\n",
+        )],
+    );
+    let ran = case.run().ok();
+    let rejected = ran.rejected();
+    let maps: Vec<&str> = rejected.iter().filter_map(|r| r["map"].as_str()).collect();
+    assert_eq!(maps, ["C_Person"], "{rejected:?}");
+    assert_eq!(rejected[0]["code"], "duplicate-key");
+    let company = ran.counts("create", "C_Company");
+    assert_eq!(company["skipped"].as_u64(), Some(2), "{company}");
+    assert_eq!(company["rejected"].as_u64(), Some(0), "{company}");
+}
+
 /// Fault 13: a row that would be held (its owner is not a user) and rejected (a lookup that
 /// misses with `on missing reject`) ended with whichever its assignments met first.
 #[test]
@@ -612,4 +641,105 @@ map P -> Person {
     assert_eq!(rejected[0]["code"], "required");
     let reason = rejected[0]["reason"].as_str().unwrap_or("");
     assert!(reason.contains("`Person.code` is required"), "{reason}");
+}
+
+/// A merge map's later passes revisit the record it merged into: its deferred fields (and link
+/// records) are written there, not skipped as "not created" (Dent-O-Soft's referrals).
+#[test]
+fn a_merge_maps_deferred_fields_are_written_into_the_record_it_merged_into() {
+    let spec = r#"migration "t" { from "X" to twenty }
+source P from "p.csv" key id { id text  name text }
+source D from "d.csv" key id { id text  patient text  city text  referrer text? }
+extend Person { sourceSystemId text unique  referredBy -> Person }
+map P -> Person { identity sourceSystemId = id  name.firstName = name }
+map D -> Person merge into P(patient) on missing reject {
+  city = city
+  deferred referredBy = lookup P(referrer) on missing null
+}
+"#;
+    let case = Case::new(
+        "merge-deferred",
+        spec,
+        &[
+            ("p.csv", "id,name\n1,Ana\n2,Bo\n"),
+            (
+                "d.csv",
+                "id,patient,city,referrer\nd1,1,Lyon,2\nd2,2,Nice,\nd3,9,Oslo,1\n",
+            ),
+        ],
+    );
+    let ran = case.run().ok();
+    let merged = ran.counts("merge", "D_Person");
+    assert_eq!(
+        (merged["updated"].as_u64(), merged["rejected"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let later = ran.counts("deferred", "D_Person");
+    assert_eq!(later["updated"].as_u64(), Some(2), "{later}");
+    assert_eq!(
+        later["skipped"].as_u64(),
+        Some(1),
+        "the row never merged: {later}"
+    );
+
+    let people = ran.lines("person.jsonl");
+    let id_of = |n: &str| {
+        people
+            .iter()
+            .find(|p| p["sourceSystemId"] == n)
+            .and_then(|p| p["id"].as_str())
+            .expect("a person")
+            .to_string()
+    };
+    let updates = ran.lines("person.updates.jsonl");
+    let referral = updates
+        .iter()
+        .find(|u| u["fields"].get("referredById").is_some() && u["id"] == id_of("1").as_str())
+        .unwrap_or_else(|| panic!("no referral written into Ana's record: {updates:?}"));
+    assert_eq!(referral["fields"]["referredById"], id_of("2").as_str());
+}
+
+/// A map's own `dedupe by` comes before the unique values: a row it makes one with a record
+/// is that record, whose email it shares, not a second record refused for the email.
+#[test]
+fn a_dedupe_comes_before_the_unique_values_it_would_collide_on() {
+    let spec = r#"migration "t" { from "X" to twenty }
+source P from "p.csv" key id { id text  first text  last text  email text? }
+extend Person { sourceSystemId text unique }
+map P -> Person {
+  identity sourceSystemId = id
+  name.firstName = first
+  name.lastName = last
+  emails.primaryEmail = email
+  dedupe by name.firstName, name.lastName
+}
+"#;
+    let case = Case::new(
+        "dedupe-first",
+        spec,
+        &[(
+            "p.csv",
+            "id,first,last,email\n1,Ana,Kim,a@x.com\n2,Ana,Kim,a@x.com\n3,Bo,Li,a@x.com\n",
+        )],
+    );
+    let ran = case.run().ok();
+    let c = ran.counts("create", "P_Person");
+    assert_eq!(
+        (
+            c["created"].as_u64(),
+            c["deduped"].as_u64(),
+            c["rejected"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1)),
+        "{c}"
+    );
+    let rejected = ran.rejected();
+    assert_eq!(rejected[0]["key"], "3", "Bo has Ana's email: {rejected:?}");
+    let deduped: Vec<_> = ran
+        .audit()
+        .into_iter()
+        .filter(|a| a.2 == "deduped")
+        .collect();
+    assert_eq!(deduped.len(), 1);
+    assert_eq!(deduped[0].1, "2");
 }

@@ -103,18 +103,24 @@ pub fn judge<'a>(
         prefetch_values(j.claims, step_plan, out, row + PREFETCH_AHEAD);
         let key = &out.text[w.key.clone()];
         let line = block.line(row);
-        if let Err(first) = j.memory.keys.see(key, line, j.earlier) {
-            round
-                .verdicts
-                .push(Verdict::Settled(repeated(step_plan.phase(), key, first)));
-            continue;
-        }
-        let made = match &w.made {
-            Err(fate) => {
+        // Every row's key is seen, taken by this map or not: a key names one row of the source.
+        let seen = j.memory.keys.see(key, line, j.earlier);
+        let made = match (&w.made, seen) {
+            // A row the map does not take is passed over here, repeated or not.
+            (Err(fate), _) if fate.outcome == Outcome::Skipped => {
                 round.verdicts.push(Verdict::Settled(fate.clone()));
                 continue;
             }
-            Ok(made) => made,
+            (_, Err(first)) => {
+                let fate = repeated(step_plan.phase(), key, first);
+                round.verdicts.push(Verdict::Settled(fate));
+                continue;
+            }
+            (Err(fate), Ok(())) => {
+                round.verdicts.push(Verdict::Settled(fate.clone()));
+                continue;
+            }
+            (Ok(made), Ok(())) => made,
         };
         let holder = Holder::new(step_plan.step.number, line);
         let verdict = match held_elsewhere(j, step_plan, made, &out.json, &pending) {
@@ -175,6 +181,11 @@ fn held_elsewhere(
     json: &[u8],
     pending: &Pending,
 ) -> Option<Meets> {
+    // The map's own dedupe first: a row it makes one with a record is that record, and holds
+    // that record's unique values already.
+    if let Some(meets) = deduped(j, step_plan, (made, json), pending) {
+        return Some(meets);
+    }
     for (at, hash) in step_plan.uniques.iter().zip(&made.uniques) {
         let Some(hash) = *hash else { continue };
         let Some(taken) = j.claims.find(at.table, hash) else {
@@ -206,13 +217,36 @@ fn held_elsewhere(
             )),
         }));
     }
+    None
+}
+
+/// The verdict on a row the map's `dedupe by` makes one with a record made before, if it does.
+fn deduped(
+    j: &Judging,
+    step_plan: &StepPlan,
+    (made, json): (&Made, &[u8]),
+    pending: &Pending,
+) -> Option<Meets> {
     let dedupe = made.dedupe.as_ref()?;
     let (into, line) = j.memory.dedupe.get(dedupe)?;
     if *line >= pending.from_line {
         return Some(Meets::Waits);
     }
+    // As a unique value's collision is told: "`emails.primaryEmail` a@x.com is the Person of
+    // contacts.csv line 12 (map Contact_Person)".
+    let members = &json[made.json.clone()];
+    let paths = &step_plan.map.dedupe;
+    let fields: Vec<String> = paths.iter().map(|p| format!("`{}`", p.dotted)).collect();
+    let values: Vec<String> = paths.iter().map(|p| value_text(members, &p.wire)).collect();
+    let holder = Holder::new(step_plan.step.number, *line);
+    let why = format!(
+        "{} {} is {}",
+        fields.join(", "),
+        values.join(", "),
+        held_by(j.plan, holder)
+    );
     Some(Meets::Settled(Verdict::Merged {
-        fate: Fate::bad(Outcome::Deduped, "deduped", ""),
+        fate: Fate::bad(Outcome::Deduped, "deduped", why),
         into: into.clone(),
     }))
 }
@@ -278,7 +312,10 @@ fn repeated(phase: Phase, key: &str, first_line: u64) -> Fate {
     Fate::bad(
         outcome,
         "duplicate-key",
-        format!("key {key} is also on line {first_line}, the row that is kept"),
+        format!(
+            "key {} is also on line {first_line}, the row that is kept",
+            crate::eval::index::key_shown(key)
+        ),
     )
 }
 

@@ -150,7 +150,10 @@ fn duplicate(key: &str, first_line: u64) -> Fate {
     Fate::bad(
         Outcome::Rejected,
         "duplicate-key",
-        format!("key {key} is also on line {first_line}, the row that is kept"),
+        format!(
+            "key {} is also on line {first_line}, the row that is kept",
+            crate::eval::index::key_shown(key)
+        ),
     )
 }
 
