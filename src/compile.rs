@@ -42,6 +42,13 @@ impl Compilation {
     }
 
     /// The plan of a spec that checked without errors.
+    /// Lets the spec read exports outside the data folder (`--allow-outside-data`): its
+    /// E0217 findings are dropped.
+    pub fn allow_outside_data(&mut self) {
+        self.diagnostics
+            .retain(|d| d.code != crate::diag::Code::SourceOutsideData);
+    }
+
     pub fn plan(&self) -> Option<Plan> {
         if self.has_errors() {
             return None;

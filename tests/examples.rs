@@ -22,9 +22,7 @@ fn every_spec_runs_clean_on_its_example_exports() {
         let plan = c.plan().expect("plan");
         let scratch = Scratch::new(&format!("example-{name}"));
         let out = scratch.join("out");
-        let sources = FileSources {
-            dir: root.join(format!("examples/data/{name}")),
-        };
+        let sources = FileSources::new(root.join(format!("examples/data/{name}")));
         let target = Box::new(DirTarget::new(out.clone()).expect("target"));
         let sink = Box::new(ExceptionWriter::create(&out).expect("sink"));
         let done = Engine::new(&plan, &sources, target, sink, None)
@@ -62,9 +60,7 @@ fn run_example(root: &Path, name: &str, out: &Path, lend: bool) -> Vec<(String, 
     let c = compile(&DiskFs, &root.join(format!("specs/{name}.map")));
     let plan = c.plan().expect("plan");
     let _ = std::fs::remove_dir_all(out);
-    let sources = FileSources {
-        dir: root.join(format!("examples/data/{name}")),
-    };
+    let sources = FileSources::new(root.join(format!("examples/data/{name}")));
     let target = Box::new(DirTarget::new(out.to_path_buf()).expect("target"));
     let sink = Box::new(ExceptionWriter::create(out).expect("sink"));
     Engine::new(&plan, &sources, target, sink, None)

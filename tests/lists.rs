@@ -37,9 +37,7 @@ fn run(spec: &str, csv: &str) -> (Vec<Value>, Vec<Value>) {
         let out = dir.join(if lend { "lent" } else { "owned" });
         let target = Box::new(DirTarget::new(out.clone()).expect("target"));
         let sink = Box::new(ExceptionWriter::create(&out).expect("sink"));
-        let sources = FileSources {
-            dir: dir.to_path_buf(),
-        };
+        let sources = FileSources::new(dir.to_path_buf());
         Engine::new(&plan, &sources, target, sink, None)
             .map(|e| e.lending(lend))
             .and_then(Engine::run)

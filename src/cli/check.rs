@@ -1,13 +1,17 @@
 //! `mapc check`: every finding of every file, as text or JSON.
 
 use super::Format;
-use crate::compile::{compile, Compilation};
+use crate::compile::Compilation;
 use crate::diag::render;
-use crate::semantic::loader::DiskFs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub fn run(files: Vec<PathBuf>, data: Option<&Path>, format: Format, color: bool) -> ExitCode {
+pub fn run(
+    files: Vec<PathBuf>,
+    data: Option<&Path>,
+    format: Format,
+    (color, outside): (bool, super::Outside),
+) -> ExitCode {
     let files = if files.is_empty() {
         default_files(&[PathBuf::from("specs"), PathBuf::from(".")])
     } else {
@@ -19,9 +23,9 @@ pub fn run(files: Vec<PathBuf>, data: Option<&Path>, format: Format, color: bool
     }
     let mut results: Vec<Compilation> = Vec::new();
     for f in &files {
-        let mut c = compile(&DiskFs, f);
+        let mut c = outside.compile(f);
         if let (Some(dir), Some(checked), Some(program)) = (data, &c.ir, &c.program) {
-            let found = crate::data::check(dir, checked, program);
+            let found = crate::data::check(&outside.sources(dir), checked, program);
             c.diagnostics.extend(found);
         }
         results.push(c);

@@ -4,8 +4,8 @@ use super::Format;
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn run(file: &Path, format: Format, color: bool) -> ExitCode {
-    let Some(plan) = super::checked_plan(file, color, "no plan") else {
+pub fn run(file: &Path, format: Format, shown: (bool, super::Outside)) -> ExitCode {
+    let Some(plan) = super::checked_plan(file, shown, "no plan") else {
         return ExitCode::from(1);
     };
     match format {

@@ -24,7 +24,7 @@ fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
 }
 
 /// The plan to run: the one given, or the spec's, compiled. None when there is none (said).
-fn plan(args: &Args, color: bool) -> Option<Plan> {
+fn plan(args: &Args, shown: (bool, super::Outside)) -> Option<Plan> {
     match (args.plan, args.spec) {
         (Some(file), _) => match std::fs::read_to_string(file) {
             Err(e) => {
@@ -35,7 +35,7 @@ fn plan(args: &Args, color: bool) -> Option<Plan> {
                 .map_err(|e| eprintln!("error: the plan {} cannot be run: {e}", file.display()))
                 .ok(),
         },
-        (None, Some(spec)) => super::checked_plan(spec, color, "not run"),
+        (None, Some(spec)) => super::checked_plan(spec, shown, "not run"),
         (None, None) => None,
     }
 }
@@ -47,8 +47,8 @@ fn target(spec: &TargetSpec, plan: &Plan) -> Result<Box<dyn Target>, TargetError
     })
 }
 
-pub fn run(args: Args, color: bool) -> ExitCode {
-    let Some(plan) = plan(&args, color) else {
+pub fn run(args: Args, shown: (bool, super::Outside)) -> ExitCode {
+    let Some(plan) = plan(&args, shown) else {
         return ExitCode::from(1);
     };
     let migrates_to = &plan.program.migration.target;
@@ -84,9 +84,7 @@ pub fn run(args: Args, color: bool) -> ExitCode {
     if let Err(e) = ledger.begin_run(&label, &plan.spec_hash, &args.target.to_string()) {
         return fail(e, 1);
     }
-    let sources = FileSources {
-        dir: args.data.to_path_buf(),
-    };
+    let sources = shown.1.sources(args.data);
     let result = execute(&plan, &sources, target, sink, &mut ledger);
     match result {
         Ok(done) => finish(done, &out, &mut ledger),

@@ -4,10 +4,10 @@ use crate::engine::spec_test;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub fn run(specs: &[PathBuf], color: bool) -> ExitCode {
+pub fn run(specs: &[PathBuf], shown: (bool, super::Outside)) -> ExitCode {
     let (mut passed, mut failed) = (0, 0);
     for spec in specs {
-        let Some(plan) = super::checked_plan(spec, color, "not tested") else {
+        let Some(plan) = super::checked_plan(spec, shown, "not tested") else {
             failed += 1;
             continue;
         };

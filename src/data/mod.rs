@@ -19,7 +19,6 @@ use crate::span::Span;
 use crate::syntax::ast::Item;
 use reach::{Counter, Counts};
 use std::collections::BTreeMap;
-use std::path::Path;
 use uses::SourceUses;
 
 /// Spans of declarations, found again in the AST (the model is span-free serde data).
@@ -53,22 +52,24 @@ fn spans(program: &Program) -> Spans {
     s
 }
 
-pub fn check(dir: &Path, checked: &Checked, program: &Program) -> Vec<Diagnostic> {
+/// The findings of the exports in `sources.dir` (read from outside it only when the run
+/// would be allowed to).
+pub fn check(sources: &FileSources, checked: &Checked, program: &Program) -> Vec<Diagnostic> {
     let spans = spans(program);
     let eval = Evaluator::new(checked);
-    let index = lookup_index(dir, checked);
+    let index = lookup_index(sources, checked);
     let mut out = Vec::new();
     for (i, source) in checked.sources.iter().enumerate() {
         let (file_span, cols) = spans.sources.get(&source.name).cloned().unwrap_or_default();
         let uses = uses::of_source(checked, SourceId::new(i));
         let mut counter = Counter::new(&eval, source, &uses, index.as_ref());
-        match inspect(dir, source, &mut |header, block| {
+        match inspect(sources, source, &mut |header, block| {
             counter.block(header, block)
         }) {
             Err(SourceError::Open { path, .. }) => out.push(
                 Diagnostic::new(
                     Code::DataFileMissing,
-                    format!("`{}` is not in {}", source.file, dir.display()),
+                    format!("`{}` is not in {}", source.file, sources.dir.display()),
                 )
                 .primary(file_span, format!("expected at {}", path.display())),
             ),
@@ -94,17 +95,14 @@ pub fn check(dir: &Path, checked: &Checked, program: &Program) -> Vec<Diagnostic
 /// The rows of the sources read by column, when a `when` (or a function it may call) looks a
 /// column up: loaded as a run loads them. None when nothing needs them, or when they cannot be
 /// read (their own findings say why): such lookups are then not resolved.
-fn lookup_index(dir: &Path, checked: &Checked) -> Option<Index> {
+fn lookup_index(sources: &FileSources, checked: &Checked) -> Option<Index> {
     let whens = checked.maps.iter().filter_map(|m| m.when.as_ref());
     let bodies = checked.functions.iter().map(|f| &f.body);
     if !whens.chain(bodies).any(looks_up_a_column) {
         return None;
     }
     let plan = crate::plan::build(checked.clone(), String::new());
-    let sources = FileSources {
-        dir: dir.to_path_buf(),
-    };
-    crate::engine::column_index(&plan, &sources).ok()
+    crate::engine::column_index(&plan, sources).ok()
 }
 
 fn looks_up_a_column(e: &Expr) -> bool {

@@ -176,6 +176,23 @@ Standard works (`utf-8`, `windows-1252`, `latin1`, `iso-8859-15`, `utf-16le`, `u
 IANA time-zone name. Write it as Area/City: `tz \"America/Chicago\"`, `\"Europe/London\"`,
 `\"UTC\"`.";
 
+    NotAnIdentifier = 216, Error, "a target name that is not an identifier",
+"An object's name and `api`, and a field's `api`, name the files mapc writes and the paths
+of the target's API, so each must be an identifier: a letter or `_`, then letters, digits or
+`_`, at most 63 characters (a `plural` may join identifiers with `/`, an API path). A name
+such as `api \"../evil\"` would write outside the output folder.
+
+    object Evil api \"../../evil\" { note text }   # refused: not an identifier
+";
+
+    SourceOutsideData = 217, Error, "a source path outside the data folder",
+"A source's file is read from the `--data` folder, so its path must be relative and stay
+inside it: no absolute path, no `..` that climbs out. To read a file elsewhere on purpose,
+give `--allow-outside-data` to `mapc check`, `mapc plan` and `mapc run`.
+
+    source P from \"../../../etc/passwd\" delimiter \":\" key id { id text }   # refused
+";
+
     TypeMismatch = 301, Error, "type mismatch",
 "An expression produces a value of one type where another is needed: a number into a text
 field is fine (it is written as text), but a boolean into a date is not.";

@@ -5,6 +5,7 @@
 
 mod expr;
 mod ids;
+pub mod names;
 pub mod number;
 mod program;
 mod schema;

@@ -60,7 +60,29 @@ fn source<'p>(p: &'p Program, s: SourceId, what: &str) -> Result<&'p Source, Str
     Ok(p.source(s))
 }
 
+/// The names that become files and API paths are identifiers, as the checker makes them.
+fn names(p: &Program) -> Result<(), String> {
+    use crate::ir::names::{is_api_path, is_identifier};
+    for o in &p.schema.objects {
+        let fields = o.fields.iter().map(|f| &f.api);
+        if let Some(bad) = std::iter::once(&o.api)
+            .chain(fields)
+            .find(|n| !is_identifier(n))
+        {
+            return Err(format!("object {}: `{bad}` is not an identifier", o.name));
+        }
+        if !is_api_path(&o.plural) {
+            return Err(format!(
+                "object {}: `{}` is not an API path",
+                o.name, o.plural
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn schema(p: &Program) -> Result<(), String> {
+    names(p)?;
     for o in &p.schema.objects {
         for f in &o.fields {
             let refs: &[ObjectId] = match &f.ty {

@@ -128,6 +128,14 @@ impl Builder<'_> {
             .as_ref()
             .map(|s| s.value.clone())
             .unwrap_or_else(|| o.name.name.clone());
+        let api_span = o.api.as_ref().map_or(o.name.span, |s| s.span);
+        self.identifier(&api, api_span, "an object's api name");
+        let plural_span = o.plural.as_ref().map_or(api_span, |s| s.span);
+        // A plural made from a bad api name is that name's error, said once.
+        let plural_said = o.plural.is_some() || names::is_identifier(&api);
+        if plural_said && !names::is_api_path(&plural) {
+            self.not_an_identifier(&plural, plural_span, "an object's plural");
+        }
         let id = ObjectId::new(self.schema.objects.len());
         self.schema.objects.push(Object {
             name: o.name.name.clone(),
@@ -251,6 +259,27 @@ impl Builder<'_> {
         }
     }
 
+    /// E0216 unless `name` is an identifier: it names files and API paths.
+    fn identifier(&mut self, name: &str, span: Span, what: &str) {
+        if !names::is_identifier(name) {
+            self.not_an_identifier(name, span, what);
+        }
+    }
+
+    fn not_an_identifier(&mut self, name: &str, span: Span, what: &str) {
+        self.diags.push(
+            Diagnostic::new(
+                Code::NotAnIdentifier,
+                format!("`{name}` is not an identifier, as {what} must be"),
+            )
+            .primary(span, "names a file or an API path")
+            .help(
+                "use letters, digits and `_`, starting with a letter or `_` \
+                 (at most 63 characters)",
+            ),
+        );
+    }
+
     fn unknown_object(&mut self, name: &ast::Ident) {
         let help = did_you_mean(&name.name, self.schema.object_names());
         self.diags.push(
@@ -292,6 +321,8 @@ impl Builder<'_> {
                 _ => f.name.name.clone(),
             }
         });
+        let api_span = f.api.as_ref().map_or(f.name.span, |s| s.span);
+        self.identifier(&api, api_span, "a field's api name");
         Some(Field {
             name: f.name.name.clone(),
             api,

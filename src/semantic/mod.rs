@@ -105,6 +105,11 @@ fn header(program: &Program, diags: &mut Vec<Diagnostic>) -> Option<ir::Migratio
         );
         return None;
     };
+    if let Some(users) = m.users.as_ref() {
+        if !ir::names::stays_inside(&users.value) {
+            diags.push(sources::outside_data(users));
+        }
+    }
     Some(ir::Migration {
         title: m.title.value.clone(),
         from: m.from.as_ref().map(|f| f.value.clone()),

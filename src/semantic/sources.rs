@@ -51,6 +51,9 @@ pub fn source(
         .and_then(|w| declared(w, &s.name, &columns, diags));
     let format = source_format(s, diags);
     let (encoding, delimiter) = reading(s, format, diags);
+    if !crate::ir::names::stays_inside(&s.file.value) {
+        diags.push(outside_data(&s.file));
+    }
     let id = SourceId::new(env.sources.len());
     env.sources.insert(
         s.name.name.clone(),
@@ -303,4 +306,20 @@ fn dst_policies(c: &ast::ColumnDecl, diags: &mut Vec<Diagnostic>) -> (GapPolicy,
         }
     }
     policies
+}
+
+/// E0217: the export is read from the data folder, and this path leaves it.
+pub fn outside_data(file: &ast::StrLit) -> Diagnostic {
+    Diagnostic::new(
+        Code::SourceOutsideData,
+        format!("`{}` is outside the data folder", file.value),
+    )
+    .primary(
+        file.span,
+        "an absolute path, or one that climbs out with `..`",
+    )
+    .help(
+        "give the path inside the --data folder; to read a file elsewhere on purpose, \
+         pass --allow-outside-data",
+    )
 }

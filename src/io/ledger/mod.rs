@@ -64,11 +64,18 @@ fn key_hash(key: &str) -> u64 {
 
 impl Ledger {
     pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
+        // Folders are made only under a target's OUT: a ledger elsewhere goes in a folder
+        // that exists, so a mistyped path is an error rather than a tree made silently.
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|error| LedgerError::Folder {
-                path: dir.to_path_buf(),
-                error,
-            })?;
+            if !dir.is_dir() {
+                return Err(LedgerError::Folder {
+                    path: dir.to_path_buf(),
+                    error: std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "no such folder (create it, or leave --ledger out to keep the ledger in OUT)",
+                    ),
+                });
+            }
         }
         let conn = Connection::open(path).map_err(LedgerError::sqlite(path))?;
         schema::prepare(&conn, path)?;

@@ -15,7 +15,7 @@ use crate::eval::typing::Raw;
 use crate::io::block::Block;
 use crate::ir::{Source, SourceFormat};
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// One row read some other way than into a block directly (JSON lines, rows in memory): where
@@ -56,6 +56,8 @@ pub enum SourceError {
         path: PathBuf,
         error: std::io::Error,
     },
+    #[error("{path} is outside the data folder (pass --allow-outside-data to read it)")]
+    Outside { path: PathBuf },
     #[error("{file}: unreadable header: {message}")]
     Header { file: String, message: String },
     #[error("{file} has no column `{column}`")]
@@ -114,11 +116,25 @@ pub trait Sources {
 /// The export files in one folder.
 pub struct FileSources {
     pub dir: PathBuf,
+    /// Paths may leave the folder (`--allow-outside-data`); otherwise one that does is refused
+    /// here too, whatever the plan says.
+    pub outside_allowed: bool,
 }
 
 impl FileSources {
+    /// The exports in `dir`, none read from outside it.
+    pub fn new(dir: impl Into<PathBuf>) -> FileSources {
+        FileSources {
+            dir: dir.into(),
+            outside_allowed: false,
+        }
+    }
+
     fn open(&self, file: &str) -> Result<File, SourceError> {
         let path = self.dir.join(file);
+        if !self.outside_allowed && !crate::ir::names::stays_inside(file) {
+            return Err(SourceError::Outside { path });
+        }
         File::open(&path).map_err(|error| SourceError::Open { path, error })
     }
 }
@@ -166,13 +182,10 @@ fn declared_columns(header: &[String], source: &Source) -> Result<Vec<Option<usi
 /// header lacks is missing in every row; a JSON-lines export's header is every key read so
 /// far). Returns the header. A file that cannot be read, or a line that cannot, is an error.
 pub fn inspect(
-    dir: &Path,
+    sources: &FileSources,
     source: &Source,
     each: &mut dyn FnMut(&[String], &Block),
 ) -> Result<Vec<String>, SourceError> {
-    let sources = FileSources {
-        dir: dir.to_path_buf(),
-    };
     let file = sources.open(&source.file)?;
     let mut bad = None;
     let mut header: Vec<String> = Vec::new();

@@ -78,7 +78,7 @@ impl DirTarget {
         let i = match found {
             Some(i) => i,
             None => {
-                let path = self.dir.join(format!("{api}{suffix}"));
+                let path = super::file_in(&self.dir, &format!("{api}{suffix}"))?;
                 let f = File::create(&path).map_err(TargetError::io(&path))?;
                 self.files.push((
                     (api.to_string(), suffix.to_string()),

@@ -73,6 +73,27 @@ pub enum TargetError {
     Answers { writes: usize, answers: usize },
 }
 
+/// The path of the file `name` in the target's folder: a plain file name, never one that
+/// could climb out of it (the checker and a plan's validation make names identifiers; this
+/// holds the line at the last place a path is made).
+pub fn file_in(dir: &std::path::Path, name: &str) -> Result<PathBuf, TargetError> {
+    let plain = !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\'])
+        && crate::ir::names::stays_inside(name);
+    if plain {
+        Ok(dir.join(name))
+    } else {
+        Err(TargetError::Io {
+            path: dir.join(name),
+            error: std::io::Error::other(
+                "not a plain file name: refused, it could leave the output folder",
+            ),
+        })
+    }
+}
+
 impl TargetError {
     pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> TargetError {
         let path = path.into();
@@ -170,5 +191,24 @@ mod tests {
         assert!(TargetSpec::parse("twenty-csv:").is_err());
         assert!(TargetSpec::parse("s3:bucket").is_err());
         assert_eq!(TargetSpec::Dir("out".into()).to_string(), "dir:out");
+    }
+
+    #[test]
+    fn a_target_makes_files_only_with_plain_names_in_its_folder() {
+        let dir = std::path::Path::new("out");
+        assert_eq!(
+            file_in(dir, "person.jsonl").ok(),
+            Some(dir.join("person.jsonl"))
+        );
+        for bad in [
+            "../evil.jsonl",
+            "/tmp/evil.jsonl",
+            "a/b.jsonl",
+            "..",
+            "",
+            "a\\b",
+        ] {
+            assert!(file_in(dir, bad).is_err(), "{bad}");
+        }
     }
 }

@@ -42,7 +42,8 @@ impl TwentyCsvTarget {
         let columns = columns(object, &self.schema, rows);
         for (chunk_no, chunk) in rows.chunks(ROWS_PER_FILE).enumerate() {
             let name = format!("{number:02}-{}-{}.csv", object.plural, chunk_no + 1);
-            let mut w = csv::Writer::from_path(self.dir.join(name))?;
+            let path = super::file_in(&self.dir, &name).map_err(std::io::Error::other)?;
+            let mut w = csv::Writer::from_path(path)?;
             w.write_record(columns.iter().map(|c| c.header.as_str()))?;
             for (_, record) in chunk {
                 w.write_record(columns.iter().map(|c| self.cell(c, record)))?;
