@@ -3,14 +3,15 @@
 //! failure that must stop the run.
 
 use super::fate::Fate;
+use super::redact::{has_sensitive, Redaction};
 use super::step::StepPlan;
 use super::RunError;
 use crate::io::ledger::{Entry, Ledger};
-use crate::io::report::{Exception, Sink, StepCounts};
+use crate::io::report::{Exception, Private, Sink, StepCounts};
 use crate::io::source::Original;
 use crate::ir::{Outcome, Phase, Source};
 use crate::plan::Step;
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 use std::collections::BTreeMap;
 
 /// Told the step and its rows so far.
@@ -81,6 +82,20 @@ impl Books<'_> {
 
     /// Writes a row's audit entry, and its exception line when `exception` says so.
     pub fn record(&mut self, step: &StepOf, fate: &Fate, at: RowAt, exception: bool) {
+        // A row's values are looked at only where some may be sensitive and something of the
+        // row is shown: its reason, or its exception line.
+        let sensitive = has_sensitive(step.source, self.sensitive);
+        let looked_at = sensitive && (exception || !fate.reason.is_empty());
+        let pairs = if looked_at || exception {
+            at.original.into_pairs()
+        } else {
+            Vec::new()
+        };
+        let redaction = looked_at.then(|| Redaction::of(step.source, &pairs, self.sensitive));
+        let reason = match &redaction {
+            Some(r) => r.reason(&fate.reason),
+            None => std::borrow::Cow::Borrowed(fate.reason.as_str()),
+        };
         if let Some(l) = &mut self.ledger {
             let entry = Entry {
                 step: step.number,
@@ -89,13 +104,32 @@ impl Books<'_> {
                 source: &step.source.name,
                 source_key: at.key,
                 outcome: fate.outcome,
-                reason: &fate.reason,
+                reason: &reason,
             };
             if let Err(e) = l.audit(&entry) {
                 self.fail(RunError::Ledger(e));
             }
         }
         if exception {
+            let (row, private) = match &redaction {
+                Some(r) if r.hides_anything() => (
+                    r.row(step.source, &pairs, self.sensitive),
+                    Some(Private {
+                        row: pairs
+                            .into_iter()
+                            .map(|(k, v)| (k, Json::String(v)))
+                            .collect(),
+                        reason: &fate.reason,
+                    }),
+                ),
+                _ => (
+                    pairs
+                        .into_iter()
+                        .map(|(k, v)| (k, Json::String(v)))
+                        .collect(),
+                    None,
+                ),
+            };
             let e = Exception {
                 outcome: fate.outcome,
                 source: &step.source.name,
@@ -105,8 +139,9 @@ impl Books<'_> {
                 map: step.map,
                 phase: step.phase,
                 code: fate.code,
-                reason: &fate.reason,
-                row: redacted(step.source, at.original.into_pairs(), self.sensitive),
+                reason: &reason,
+                row,
+                private,
             };
             if let Err(err) = self.sink.exception(&e) {
                 self.fail(RunError::Exceptions(err));
@@ -135,28 +170,4 @@ pub struct StepOf<'a> {
     pub map: &'a str,
     pub phase: Phase,
     pub source: &'a Source,
-}
-
-/// Every column of the row, with sensitive values replaced: the columns marked `sensitive`, every
-/// column of a `sensitive` source, and in a `sensitive` migration (health data) every column but
-/// the key, which with the file and line is enough to find the row in the export.
-fn redacted(
-    src: &Source,
-    original: Vec<(String, String)>,
-    migration_sensitive: bool,
-) -> Map<String, Json> {
-    original
-        .into_iter()
-        .map(|(k, v)| {
-            let is_key = src.key.iter().any(|c| src.column(*c).name == k);
-            let marked = src.columns.iter().any(|c| c.name == k && c.sensitive);
-            let sensitive = marked || src.sensitive || (migration_sensitive && !is_key);
-            let shown = if sensitive && !v.is_empty() {
-                "‹redacted›".to_string()
-            } else {
-                v
-            };
-            (k, Json::String(shown))
-        })
-        .collect()
 }

@@ -13,6 +13,7 @@ mod fingerprints;
 mod first_rows;
 mod judge;
 mod lookups;
+mod redact;
 mod rows;
 mod settle;
 pub mod spec_test;

@@ -74,6 +74,24 @@ pub struct Exception<'a> {
     pub code: &'a str,
     pub reason: &'a str,
     pub row: Map<String, Json>,
+    /// The row as read and its whole reason, when redaction hid something of them: written
+    /// only to the owner-only file of sensitive rows.
+    #[serde(skip)]
+    pub private: Option<Private<'a>>,
+}
+
+/// A sensitive row in full, for the analyst who must correct it.
+#[derive(Clone, Serialize)]
+pub struct Private<'a> {
+    pub row: Map<String, Json>,
+    pub reason: &'a str,
+}
+
+/// Never its values: a debug print is a log.
+impl std::fmt::Debug for Private<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Private(‹redacted›)")
+    }
 }
 
 /// Receives every row that did not become a record: rejected, held and skipped.
@@ -96,20 +114,36 @@ impl Sink for ExceptionWriter {
 }
 
 pub struct ExceptionWriter {
+    dir: std::path::PathBuf,
     rejected: BufWriter<File>,
     held: BufWriter<File>,
+    /// `_sensitive_rows.jsonl`, made at the first sensitive row, readable by its owner only.
+    sensitive: Option<BufWriter<File>>,
 }
+
+/// The file that keeps sensitive rows whole, for correcting them; never a log or report.
+pub const SENSITIVE_ROWS: &str = "_sensitive_rows.jsonl";
 
 impl ExceptionWriter {
     pub fn create(dir: &Path) -> std::io::Result<ExceptionWriter> {
         std::fs::create_dir_all(dir)?;
+        // A run before may have left one; this run's rows are its own.
+        match std::fs::remove_file(dir.join(SENSITIVE_ROWS)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
         Ok(ExceptionWriter {
+            dir: dir.to_path_buf(),
             rejected: BufWriter::new(File::create(dir.join("_rejected.jsonl"))?),
             held: BufWriter::new(File::create(dir.join("_held.jsonl"))?),
+            sensitive: None,
         })
     }
 
     pub fn write(&mut self, e: &Exception) -> std::io::Result<()> {
+        if let Some(private) = &e.private {
+            self.write_private(e, private)?;
+        }
         let out = if e.outcome == Outcome::Held {
             &mut self.held
         } else {
@@ -119,7 +153,32 @@ impl ExceptionWriter {
         out.write_all(b"\n")
     }
 
+    /// The row in full, by its file, line and key, to the owner-only file.
+    fn write_private(&mut self, e: &Exception, private: &Private) -> std::io::Result<()> {
+        let out = match &mut self.sensitive {
+            Some(out) => out,
+            None => self
+                .sensitive
+                .insert(BufWriter::new(owner_only(&self.dir.join(SENSITIVE_ROWS))?)),
+        };
+        let line = serde_json::json!({
+            "outcome": e.outcome,
+            "file": e.file,
+            "line": e.line,
+            "key": e.key,
+            "map": e.map,
+            "code": e.code,
+            "reason": private.reason,
+            "row": private.row,
+        });
+        serde_json::to_writer(&mut *out, &line)?;
+        out.write_all(b"\n")
+    }
+
     pub fn finish(&mut self) -> std::io::Result<()> {
+        if let Some(out) = &mut self.sensitive {
+            out.flush()?;
+        }
         self.rejected.flush()?;
         self.held.flush()
     }
@@ -157,4 +216,16 @@ fn truncate(s: &str, n: usize) -> String {
     } else {
         s.chars().take(n - 1).collect::<String>() + "…"
     }
+}
+
+/// A new file only its owner can read or write (on Unix; elsewhere the folder's permissions).
+fn owner_only(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
 }
