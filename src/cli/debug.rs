@@ -9,8 +9,11 @@ use std::process::ExitCode;
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
 pub enum Stage {
+    /// The syntax tree of the root file.
     Parse,
+    /// The checked model (the IR program).
     Check,
+    /// The plan: the program and its steps.
     Plan,
 }
 

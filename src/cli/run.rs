@@ -1,10 +1,12 @@
 //! `mapc run SPEC|--plan FILE --data DIR --target dir:OUT [--ledger FILE]`: executes the plan,
-//! records every row in the ledger and prints the summary table.
+//! records every row in the ledger and prints the summary table (or, with `--format json`, the
+//! run report on stdout; with `-q`, nothing but errors and warnings).
 
+use super::Format;
 use crate::engine::{Engine, Finished, RunError};
 use crate::io::ledger::Ledger;
 use crate::io::report::{self, ExceptionWriter, Sink};
-use crate::io::source::FileSources;
+use crate::io::source::{FileSources, SourceError};
 use crate::io::target::{DirTarget, Target, TargetError, TargetSpec, TwentyCsvTarget};
 use crate::plan::Plan;
 use std::path::Path;
@@ -16,6 +18,10 @@ pub struct Args<'a> {
     pub data: &'a Path,
     pub target: TargetSpec,
     pub ledger: Option<&'a Path>,
+    pub format: Format,
+    pub quiet: bool,
+    /// `--target` was not given: the run says which default it writes to.
+    pub default_target: bool,
 }
 
 fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
@@ -61,6 +67,21 @@ pub fn run(args: Args, shown: (bool, super::Outside)) -> ExitCode {
             2,
         );
     }
+    if !args.data.is_dir() {
+        return fail(
+            format!(
+                "--data {}: there is no such folder; give the folder that holds the exports",
+                args.data.display()
+            ),
+            2,
+        );
+    }
+    if args.default_target && !args.quiet {
+        eprintln!(
+            "note: no --target given, so records go to the default, {} (JSON lines per object)",
+            args.target
+        );
+    }
     let out = args.target.out().to_path_buf();
     let target = match target(&args.target, &plan) {
         Ok(t) => t,
@@ -85,19 +106,50 @@ pub fn run(args: Args, shown: (bool, super::Outside)) -> ExitCode {
         return fail(e, 1);
     }
     let sources = shown.1.sources(args.data);
-    let result = execute(&plan, &sources, target, sink, &mut ledger);
+    let result = execute(&plan, &sources, target, sink, &mut ledger, args.quiet);
     match result {
-        Ok(done) => finish(done, &out, &mut ledger),
+        Ok(done) => finish(done, &out, &mut ledger, &args),
         Err(e) => {
             let report = serde_json::json!({ "error": e.to_string() }).to_string();
             let _ = ledger.finish_run("failed", &report);
-            fail(
-                format!(
-                    "{e}\nthe ledger keeps what was done; run the same command again to continue"
-                ),
-                1,
-            )
+            fail(format!("{e}\n{}", advice(&e, &args)), 1)
         }
+    }
+}
+
+const AGAIN: &str = "the ledger keeps what was done; run the same command again to continue";
+
+/// What to do after a run stopped: run again only where that continues; otherwise what to fix.
+fn advice(e: &RunError, args: &Args) -> String {
+    if e.disk_full() {
+        return format!("the disk is full: free some space there; {AGAIN}");
+    }
+    if e.resumable() {
+        return AGAIN.to_string();
+    }
+    let check = match args.spec {
+        Some(spec) => format!(
+            "`mapc check {} --data {}` lists every missing file and column",
+            spec.display(),
+            args.data.display()
+        ),
+        None => "`mapc check SPEC --data DIR` lists every missing file and column".to_string(),
+    };
+    let error = match e {
+        RunError::Source { error, .. } | RunError::Users(error) => error,
+        _ => return String::new(),
+    };
+    match error {
+        SourceError::Open { .. } => format!(
+            "put the export in {} (or correct its file name in the spec's `source … from`), \
+             then run mapc again; {check}",
+            args.data.display()
+        ),
+        SourceError::Header { .. } | SourceError::MissingColumn { .. } => format!(
+            "correct the export's header, or the columns the spec declares for it, then run mapc \
+             again; {check}"
+        ),
+        _ => "correct the export at that line, then run mapc again".to_string(),
     }
 }
 
@@ -108,8 +160,9 @@ fn execute(
     target: Box<dyn Target>,
     sink: Box<dyn Sink>,
     ledger: &mut Ledger,
+    quiet: bool,
 ) -> Result<Finished, RunError> {
-    let bar = progress_bar();
+    let bar = if quiet { None } else { progress_bar() };
     let total = plan.steps.len();
     let engine =
         Engine::new(plan, sources, target, sink, Some(ledger))?.on_progress(|step, rows| {
@@ -150,27 +203,55 @@ fn write_owner_queue(out: &Path, owners: &[(String, u64)]) -> std::io::Result<()
     w.flush()
 }
 
-fn finish(done: Finished, out: &Path, ledger: &mut Ledger) -> ExitCode {
+/// A file the run could not write at its end: which, why, and (for a full disk) what to do.
+fn cannot_write(what: &str, path: &Path, e: &std::io::Error) -> ExitCode {
+    let full = if e.kind() == std::io::ErrorKind::StorageFull {
+        format!("\nthe disk is full: free some space there; {AGAIN}")
+    } else {
+        String::new()
+    };
+    fail(
+        format!("cannot write {what} {}: {e}{full}", path.display()),
+        1,
+    )
+}
+
+fn finish(done: Finished, out: &Path, ledger: &mut Ledger, args: &Args) -> ExitCode {
     let steps = &done.steps;
-    eprint!("{}", report::summary(steps));
+    if args.format == Format::Text && !args.quiet {
+        eprint!("{}", report::summary(steps));
+    }
     if !done.unmatched_owners.is_empty() {
+        let queue = out.join("_owners_to_reconcile.csv");
         if let Err(e) = write_owner_queue(out, &done.unmatched_owners) {
-            return fail(format!("cannot write the owner queue: {e}"), 1);
+            return cannot_write("the owner queue", &queue, &e);
         }
         eprintln!(
-            "{} owner email(s) match no target user: see {}",
+            "warning: {} owner email(s) match no target user: see {}",
             done.unmatched_owners.len(),
-            out.join("_owners_to_reconcile.csv").display()
+            queue.display()
         );
     }
     let json = serde_json::to_string_pretty(steps).unwrap_or_default();
-    if let Err(e) = std::fs::write(out.join("_report.json"), &json) {
-        return fail(format!("cannot write the report: {e}"), 1);
+    let report_path = out.join("_report.json");
+    if let Err(e) = std::fs::write(&report_path, &json) {
+        return cannot_write("the report", &report_path, &e);
     }
-    let balanced = steps.iter().all(|s| s.counts.balanced());
+    if args.format == Format::Json {
+        println!("{json}");
+    }
+    let unbalanced = steps.iter().filter(|s| !s.counts.balanced()).count();
+    let balanced = unbalanced == 0;
     let status = if balanced { "done" } else { "unbalanced" };
     if let Err(e) = ledger.finish_run(status, &json) {
         return fail(e, 1);
+    }
+    if !balanced {
+        eprintln!(
+            "error: {unbalanced} step(s) did not give every row an outcome (see `balanced` in {}); \
+             this is a bug in mapc: please report it",
+            report_path.display()
+        );
     }
     if balanced {
         ExitCode::SUCCESS

@@ -67,6 +67,36 @@ pub enum RunError {
     Start(std::io::Error),
 }
 
+impl RunError {
+    /// Whether running the same command again continues the run: after a failure of the
+    /// target, the ledger or I/O part way, yes; after an input a re-run would find the same
+    /// (a missing export, a header without a column the spec reads, a row that does not
+    /// decode), no: that input must be fixed first.
+    pub fn resumable(&self) -> bool {
+        match self {
+            RunError::Source { error, .. } | RunError::Users(error) => error.resumable(),
+            RunError::Target(_)
+            | RunError::Exceptions(_)
+            | RunError::Ledger(_)
+            | RunError::Start(_) => true,
+        }
+    }
+
+    /// Whether the disk filled up (ENOSPC): the error names the file; freeing space is the fix.
+    pub fn disk_full(&self) -> bool {
+        let full = |e: &std::io::Error| e.kind() == std::io::ErrorKind::StorageFull;
+        match self {
+            RunError::Target(TargetError::Io { error, .. }) => full(error),
+            RunError::Exceptions(error) | RunError::Start(error) => full(error),
+            RunError::Source { error, .. } | RunError::Users(error) => {
+                matches!(error, SourceError::Read { error, .. } if full(error))
+            }
+            RunError::Ledger(e) => e.disk_full(),
+            RunError::Target(_) => false,
+        }
+    }
+}
+
 /// What a finished run hands back to its caller.
 pub struct Finished {
     pub steps: Vec<StepReport>,

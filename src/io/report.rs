@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value as Json};
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct StepCounts {
@@ -113,12 +113,24 @@ impl Sink for ExceptionWriter {
     }
 }
 
+/// The two exception files; an error writing one names its path (and keeps its kind, so a
+/// full disk is still `StorageFull`).
 pub struct ExceptionWriter {
-    dir: std::path::PathBuf,
-    rejected: BufWriter<File>,
-    held: BufWriter<File>,
+    dir: PathBuf,
+    rejected: (PathBuf, BufWriter<File>),
+    held: (PathBuf, BufWriter<File>),
     /// `_sensitive_rows.jsonl`, made at the first sensitive row, readable by its owner only.
-    sensitive: Option<BufWriter<File>>,
+    sensitive: Option<(PathBuf, BufWriter<File>)>,
+}
+
+/// An I/O error on `path`, saying so, of the same kind.
+fn on(path: &Path) -> impl FnOnce(std::io::Error) -> std::io::Error + '_ {
+    move |e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
+fn create(path: PathBuf) -> std::io::Result<(PathBuf, BufWriter<File>)> {
+    let file = File::create(&path).map_err(on(&path))?;
+    Ok((path, BufWriter::new(file)))
 }
 
 /// The file that keeps sensitive rows whole, for correcting them; never a log or report.
@@ -126,16 +138,17 @@ pub const SENSITIVE_ROWS: &str = "_sensitive_rows.jsonl";
 
 impl ExceptionWriter {
     pub fn create(dir: &Path) -> std::io::Result<ExceptionWriter> {
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir).map_err(on(dir))?;
         // A run before may have left one; this run's rows are its own.
-        match std::fs::remove_file(dir.join(SENSITIVE_ROWS)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        let sensitive = dir.join(SENSITIVE_ROWS);
+        match std::fs::remove_file(&sensitive) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(on(&sensitive)(e)),
             _ => {}
         }
         Ok(ExceptionWriter {
             dir: dir.to_path_buf(),
-            rejected: BufWriter::new(File::create(dir.join("_rejected.jsonl"))?),
-            held: BufWriter::new(File::create(dir.join("_held.jsonl"))?),
+            rejected: create(dir.join("_rejected.jsonl"))?,
+            held: create(dir.join("_held.jsonl"))?,
             sensitive: None,
         })
     }
@@ -144,22 +157,26 @@ impl ExceptionWriter {
         if let Some(private) = &e.private {
             self.write_private(e, private)?;
         }
-        let out = if e.outcome == Outcome::Held {
+        let (path, out) = if e.outcome == Outcome::Held {
             &mut self.held
         } else {
             &mut self.rejected
         };
-        serde_json::to_writer(&mut *out, e)?;
-        out.write_all(b"\n")
+        serde_json::to_writer(&mut *out, e)
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.write_all(b"\n"))
+            .map_err(on(path))
     }
 
     /// The row in full, by its file, line and key, to the owner-only file.
     fn write_private(&mut self, e: &Exception, private: &Private) -> std::io::Result<()> {
-        let out = match &mut self.sensitive {
-            Some(out) => out,
-            None => self
-                .sensitive
-                .insert(BufWriter::new(owner_only(&self.dir.join(SENSITIVE_ROWS))?)),
+        let (path, out) = match &mut self.sensitive {
+            Some(open) => open,
+            None => {
+                let path = self.dir.join(SENSITIVE_ROWS);
+                let file = owner_only(&path).map_err(on(&path))?;
+                self.sensitive.insert((path, BufWriter::new(file)))
+            }
         };
         let line = serde_json::json!({
             "outcome": e.outcome,
@@ -171,31 +188,43 @@ impl ExceptionWriter {
             "reason": private.reason,
             "row": private.row,
         });
-        serde_json::to_writer(&mut *out, &line)?;
-        out.write_all(b"\n")
+        serde_json::to_writer(&mut *out, &line)
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.write_all(b"\n"))
+            .map_err(on(path))
     }
 
     pub fn finish(&mut self) -> std::io::Result<()> {
-        if let Some(out) = &mut self.sensitive {
-            out.flush()?;
+        if let Some((path, out)) = &mut self.sensitive {
+            out.flush().map_err(on(path))?;
         }
-        self.rejected.flush()?;
-        self.held.flush()
+        for (path, out) in [&mut self.rejected, &mut self.held] {
+            out.flush().map_err(on(path))?;
+        }
+        Ok(())
     }
 }
 
-/// The summary table printed at the end of a run.
+/// The summary table printed at the end of a run. The map column is as wide as the longest
+/// map name: a name is never cut.
 pub fn summary(steps: &[StepReport]) -> String {
-    let mut out = String::from(
-        "step  phase     map                            rows in  created  updated  unchanged  rejected  deduped  skipped  held  balanced\n",
+    let w = steps
+        .iter()
+        .map(|s| s.map.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("map".len());
+    let mut out = format!(
+        "step  phase     {:<w$}  rows in  created  updated  unchanged  rejected  deduped  skipped  held  balanced\n",
+        "map"
     );
     for s in steps {
         let c = &s.counts;
         out.push_str(&format!(
-            "{:>4}  {:<8}  {:<30} {:>8} {:>8} {:>8} {:>10} {:>9} {:>8} {:>8} {:>5}  {}\n",
+            "{:>4}  {:<8}  {:<w$} {:>8} {:>8} {:>8} {:>10} {:>9} {:>8} {:>8} {:>5}  {}\n",
             s.step,
             s.phase.key(),
-            truncate(&s.map, 30),
+            s.map,
             c.rows_in,
             c.created,
             c.updated,
@@ -210,14 +239,6 @@ pub fn summary(steps: &[StepReport]) -> String {
     out
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).collect::<String>() + "…"
-    }
-}
-
 /// A new file only its owner can read or write (on Unix; elsewhere the folder's permissions).
 fn owner_only(path: &Path) -> std::io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
@@ -228,4 +249,42 @@ fn owner_only(path: &Path) -> std::io::Result<File> {
         options.mode(0o600);
     }
     options.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(step: usize, map: &str, rows: u64) -> StepReport {
+        let counts = StepCounts {
+            rows_in: rows,
+            created: rows,
+            ..StepCounts::default()
+        };
+        StepReport {
+            step,
+            phase: Phase::Create,
+            map: map.to_string(),
+            source: "S".to_string(),
+            object: "O".to_string(),
+            counts,
+        }
+    }
+
+    #[test]
+    fn the_summary_sizes_the_map_column_to_the_longest_name() {
+        let long = "InsuranceClaimLineItem_to_InsuranceClaimLineItemDetail";
+        let table = summary(&[step(1, long, 12), step(2, "P", 3)]);
+        assert!(table.contains(long), "{table}");
+        // The counts stay under their headings: "rows in" ends where each row's count ends.
+        let mut lines = table.lines();
+        let header = lines.next().unwrap_or_default();
+        let end = header.find("rows in").map_or(0, |i| i + "rows in".len());
+        for (line, rows) in lines.zip(["12", "3"]) {
+            assert!(
+                line.get(..end).is_some_and(|l| l.ends_with(rows)),
+                "{table}"
+            );
+        }
+    }
 }

@@ -1,7 +1,11 @@
-//! The plan as text for people: what `mapc plan` prints by default.
+//! The plan as text for people: what `mapc plan` prints by default. What an analyst checks
+//! first comes first: the load order, then each step with the source columns beside the target
+//! fields they fill; the schema changes follow, folded to a line per object; then the gaps.
 
 use super::{Plan, Step};
-use crate::ir::{ObjectId, Phase, Program, SchemaChange};
+use crate::ir::{
+    Assignment, Const, Expr, LookupTarget, ObjectId, Phase, Program, SchemaChange, SourceId,
+};
 use std::fmt::Write;
 
 pub fn to_text(plan: &Plan) -> String {
@@ -24,9 +28,9 @@ pub fn to_text(plan: &Plan) -> String {
             "Sensitive: values are redacted from logs, diffs and reports"
         );
     }
-    schema_section(p, &mut out);
     order_section(p, &mut out);
     steps_section(plan, &mut out);
+    schema_section(p, &mut out);
     gaps_section(p, &mut out);
     out
 }
@@ -41,9 +45,66 @@ fn schema_section(p: &Program, out: &mut String) {
     if changes.is_empty() {
         let _ = writeln!(out, "  none");
     }
+    // Folded: one entry per object, in the order the changes come.
+    let mut folded: Vec<(ObjectId, bool, Vec<String>)> = Vec::new();
     for c in changes {
-        let _ = writeln!(out, "  - {}", change(p, c));
+        let (o, what) = match c {
+            SchemaChange::CreateObject { object } => (*object, None),
+            SchemaChange::CreateField { object, field } => {
+                let f = p.object(*object).field_at(*field);
+                (
+                    *object,
+                    Some(format!("{} ({})", f.name, p.schema.describe(&f.ty))),
+                )
+            }
+            SchemaChange::AddOptions {
+                object,
+                field,
+                options,
+            } => {
+                let f = p.object(*object).field_at(*field);
+                let added = format!("{} +options {}", f.name, options.join(" "));
+                (*object, Some(added))
+            }
+        };
+        let i = match folded.iter().position(|(x, _, _)| *x == o) {
+            Some(i) => i,
+            None => {
+                folded.push((o, false, Vec::new()));
+                folded.len() - 1
+            }
+        };
+        match what {
+            None => folded[i].1 = true,
+            Some(w) => folded[i].2.push(w),
+        }
     }
+    for (o, created, fields) in folded {
+        let new = if created { " (new object)" } else { "" };
+        let head = format!("  {}{new}: ", p.object(o).name);
+        wrap(out, &head, &fields);
+    }
+}
+
+/// `head` then `items` joined by ", ", wrapped under the first item at about 96 columns.
+fn wrap(out: &mut String, head: &str, items: &[String]) {
+    let indent = " ".repeat(head.chars().count());
+    let mut line = head.to_string();
+    let mut first = true;
+    for (i, item) in items.iter().enumerate() {
+        let piece = if i + 1 < items.len() {
+            format!("{item}, ")
+        } else {
+            item.clone()
+        };
+        if !first && line.chars().count() + piece.chars().count() > 96 {
+            let _ = writeln!(out, "{}", line.trim_end());
+            line = indent.clone();
+        }
+        line.push_str(&piece);
+        first = false;
+    }
+    let _ = writeln!(out, "{}", line.trim_end());
 }
 
 /// One schema change as a sentence: `create field Person.dateOfBirth (date)`.
@@ -114,9 +175,29 @@ pub fn verb(phase: Phase) -> &'static str {
 }
 
 fn steps_section(plan: &Plan, out: &mut String) {
-    let _ = writeln!(out, "\nSteps:");
+    let _ = writeln!(out, "\nSteps (target field <- source columns):");
     for s in &plan.steps {
         let _ = writeln!(out, "  {:>2}. {}", s.number, step_line(plan, s));
+        let map = plan.map(s);
+        let writes: Vec<&Assignment> = s
+            .writes
+            .iter()
+            .filter_map(|&i| map.assignments.get(i))
+            .collect();
+        let width = writes
+            .iter()
+            .map(|a| a.path.dotted.chars().count())
+            .max()
+            .unwrap_or(0);
+        for a in writes {
+            let from = columns(&plan.program, map.source, &a.value);
+            let from = match (&a.value, from.is_empty()) {
+                (Expr::Const { value }, _) => constant(value),
+                (_, true) => "(no source column)".to_string(),
+                (_, false) => from.join(", "),
+            };
+            let _ = writeln!(out, "        {:<width$}  <- {from}", a.path.dotted);
+        }
     }
 }
 
@@ -124,13 +205,47 @@ fn step_line(plan: &Plan, s: &Step) -> String {
     let p = &plan.program;
     let map = plan.map(s);
     format!(
-        "{} {} from {} (map {}): {}",
+        "{} {} from {} (map {})",
         verb(s.phase),
         p.object(map.object).name,
         p.source(map.source).name,
         map.name,
-        plan.written(s).join(", ")
     )
+}
+
+/// A constant written into a field, as the spec would write it.
+fn constant(c: &Const) -> String {
+    match c {
+        Const::Null => "null".to_string(),
+        Const::Bool { value } => value.to_string(),
+        Const::Number { value } => value.to_string(),
+        Const::Text { value } => format!("\"{value}\" (constant)"),
+        Const::Duration { amount, unit } => format!("{amount} {} (constant)", unit.name()),
+    }
+}
+
+/// The source columns a value reads, in the order written, each once: the map's own by name,
+/// a column another source's row gives through a lookup as `Source.column`.
+pub fn columns(p: &Program, source: SourceId, value: &Expr) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    value.walk(&mut |e| {
+        let name = match e {
+            Expr::Column { column } => p.source(source).column(*column).name.clone(),
+            Expr::Lookup {
+                source: other,
+                target: LookupTarget::Column { column },
+                ..
+            } => {
+                let other = p.source(*other);
+                format!("{}.{}", other.name, other.column(*column).name)
+            }
+            _ => return,
+        };
+        if !found.contains(&name) {
+            found.push(name);
+        }
+    });
+    found
 }
 
 fn gaps_section(p: &Program, out: &mut String) {

@@ -38,6 +38,17 @@ pub enum LedgerError {
 }
 
 impl LedgerError {
+    /// Whether the disk holding the ledger is full.
+    pub fn disk_full(&self) -> bool {
+        match self {
+            LedgerError::Sqlite { error, .. } => {
+                error.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
+            }
+            LedgerError::Folder { error, .. } => error.kind() == std::io::ErrorKind::StorageFull,
+            _ => false,
+        }
+    }
+
     /// Turns a SQLite error on the ledger at `path` into one that names it.
     pub fn sqlite(path: &Path) -> impl Fn(rusqlite::Error) -> LedgerError + '_ {
         move |error| LedgerError::Sqlite {

@@ -78,6 +78,12 @@ pub enum SourceError {
 }
 
 impl SourceError {
+    /// Whether reading again could get further: only a read that failed part way (or was
+    /// stopped by what the rows went to); a missing file, a bad header or a bad row stay so.
+    pub fn resumable(&self) -> bool {
+        matches!(self, SourceError::Read { .. } | SourceError::Stopped(_))
+    }
+
     /// A read error, or text that does not decode (`decode.rs` says where).
     pub fn read(file: &str, error: std::io::Error) -> SourceError {
         SourceError::Read {
