@@ -310,6 +310,31 @@ fn a_sensitive_migration_redacts_rejected_rows_but_keeps_the_key() {
         .contains("Diagnosis"));
 }
 
+/// A row whose bytes are not UTF-8 in a sensitive migration: its reason names the line and not
+/// the bytes, and its fields (escaped) are redacted as any rejected row's.
+#[test]
+fn a_sensitive_row_that_is_not_utf8_is_rejected_without_its_bytes() {
+    let dir = temp("sensitive-bytes");
+    let text = spec("\"p.csv\"").replace(
+        "migration \"t\" { from \"x\"  to twenty }",
+        "migration \"t\" { from \"x\"  to twenty  sensitive }",
+    );
+    let mut csv = "id,name,email,status\n1,Zoë,z@x.com,A\n2,Jürgen,j@x.com,A\n"
+        .as_bytes()
+        .to_vec();
+    csv.extend_from_slice(b"3,Diagnos\xeds,d@x.com,A\n");
+    std::fs::write(dir.join("data/p.csv"), csv).expect("csv");
+    let r = run(&dir, &text);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let written = std::fs::read_to_string(r.out.join("_rejected.jsonl")).expect("rejected");
+    assert!(!written.contains("Diagnos"), "{written}");
+    let rejected = lines(&r.out.join("_rejected.jsonl"));
+    assert_eq!(rejected[0]["line"], 4);
+    assert_eq!(rejected[0]["code"], "encoding");
+    assert_eq!(rejected[0]["row"]["id"], "3");
+    assert_eq!(rejected[0]["row"]["name"], "‹redacted›");
+}
+
 /// Create steps work rows out in batches on two threads; what lands must be exactly what a
 /// row-at-a-time run gives: input order, the first of two duplicates kept even when they fall in
 /// different batches, and every rejected row at its own line, in order.

@@ -81,6 +81,7 @@ impl Books<'_> {
 
     /// Writes a row's audit entry, and its exception line when `exception` says so.
     pub fn record(&mut self, step: &StepOf, fate: &Fate, at: RowAt, exception: bool) {
+        let reason = shown_reason(step.source, fate, at.line, self.sensitive);
         if let Some(l) = &mut self.ledger {
             let entry = Entry {
                 step: step.number,
@@ -89,7 +90,7 @@ impl Books<'_> {
                 source: &step.source.name,
                 source_key: at.key,
                 outcome: fate.outcome,
-                reason: &fate.reason,
+                reason: &reason,
             };
             if let Err(e) = l.audit(&entry) {
                 self.fail(RunError::Ledger(e));
@@ -105,7 +106,7 @@ impl Books<'_> {
                 map: step.map,
                 phase: step.phase,
                 code: fate.code,
-                reason: &fate.reason,
+                reason: &reason,
                 row: redacted(step.source, at.original.into_pairs(), self.sensitive),
             };
             if let Err(err) = self.sink.exception(&e) {
@@ -135,6 +136,26 @@ pub struct StepOf<'a> {
     pub map: &'a str,
     pub phase: Phase,
     pub source: &'a Source,
+}
+
+/// The reason a row's entry and exception line carry: a row whose bytes are not in its file's
+/// encoding quotes them, escaped, unless the source may hold sensitive values (a column marked
+/// `sensitive`, a `sensitive` source or migration); the row's fields, escaped, are redacted
+/// as any row's.
+fn shown_reason<'f>(
+    src: &Source,
+    fate: &'f Fate,
+    line: u64,
+    migration_sensitive: bool,
+) -> std::borrow::Cow<'f, str> {
+    let sensitive = migration_sensitive || src.sensitive || src.columns.iter().any(|c| c.sensitive);
+    if fate.code == crate::io::block::ENCODING && sensitive {
+        return format!(
+            "line {line} is not valid in the file's encoding; its bytes are not shown, as the source holds sensitive values"
+        )
+        .into();
+    }
+    fate.reason.as_str().into()
 }
 
 /// Every column of the row, with sensitive values replaced: the columns marked `sensitive`, every
