@@ -125,7 +125,7 @@ pub fn escaped(bytes: &[u8]) -> String {
 #[derive(Debug)]
 struct Row {
     line: u64,
-    /// Where its text starts in the block's: a block is cut back to its first rows by it.
+    /// Where its text starts in the block's: a row that is not UTF-8 is found, and blanked, by it.
     start: u32,
     kind: Kind,
 }
