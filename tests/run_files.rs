@@ -736,3 +736,38 @@ fn settings_the_reader_cannot_honour_are_errors_before_anything_runs() {
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(!r.out.join("person.jsonl").exists(), "it ran");
 }
+
+/// A source read by a later step that cannot be read at all (a column read twice, a file in
+/// another encoding) stops the run before the first step moves any row of another source.
+#[test]
+fn a_source_that_cannot_be_read_stops_the_run_before_any_step() {
+    let dir = temp("preflight");
+    let text = r#"migration "t" { from "x"  to twenty }
+source P from "p.csv" key id { id text  name text }
+source C from "c.csv" key id { id text  name text }
+extend Person { sourceSystemId text unique }
+extend Company { sourceSystemId text unique }
+map P -> Person {
+  identity sourceSystemId = id
+  name.firstName = name
+}
+map C -> Company {
+  identity sourceSystemId = id
+  name = name
+}
+"#;
+    std::fs::write(dir.join("data/p.csv"), "id,name\n1,Ana\n").expect("csv");
+    std::fs::write(dir.join("data/c.csv"), "id,name\n1,Acme\n").expect("csv");
+    let r = run(&dir, text);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(names(&r.out), vec!["Ana"], "Person's step moves its row");
+    let bad: [&[u8]; 2] = [b"id,name,name\n1,Acme,B\n", b"id,name\n1,Soci\xe9t\xe9\n"];
+    for c in bad {
+        std::fs::remove_dir_all(&r.out).expect("clean");
+        std::fs::write(dir.join("data/c.csv"), c).expect("csv");
+        let r = run(&dir, text);
+        assert_eq!(r.code, Some(1), "{}", r.stderr);
+        assert!(r.stderr.contains("source `C`"), "{}", r.stderr);
+        assert!(names(&r.out).is_empty(), "no row of P moved: {}", r.stderr);
+    }
+}
