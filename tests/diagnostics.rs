@@ -20,6 +20,9 @@ const TESTED_ELSEWHERE: &[Code] = &[
     Code::DataColumnMissing,
     Code::UncoveredValue,
     Code::DataUnreadable,
+    Code::DataForeignEncoding,
+    Code::DataDuplicateColumn,
+    Code::DataRepeatedHeader,
     Code::Internal,
 ];
 

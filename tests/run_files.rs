@@ -310,6 +310,31 @@ fn a_sensitive_migration_redacts_rejected_rows_but_keeps_the_key() {
         .contains("Diagnosis"));
 }
 
+/// A row whose bytes are not UTF-8 in a sensitive migration: its reason names the line and not
+/// the bytes, and its fields (escaped) are redacted as any rejected row's.
+#[test]
+fn a_sensitive_row_that_is_not_utf8_is_rejected_without_its_bytes() {
+    let dir = temp("sensitive-bytes");
+    let text = spec("\"p.csv\"").replace(
+        "migration \"t\" { from \"x\"  to twenty }",
+        "migration \"t\" { from \"x\"  to twenty  sensitive }",
+    );
+    let mut csv = "id,name,email,status\n1,Zoë,z@x.com,A\n2,Jürgen,j@x.com,A\n"
+        .as_bytes()
+        .to_vec();
+    csv.extend_from_slice(b"3,Diagnos\xeds,d@x.com,A\n");
+    std::fs::write(dir.join("data/p.csv"), csv).expect("csv");
+    let r = run(&dir, &text);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let written = std::fs::read_to_string(r.out.join("_rejected.jsonl")).expect("rejected");
+    assert!(!written.contains("Diagnos"), "{written}");
+    let rejected = lines(&r.out.join("_rejected.jsonl"));
+    assert_eq!(rejected[0]["line"], 4);
+    assert_eq!(rejected[0]["code"], "encoding");
+    assert_eq!(rejected[0]["row"]["id"], "3");
+    assert_eq!(rejected[0]["row"]["name"], "‹redacted›");
+}
+
 /// Create steps work rows out in batches on two threads; what lands must be exactly what a
 /// row-at-a-time run gives: input order, the first of two duplicates kept even when they fall in
 /// different batches, and every rejected row at its own line, in order.
@@ -386,20 +411,250 @@ fn large_rows_with_quoted_newlines_land_in_order_and_rejects_keep_the_whole_row(
     assert_eq!(notes.len(), 8_000 + " \"quoted\"\nline two".len());
 }
 
-/// Invalid UTF-8 several blocks into a file stops the run at that row, naming its line.
+/// Invalid UTF-8 several blocks into a file, past the first 64 KiB that decide the file's
+/// encoding: that row is rejected naming its line, the rows around it move.
 #[test]
-fn invalid_utf8_deep_in_a_file_names_its_line() {
+fn invalid_utf8_deep_in_a_file_rejects_that_row_naming_its_line() {
     let dir = temp("utf8-deep");
     let mut csv = b"id,name,email,status\n".to_vec();
     for i in 0..5_000 {
         csv.extend_from_slice(format!("P{i},Name {i},u{i}@x.com,A\n").as_bytes());
     }
-    csv.extend_from_slice(b"P5000,Z\xebe,z@x.com,A\n");
+    csv.extend_from_slice(b"P5000,Z\xebe,z@x.com,A\nP5001,Last,l@x.com,A\n");
     std::fs::write(dir.join("data/p.csv"), csv).expect("csv");
     let r = run(&dir, &spec("\"p.csv\""));
-    assert_eq!(r.code, Some(1));
-    assert!(r.stderr.contains("line 5002"), "{}", r.stderr);
-    assert!(r.stderr.contains("windows-1252"), "{}", r.stderr);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let rejected = lines(&r.out.join("_rejected.jsonl"));
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0]["line"], 5002);
+    assert_eq!(rejected[0]["code"], "encoding");
+    assert_eq!(
+        rejected[0]["reason"],
+        r#"line 5002 is not valid UTF-8: name "Z\xEBe""#
+    );
+    assert_eq!(names(&r.out).len(), 5_001);
+}
+
+/// A file that is mostly UTF-8 with a few rows that are not: those rows are rejected in their
+/// place, each with its line and its bytes escaped (never U+FFFD), the rest move, and every
+/// row is accounted for.
+#[test]
+fn a_few_rows_that_are_not_utf8_are_rejected_and_the_rest_move() {
+    let dir = temp("utf8-few");
+    let mut csv = b"id,name,email,status\n".to_vec();
+    let bad = [7, 23, 41];
+    for i in 0..50 {
+        let row = if bad.contains(&i) {
+            format!("P{i},Caf\u{0}{i},c{i}@x.com,A\n").into_bytes()
+        } else {
+            format!("P{i},Zoë {i},z{i}@x.com,A\n").into_bytes()
+        };
+        // A Windows-1252 é where the row has its NUL placeholder.
+        let row: Vec<u8> = row
+            .into_iter()
+            .map(|b| if b == 0 { 0xE9 } else { b })
+            .collect();
+        csv.extend_from_slice(&row);
+    }
+    std::fs::write(dir.join("data/p.csv"), csv).expect("csv");
+    let r = run(&dir, &spec("\"p.csv\""));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let rejected = lines(&r.out.join("_rejected.jsonl"));
+    let got: Vec<(u64, &str, &str, &str)> = rejected
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap_or(0),
+                r["code"].as_str().unwrap_or(""),
+                r["reason"].as_str().unwrap_or(""),
+                r["row"]["name"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                9,
+                "encoding",
+                r#"line 9 is not valid UTF-8: name "Caf\xE97""#,
+                r"Caf\xE97"
+            ),
+            (
+                25,
+                "encoding",
+                r#"line 25 is not valid UTF-8: name "Caf\xE923""#,
+                r"Caf\xE923"
+            ),
+            (
+                43,
+                "encoding",
+                r#"line 43 is not valid UTF-8: name "Caf\xE941""#,
+                r"Caf\xE941"
+            ),
+        ]
+    );
+    assert_eq!(
+        rejected[0]["row"]["id"], "P7",
+        "the row's other fields as read"
+    );
+    assert!(
+        !std::fs::read_to_string(r.out.join("_rejected.jsonl"))
+            .unwrap_or_default()
+            .contains('\u{FFFD}'),
+        "never U+FFFD"
+    );
+    let created = names(&r.out);
+    assert_eq!(created.len(), 47);
+    assert!(created.contains(&"Zoë 8".to_string()), "{created:?}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(r.out.join("_report.json")).expect("report"))
+            .expect("json");
+    let c = &report[0]["counts"];
+    assert_eq!(
+        (
+            c["rows_in"].as_u64(),
+            c["created"].as_u64(),
+            c["rejected"].as_u64()
+        ),
+        (Some(50), Some(47), Some(3))
+    );
+}
+
+/// A file plainly in another encoding than declared stops before any of its rows moves, naming
+/// the file, its first bad line and the encoding to declare; `check --data` says the same.
+#[test]
+fn a_file_plainly_in_another_encoding_stops_before_any_row_and_names_it() {
+    let dir = temp("cp1252-as-utf8");
+    let mut text = String::from("id,name,email,status\n");
+    for i in 0..40 {
+        let name = if i % 4 == 2 {
+            format!("Zoë {i}")
+        } else {
+            format!("Ana {i}")
+        };
+        text.push_str(&format!("P{i},{name},a{i}@x.com,A\n"));
+    }
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    std::fs::write(dir.join("data/p.csv"), &bytes).expect("csv");
+    let r = run(&dir, &spec("\"p.csv\""));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    for said in [
+        "p.csv is not UTF-8",
+        "line 4 is the first",
+        r#"declare the encoding: source P from "p.csv" encoding "windows-1252""#,
+    ] {
+        assert!(
+            r.stderr.to_lowercase().contains(&said.to_lowercase()),
+            "{said}: {}",
+            r.stderr
+        );
+    }
+    assert!(names(&r.out).is_empty(), "nothing of the source moved");
+    assert!(lines(&r.out.join("_rejected.jsonl")).is_empty());
+    let check = check_data(&dir);
+    assert_eq!(check.0, Some(1), "{}", check.1);
+    assert!(check.1.contains("E0705"), "{}", check.1);
+    assert!(
+        check
+            .1
+            .contains(r#"source P from \"p.csv\" encoding \"windows-1252\""#),
+        "{}",
+        check.1
+    );
+    // Declared, it reads.
+    let r = run(&dir, &spec("\"p.csv\" encoding \"windows-1252\""));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(names(&r.out).len(), 40);
+    // UTF-16 without a byte-order mark is told by its NULs.
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    std::fs::write(dir.join("data/p.csv"), utf16).expect("utf-16");
+    let r = run(&dir, &spec("\"p.csv\""));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains(r#"encoding "utf-16le""#), "{}", r.stderr);
+}
+
+/// `mapc check --data data --format json` in `dir`: its exit code and stdout.
+fn check_data(dir: &Path) -> (Option<i32>, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .args(["check", "t.map", "--data", "data", "--format", "json"])
+        .current_dir(dir)
+        .output()
+        .expect("check");
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+    )
+}
+
+/// A header with a name twice: an error for a column the spec reads (the run stops before any
+/// row moves, naming both places; `check --data` points at the column), a warning of `check
+/// --data` for one it does not.
+#[test]
+fn a_column_named_twice_in_the_header() {
+    let dir = temp("dup-header");
+    std::fs::write(
+        dir.join("data/p.csv"),
+        "id,name,email, name ,status\n1,Ana,a@x.com,Bo,A\n",
+    )
+    .expect("csv");
+    let r = run(&dir, &spec("\"p.csv\""));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("p.csv has two columns named `name` (columns 2 and 4)"),
+        "{}",
+        r.stderr
+    );
+    assert!(names(&r.out).is_empty(), "no row moved");
+    let check = check_data(&dir);
+    assert_eq!(check.0, Some(1), "{}", check.1);
+    assert!(check.1.contains("E0706"), "{}", check.1);
+    assert!(check.1.contains("columns 2 and 4"), "{}", check.1);
+
+    std::fs::write(
+        dir.join("data/p.csv"),
+        "id,name,email,status,note,note\n1,Ana,a@x.com,A,x,y\n",
+    )
+    .expect("csv");
+    let r = run(&dir, &spec("\"p.csv\""));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(names(&r.out), vec!["Ana"]);
+    let check = check_data(&dir);
+    assert_eq!(check.0, Some(0), "a warning: {}", check.1);
+    assert!(check.1.contains("W0707"), "{}", check.1);
+    assert!(!check.1.contains("E0706"), "{}", check.1);
+}
+
+/// A JSON line whose bytes are not UTF-8 is rejected in its place, its bytes escaped.
+#[test]
+fn a_json_line_that_is_not_utf8_is_rejected_in_its_place() {
+    let dir = temp("jsonl-bytes");
+    let mut text = Vec::new();
+    for i in 0..10 {
+        let name = if i == 4 {
+            b"Caf\xe9".to_vec()
+        } else {
+            "Zoë".as_bytes().to_vec()
+        };
+        text.extend_from_slice(format!("{{\"id\":\"{i}\",\"name\":\"").as_bytes());
+        text.extend_from_slice(&name);
+        text.extend_from_slice(b"\",\"status\":\"A\"}\n");
+    }
+    std::fs::write(dir.join("data/p.jsonl"), text).expect("jsonl");
+    let r = run(&dir, &spec("\"p.jsonl\""));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(names(&r.out).len(), 9);
+    let rejected = lines(&r.out.join("_rejected.jsonl"));
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0]["line"], 5);
+    assert_eq!(rejected[0]["code"], "encoding");
+    let reason = rejected[0]["reason"].as_str().unwrap_or("");
+    assert!(
+        reason.starts_with("line 5 is not valid UTF-8: "),
+        "{reason}"
+    );
+    assert!(reason.contains(r"Caf\xE9"), "{reason}");
 }
 
 /// Any encoding the Encoding Standard has is read, UTF-16 included: the run, and `check --data`
@@ -430,23 +685,34 @@ fn utf16_exports_are_read_by_the_run_and_by_check_data() {
     );
 }
 
-/// A byte the declared encoding cannot decode stops the run at its line, with the rows before
-/// it settled: it is never turned into U+FFFD.
+/// A byte the declared encoding cannot decode rejects its row, naming its line and the bytes:
+/// it is never turned into U+FFFD, and the rows around it move.
 #[test]
-fn a_byte_that_does_not_decode_stops_the_run_naming_its_line() {
+fn a_byte_that_does_not_decode_rejects_its_row_naming_its_line() {
     let dir = temp("undecodable");
     let mut bytes: Vec<u8> = "id,name,email,status\n1,Ana,a@x.com,A\n2,Bo"
         .encode_utf16()
         .flat_map(u16::to_le_bytes)
         .collect();
     bytes.extend_from_slice(&[0x00, 0xD8]); // half a surrogate pair
-    bytes.extend(",b@x.com,A\n".encode_utf16().flat_map(u16::to_le_bytes));
+    bytes.extend(
+        ",b@x.com,A\n3,Cy,c@x.com,A\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
     std::fs::write(dir.join("data/p.csv"), bytes).expect("export");
     let r = run(&dir, &spec("\"p.csv\" encoding \"utf-16le\""));
-    assert_eq!(r.code, Some(1), "{}", r.stderr);
-    assert!(r.stderr.contains("line 3"), "{}", r.stderr);
-    assert!(r.stderr.contains("UTF-16LE"), "{}", r.stderr);
-    assert_eq!(names(&r.out), vec!["Ana"], "the row before it is settled");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(names(&r.out), vec!["Ana", "Cy"], "the rows around it move");
+    let rejected = lines(&r.out.join("_rejected.jsonl"));
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0]["line"], 3);
+    assert_eq!(rejected[0]["code"], "encoding");
+    assert_eq!(
+        rejected[0]["reason"],
+        r"line 3: \x00\xD8 is not valid UTF-16LE"
+    );
+    assert_eq!(rejected[0]["row"]["name"], r"Bo\x00\xD8");
 }
 
 /// What a new user tried: an encoding and a delimiter the reader cannot honour passed `check`
@@ -469,4 +735,39 @@ fn settings_the_reader_cannot_honour_are_errors_before_anything_runs() {
     let r = run(&dir, &text);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(!r.out.join("person.jsonl").exists(), "it ran");
+}
+
+/// A source read by a later step that cannot be read at all (a column read twice, a file in
+/// another encoding) stops the run before the first step moves any row of another source.
+#[test]
+fn a_source_that_cannot_be_read_stops_the_run_before_any_step() {
+    let dir = temp("preflight");
+    let text = r#"migration "t" { from "x"  to twenty }
+source P from "p.csv" key id { id text  name text }
+source C from "c.csv" key id { id text  name text }
+extend Person { sourceSystemId text unique }
+extend Company { sourceSystemId text unique }
+map P -> Person {
+  identity sourceSystemId = id
+  name.firstName = name
+}
+map C -> Company {
+  identity sourceSystemId = id
+  name = name
+}
+"#;
+    std::fs::write(dir.join("data/p.csv"), "id,name\n1,Ana\n").expect("csv");
+    std::fs::write(dir.join("data/c.csv"), "id,name\n1,Acme\n").expect("csv");
+    let r = run(&dir, text);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(names(&r.out), vec!["Ana"], "Person's step moves its row");
+    let bad: [&[u8]; 2] = [b"id,name,name\n1,Acme,B\n", b"id,name\n1,Soci\xe9t\xe9\n"];
+    for c in bad {
+        std::fs::remove_dir_all(&r.out).expect("clean");
+        std::fs::write(dir.join("data/c.csv"), c).expect("csv");
+        let r = run(&dir, text);
+        assert_eq!(r.code, Some(1), "{}", r.stderr);
+        assert!(r.stderr.contains("source `C`"), "{}", r.stderr);
+        assert!(names(&r.out).is_empty(), "no row of P moved: {}", r.stderr);
+    }
 }

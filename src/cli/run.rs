@@ -149,6 +149,13 @@ fn advice(e: &RunError, args: &Args) -> String {
             "correct the export's header, or the columns the spec declares for it, then run mapc \
              again; {check}"
         ),
+        // Their messages say what to declare or rename.
+        SourceError::Foreign { .. } | SourceError::DuplicateColumn { .. } => {
+            format!("then run mapc again; {check}")
+        }
+        SourceError::Outside { .. } => {
+            "give the source a path inside --data, or pass --allow-outside-data".to_string()
+        }
         _ => "correct the export at that line, then run mapc again".to_string(),
     }
 }

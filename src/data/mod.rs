@@ -73,6 +73,22 @@ pub fn check(sources: &FileSources, checked: &Checked, program: &Program) -> Vec
                 )
                 .primary(file_span, format!("expected at {}", path.display())),
             ),
+            Err(SourceError::Foreign {
+                file, line, guess, ..
+            }) => out.push(
+                Diagnostic::new(
+                    Code::DataForeignEncoding,
+                    format!("`{file}` is not UTF-8: it looks like {guess}"),
+                )
+                .primary(
+                    file_span,
+                    format!("line {line} is the first that is not UTF-8"),
+                )
+                .help(format!(
+                    "declare the encoding: source {} from \"{file}\" encoding \"{guess}\"",
+                    source.name
+                )),
+            ),
             Err(why) => out.push(
                 Diagnostic::new(
                     Code::DataUnreadable,
@@ -82,6 +98,7 @@ pub fn check(sources: &FileSources, checked: &Checked, program: &Program) -> Vec
             ),
             Ok(header) => {
                 missing_columns(source, &header, &cols, file_span, &mut out);
+                repeated_columns(source, &header, &cols, file_span, &mut out);
                 let counts = counter.finish();
                 out.extend(uncovered(
                     checked, source, &uses, &counts, &spans, file_span,
@@ -146,6 +163,39 @@ fn uncovered(
         out.extend(uncovered::diagnostic(&finding, tally));
     }
     out
+}
+
+/// A name written twice in the header: an error for a declared column (a run stops), else a
+/// warning.
+fn repeated_columns(
+    source: &Source,
+    header: &[String],
+    cols: &BTreeMap<String, Span>,
+    file_span: Span,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (name, at) in crate::io::source::repeated_columns(header) {
+        let places = at
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let message = format!(
+            "`{}` has the column `{name}` twice (columns {places})",
+            source.file
+        );
+        let d = if source.columns.iter().any(|c| c.name == name) {
+            let span = cols.get(name).copied().unwrap_or(file_span);
+            Diagnostic::new(Code::DataDuplicateColumn, message)
+                .primary(span, "read here: which of them is meant is not known")
+                .help("rename one of the columns in the export")
+        } else {
+            Diagnostic::new(Code::DataRepeatedHeader, message)
+                .primary(file_span, "this export")
+                .note("the spec does not read it")
+        };
+        out.push(d);
+    }
 }
 
 fn missing_columns(

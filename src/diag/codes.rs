@@ -406,6 +406,28 @@ to `else => reject|hold|skip`, or to no `else` at all, are listed with their cou
 "An export file given with `--data` could not be parsed (bad quoting, bad encoding,
 unreadable JSON line).";
 
+    DataForeignEncoding = 705, Error, "an export is plainly in another encoding than declared",
+"Read as its declared encoding (UTF-8 unless the source says `encoding`), the export's first
+64 KiB show it is in another: a fifth of its bytes NUL (UTF-16 without a byte-order mark), or
+more byte sequences that are not UTF-8 than characters outside ASCII that are, in bytes that
+are Windows-1252 text. A run would stop before any of its rows moves. Declare the encoding
+the finding names:
+
+    source Patient from \"patients.csv\" encoding \"windows-1252\" key id { … }
+
+A file that is mostly UTF-8 with a few rows that are not is read: those rows are rejected
+(code `encoding`), each with its line and its bytes shown escaped (`caf\\xE9`).";
+
+    DataDuplicateColumn = 706, Error, "a column the spec reads is in the export's header twice",
+"The export's header has the same name (trimmed) at two places, and the source declares that
+column: which of the two it means is not known, so a run stops before any row moves. Rename
+one of them in the export.";
+
+    DataRepeatedHeader = 707, Warning, "a name the spec does not read is in the export's header twice",
+"The export's header has the same name (trimmed) at two places; the source does not declare
+it, so nothing reads either. Worth knowing: the export may not be the one the spec was
+written for.";
+
     UnusedValues = 801, Warning, "unused value table",
 "A value table is declared but no mapping applies it.";
 

@@ -92,9 +92,10 @@ impl Books<'_> {
             Vec::new()
         };
         let redaction = looked_at.then(|| Redaction::of(step.source, &pairs, self.sensitive));
+        let given = shown_reason(step.source, fate, at.line, self.sensitive);
         let reason = match &redaction {
-            Some(r) => r.reason(&fate.reason),
-            None => std::borrow::Cow::Borrowed(fate.reason.as_str()),
+            Some(r) => std::borrow::Cow::Owned(r.reason(&given).into_owned()),
+            None => given,
         };
         if let Some(l) = &mut self.ledger {
             let entry = Entry {
@@ -170,4 +171,23 @@ pub struct StepOf<'a> {
     pub map: &'a str,
     pub phase: Phase,
     pub source: &'a Source,
+}
+
+/// The reason a row's entry and exception line carry: a row whose bytes are not in its file's
+/// encoding quotes them, escaped, unless the source may hold sensitive values (a column marked
+/// `sensitive`, a `sensitive` source or migration); the row's fields, escaped, are redacted
+/// as any row's.
+fn shown_reason<'f>(
+    src: &Source,
+    fate: &'f Fate,
+    line: u64,
+    migration_sensitive: bool,
+) -> std::borrow::Cow<'f, str> {
+    if fate.code == crate::io::block::ENCODING && has_sensitive(src, migration_sensitive) {
+        return format!(
+            "line {line} is not valid in the file's encoding; its bytes are not shown, as the source holds sensitive values"
+        )
+        .into();
+    }
+    fate.reason.as_str().into()
 }

@@ -2,6 +2,7 @@
 //! and reason its exception line carries.
 
 use crate::eval::value::Stop;
+use crate::io::block::Unread;
 use crate::ir::Outcome;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,8 +39,9 @@ impl Fate {
         }
     }
 
-    /// A row that could not be read at all (bad quoting, bad JSON).
-    pub fn unreadable(why: &str) -> Fate {
-        Fate::bad(Outcome::Rejected, "unreadable", why)
+    /// A row that could not be read at all (bad quoting, bad JSON: `unreadable`; bytes not
+    /// in the file's encoding: `encoding`).
+    pub fn unreadable(why: Unread) -> Fate {
+        Fate::bad(Outcome::Rejected, why.code, why.why)
     }
 }

@@ -31,7 +31,7 @@ use crate::io::ledger::Ledger;
 use crate::io::report::{Sink, StepCounts, StepReport};
 use crate::io::source::{SourceError, Sources, BLOCK_ROWS};
 use crate::io::target::{Target, TargetError};
-use crate::ir::Phase;
+use crate::ir::{Phase, SourceId};
 use crate::plan::{Plan, Step};
 use books::Books;
 use claims::Claims;
@@ -97,6 +97,29 @@ impl RunError {
     }
 }
 
+/// Every source the run reads, asked whether it can be read at all before any row moves: a file
+/// missing or in another encoding than declared, a column missing or in its header twice stops
+/// the run before its first step rather than after the steps before that source's.
+fn preflight(plan: &Plan, by_column: &[SourceId], sources: &dyn Sources) -> Result<(), RunError> {
+    let p = &plan.program;
+    let mut read: Vec<SourceId> = p.maps.iter().map(|m| m.source).collect();
+    read.extend_from_slice(by_column);
+    read.sort_by_key(|s| s.index());
+    read.dedup();
+    for id in read {
+        let Some(source) = p.sources.get(id.index()) else {
+            continue;
+        };
+        sources
+            .preflight(source)
+            .map_err(|error| RunError::Source {
+                name: source.name.clone(),
+                error,
+            })?;
+    }
+    Ok(())
+}
+
 /// What a finished run hands back to its caller.
 pub struct Finished {
     pub steps: Vec<StepReport>,
@@ -126,7 +149,8 @@ impl<'p> Engine<'p> {
         ledger: Option<&'p mut Ledger>,
     ) -> Result<Engine<'p>, RunError> {
         let p = &plan.program;
-        let (tracked, _) = lookups::needs(plan);
+        let (tracked, by_column) = lookups::needs(plan);
+        preflight(plan, &by_column, sources)?;
         let mut index = Index::new(p, tracked);
         let lookups = lookups::load_columns(plan, sources, &mut index)?;
         if let Some(users) = &p.migration.users_file {

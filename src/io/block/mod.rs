@@ -5,7 +5,7 @@
 
 mod filling;
 
-pub use filling::{Filling, NotUtf8};
+pub use filling::Filling;
 
 /// Why a row is unreadable when its text would take a block past 4 GiB.
 const TOO_LONG: &str = "the row is longer than 4 GiB";
@@ -30,14 +30,102 @@ enum Kind {
     Csv(Range<u32>),
     /// A row from elsewhere (JSON lines, rows in memory), with its columns as read.
     Pairs(Vec<(String, String)>),
-    /// A row that could not be read at all (bad quoting, bad JSON): rejected with this reason.
-    Unreadable(String),
+    /// A row that could not be read at all (bad quoting, bad JSON, bytes not in the file's
+    /// encoding): rejected with this code and reason, its fields as read when they are known
+    /// (bytes not in the encoding escaped, `caf\xE9`).
+    Unreadable {
+        code: &'static str,
+        why: String,
+        original: Vec<(String, String)>,
+    },
+}
+
+impl Kind {
+    fn unreadable(why: String) -> Kind {
+        Kind::Unreadable {
+            code: "unreadable",
+            why,
+            original: Vec::new(),
+        }
+    }
+
+    fn undecoded(why: String, original: Vec<(String, String)>) -> Kind {
+        Kind::Unreadable {
+            code: ENCODING,
+            why,
+            original,
+        }
+    }
+}
+
+/// Why a row of a block could not be read: the code its rejection carries, and the reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unread<'b> {
+    /// `unreadable` (bad quoting, bad JSON), or `encoding` (bytes not in the file's encoding).
+    pub code: &'static str,
+    pub why: &'b str,
+}
+
+impl std::fmt::Display for Unread<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.why)
+    }
+}
+
+/// The code of a row whose bytes are not in its file's encoding.
+pub const ENCODING: &str = "encoding";
+
+/// Bytes shown as `\x00\xD8`, every one of them (bytes that did not decode).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("\\x{b:02X}")).collect()
+}
+
+/// Bytes that are not all UTF-8 shown escaped as [`escaped`] does, cut to about 40 bytes
+/// either side of the first that is not: what a reason quotes.
+pub fn excerpt(bytes: &[u8]) -> String {
+    const AROUND: usize = 40;
+    let bad = match std::str::from_utf8(bytes) {
+        Ok(_) => return escaped(bytes),
+        Err(e) => e.valid_up_to(),
+    };
+    let mut start = bad.saturating_sub(AROUND);
+    while start > 0 && bytes.get(start).is_some_and(|b| b & 0xC0 == 0x80) {
+        start -= 1;
+    }
+    let end = (bad + AROUND).min(bytes.len());
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.push_str(&escaped(bytes.get(start..end).unwrap_or_default()));
+    if end < bytes.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Bytes shown as text: valid UTF-8 as it is, every other byte as `\xE9`, and a backslash
+/// doubled so the two cannot be confused. Nothing is replaced by U+FFFD.
+pub fn escaped(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
 }
 
 #[derive(Debug)]
 struct Row {
     line: u64,
-    /// Where its text starts in the block's: a block is cut back to its first rows by it.
+    /// Where its text starts in the block's: a row that is not UTF-8 is found, and blanked, by it.
     start: u32,
     kind: Kind,
 }
@@ -137,16 +225,22 @@ impl Block {
 
     /// Adds a row that could not be read, to be rejected in its place among the others.
     pub fn push_unreadable(&mut self, line: u64, message: String) {
-        self.push_unreadable_at(self.text.len(), line, message);
+        self.push_unreadable_at(self.text.len(), line, Kind::unreadable(message));
     }
 
-    fn push_unreadable_at(&mut self, at: usize, line: u64, message: String) {
+    /// Adds a row whose bytes are not in its file's encoding: rejected with code `encoding`,
+    /// `original` its fields with those bytes escaped.
+    pub fn push_undecoded(&mut self, line: u64, why: String, original: Vec<(String, String)>) {
+        self.push_unreadable_at(self.text.len(), line, Kind::undecoded(why, original));
+    }
+
+    fn push_unreadable_at(&mut self, at: usize, line: u64, kind: Kind) {
         self.cells
             .extend(std::iter::repeat_n(Cell::Missing, self.width));
         self.rows.push(Row {
             line,
             start: at as u32,
-            kind: Kind::Unreadable(message),
+            kind,
         });
     }
 
@@ -155,9 +249,9 @@ impl Block {
     }
 
     /// Why the row could not be read, when it could not.
-    pub fn unreadable(&self, row: usize) -> Option<&str> {
+    pub fn unreadable(&self, row: usize) -> Option<Unread<'_>> {
         match self.rows.get(row).map(|r| &r.kind) {
-            Some(Kind::Unreadable(m)) => Some(m),
+            Some(Kind::Unreadable { code, why, .. }) => Some(Unread { code, why }),
             _ => None,
         }
     }
@@ -184,7 +278,8 @@ impl Block {
                     .collect()
             }
             Some(Kind::Pairs(p)) => p.clone(),
-            Some(Kind::Unreadable(_)) | None => Vec::new(),
+            Some(Kind::Unreadable { original, .. }) => original.clone(),
+            None => Vec::new(),
         }
     }
 }
@@ -211,7 +306,7 @@ mod tests {
         );
         f.push_csv(3, &record(&[b"P2"]), &[Some(1), Some(0)]);
         f.push_unreadable(4, "bad quoting".into());
-        let b = f.seal().expect("utf-8");
+        let b = f.seal();
         assert_eq!(b.len(), 3);
         let first: Vec<RawRef> = b.values(0).collect();
         assert_eq!(first, vec![RawRef::Text("Zoë"), RawRef::Text("P1")]);
@@ -219,47 +314,87 @@ mod tests {
         assert_eq!(second, vec![RawRef::Missing, RawRef::Text("P2")]);
         assert_eq!(b.original(0)[1], ("name".to_string(), "Zoë".to_string()));
         assert_eq!(b.original(1).len(), 1);
-        assert_eq!((b.line(2), b.unreadable(2)), (4, Some("bad quoting")));
+        assert_eq!(
+            (b.line(2), b.unreadable(2).map(|u| u.why)),
+            (4, Some("bad quoting"))
+        );
         assert_eq!(b.values(2).count(), 2);
     }
 
     /// Seals rows 2.. (one per line) with `bad` at line 5, behind an empty row and an
-    /// unreadable one: the block keeps exactly the rows before it, whole.
-    fn seal_with(bad: &[&[u8]]) -> Box<NotUtf8> {
+    /// unreadable one, and a row at line 6 with a byte that is not UTF-8 either.
+    fn seal_with(bad: &[&[u8]]) -> Block {
         let mut f = Filling::new(Block::new(2, header()));
         f.push_csv(2, &record(&[b"P1", "Zoë".as_bytes()]), &[Some(0), Some(1)]);
         f.push_csv(3, &record(&[b"", b""]), &[Some(0), Some(1)]);
         f.push_unreadable(4, "bad quoting".into());
         f.push_csv(5, &record(bad), &[Some(0), Some(1)]);
         f.push_csv(6, &record(&[b"P9", b"\xff"]), &[Some(0), Some(1)]);
-        f.seal().expect_err("not utf-8")
+        f.push_csv(7, &record(&[b"P10", "Zoë".as_bytes()]), &[Some(0), Some(1)]);
+        f.seal()
     }
 
     #[test]
-    fn a_row_that_is_not_utf8_cuts_the_block_back_to_the_rows_before_it() {
+    fn a_row_that_is_not_utf8_is_unreadable_in_its_place_and_the_rows_around_it_read() {
         let splits = "é".as_bytes();
-        for bad in [
-            vec![&b"P5"[..], &b"\xff"[..]],
-            vec![&b"\xc3"[..], &b"P5"[..]],
+        for (bad, why, shown) in [
+            (
+                vec![&b"P5"[..], &b"caf\xe9"[..]],
+                r#"line 5 is not valid UTF-8: name "caf\xE9""#,
+                ["P5", r"caf\xE9"],
+            ),
+            (
+                vec![&b"\xc3"[..], &b"P\\5"[..]],
+                r#"line 5 is not valid UTF-8: id "\xC3""#,
+                [r"\xC3", r"P\\5"],
+            ),
             // Valid UTF-8 as a whole, but each field holds half a character.
-            vec![&splits[..1], &splits[1..]],
+            (
+                vec![&splits[..1], &splits[1..]],
+                r#"line 5 is not valid UTF-8: id "\xC3", name "\xA9""#,
+                [r"\xC3", r"\xA9"],
+            ),
         ] {
-            let NotUtf8 { rows_before, line } = *seal_with(&bad);
-            assert_eq!(line, 5, "{bad:?}");
-            assert_eq!(rows_before.len(), 3);
-            let first: Vec<RawRef> = rows_before.values(0).collect();
-            assert_eq!(first, vec![RawRef::Text("P1"), RawRef::Text("Zoë")]);
-            assert_eq!(rows_before.original(1).len(), 2);
-            assert_eq!(rows_before.unreadable(2), Some("bad quoting"));
-            assert_eq!(rows_before.bytes(), "P1Zoë".len());
+            let b = seal_with(&bad);
+            assert_eq!(b.len(), 6, "{bad:?}");
+            assert_eq!(
+                b.unreadable(3),
+                Some(Unread {
+                    code: ENCODING,
+                    why
+                })
+            );
+            let original: Vec<String> = b.original(3).into_iter().map(|(_, v)| v).collect();
+            assert_eq!(original, shown);
+            assert_eq!(b.values(3).collect::<Vec<_>>(), [RawRef::Missing; 2]);
+            assert_eq!(
+                b.unreadable(4).map(|u| u.why),
+                Some(r#"line 6 is not valid UTF-8: name "\xFF""#)
+            );
+            assert_eq!(b.unreadable(2).map(|u| u.code), Some("unreadable"));
+            for row in [0, 5] {
+                let good: Vec<RawRef> = b.values(row).collect();
+                assert_eq!(good[1], RawRef::Text("Zoë"), "{bad:?}");
+                assert_eq!(b.unreadable(row), None);
+            }
+            assert_eq!(b.original(1).len(), 2);
         }
     }
 
     #[test]
-    fn a_first_row_that_is_not_utf8_leaves_no_rows() {
+    fn a_first_row_that_is_not_utf8_is_unreadable_too() {
         let mut f = Filling::new(Block::new(1, header()));
         f.push_csv(2, &record(&[b"\xff"]), &[Some(0)]);
-        let NotUtf8 { rows_before, line } = *f.seal().expect_err("not utf-8");
-        assert_eq!((rows_before.len(), line), (0, 2));
+        f.push_csv(3, &record(&[b"ok"]), &[Some(0)]);
+        let b = f.seal();
+        assert_eq!((b.len(), b.line(0)), (2, 2));
+        assert_eq!(b.unreadable(0).map(|u| u.code), Some(ENCODING));
+        assert_eq!(b.values(1).collect::<Vec<_>>(), [RawRef::Text("ok")]);
+    }
+
+    #[test]
+    fn escaped_bytes_keep_text_and_show_every_other_byte() {
+        assert_eq!(escaped("Zoë".as_bytes()), "Zoë");
+        assert_eq!(escaped(b"caf\xe9 \\x"), r"caf\xE9 \\x");
     }
 }

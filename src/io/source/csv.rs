@@ -1,13 +1,13 @@
 //! The one CSV reader: runs, lookups, the users file and `check --data` all read through it.
 //! It streams an export in blocks of rows (see [`Block`]), with no allocation per row and
 //! never the whole file in memory: any delimiter, CRLF, quoted fields with newlines, a short
-//! row's last columns missing. A record it cannot parse (bad quoting) goes into its block as
-//! unreadable, to be rejected in its place; text that does not decode stops the read at its
-//! line, after the rows before it.
+//! row's last columns missing. A record it cannot parse (bad quoting), or whose bytes are not in
+//! the file's encoding, goes into its block as unreadable, to be rejected in its place; a file
+//! plainly in another encoding is refused before its header is read (`sniff.rs`).
 
-use super::decode::{self, Text};
+use super::decode::{self, Text, Undecoded};
 use super::{full, BlockSink, SourceError};
-use crate::io::block::{Block, Filling, NotUtf8};
+use crate::io::block::{escaped, Block, Filling};
 use crate::ir::{Delimiter, Encoding};
 use std::cell::Cell;
 use std::io::Read;
@@ -23,6 +23,8 @@ pub struct CsvReader<R: Read> {
     crlf: bool,
     /// The file as the spec names it, for messages.
     file: String,
+    /// What the decoder could not decode, by line (none for UTF-8).
+    undecoded: Option<Undecoded>,
 }
 
 impl<R: Read> CsvReader<R> {
@@ -32,7 +34,8 @@ impl<R: Read> CsvReader<R> {
         encoding: Encoding,
         delimiter: Delimiter,
     ) -> Result<CsvReader<R>, SourceError> {
-        let text = decode::text(input, encoding).map_err(|e| SourceError::read(file, e))?;
+        let text = decode::text(input, encoding).map_err(|e| SourceError::refused(file, e))?;
+        let undecoded = text.undecoded();
         let ending = Rc::new(Cell::new(None));
         let text = Sniffed {
             inner: text,
@@ -46,13 +49,23 @@ impl<R: Read> CsvReader<R> {
             .from_reader(text);
         let header: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-            Err(e) => return Err(stop(e, 1, file)),
+            Err(e) => return Err(stop(e, file)),
         };
+        let crlf = ending.get() == Some(LineEnding::Crlf);
+        let after = reader.position().line() + u64::from(crlf);
+        let bad = decode::take_before(undecoded.as_ref(), after.max(2));
+        if let Some(why) = bad.first() {
+            return Err(SourceError::Header {
+                file: file.to_string(),
+                message: why.clone(),
+            });
+        }
         Ok(CsvReader {
             reader,
             header: header.into(),
-            crlf: ending.get() == Some(LineEnding::Crlf),
+            crlf,
             file: file.to_string(),
+            undecoded,
         })
     }
 
@@ -74,36 +87,33 @@ impl<R: Read> CsvReader<R> {
             header,
             crlf,
             file,
+            undecoded,
         } = self;
-        let mut block = Filling::new(Block::new(columns.len(), header));
+        let mut block = Filling::new(Block::new(columns.len(), header.clone()));
         let mut record = csv::ByteRecord::new();
-        // Hands the rows read on; at a row that is not UTF-8, the rows before it, then the stop.
         let mut hand_on = |block: Filling| -> Result<Block, SourceError> {
-            match block.seal() {
-                Ok(sealed) => each(sealed).map_err(SourceError::Stopped),
-                Err(bad) => {
-                    let NotUtf8 { rows_before, line } = *bad;
-                    if !rows_before.is_empty() {
-                        each(rows_before).map_err(SourceError::Stopped)?;
-                    }
-                    Err(SourceError::NotUtf8 {
-                        file: file.clone(),
-                        line,
-                    })
-                }
-            }
+            each(block.seal()).map_err(SourceError::Stopped)
         };
         loop {
             let line = reader.position().line() + u64::from(crlf);
             match reader.read_byte_record(&mut record) {
                 Ok(false) => break,
-                Ok(true) => block.push_csv(line, &record, columns),
+                Ok(true) => {
+                    let next = reader.position().line() + u64::from(crlf);
+                    let bad = decode::take_before(undecoded.as_ref(), next.max(line + 1));
+                    if bad.is_empty() {
+                        block.push_csv(line, &record, columns);
+                    } else {
+                        let why = format!("line {line}: {}", bad.join(", "));
+                        block.push_undecoded(line, why, undecoded_fields(&header, &record, &bad));
+                    }
+                }
                 Err(e) if unreadable_row(&e) => block.push_unreadable(line, e.to_string()),
                 Err(e) => {
                     if !block.is_empty() {
                         hand_on(block)?;
                     }
-                    return Err(stop(e, line, &file));
+                    return Err(stop(e, &file));
                 }
             }
             if full(block.len(), block.bytes(), rows) {
@@ -117,6 +127,36 @@ impl<R: Read> CsvReader<R> {
     }
 }
 
+/// The fields of a record with bytes that did not decode, each U+FFFD standing for them
+/// shown as the bytes were (escaped), in turn; the rest as read.
+fn undecoded_fields(
+    header: &[String],
+    record: &csv::ByteRecord,
+    bad: &[String],
+) -> Vec<(String, String)> {
+    let mut shown = bad
+        .iter()
+        .map(|why| why.split(' ').next().unwrap_or_default());
+    record
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let name = header
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| format!("field {}", i + 1));
+            let text = escaped(field);
+            let mut parts = text.split('\u{FFFD}');
+            let mut out = parts.next().unwrap_or_default().to_string();
+            for part in parts {
+                out.push_str(shown.next().unwrap_or("\u{FFFD}"));
+                out.push_str(part);
+            }
+            (name, out)
+        })
+        .collect()
+}
+
 /// Whether a CSV error is one row that cannot be read (the read goes on), not a stop.
 fn unreadable_row(e: &csv::Error) -> bool {
     !matches!(
@@ -125,13 +165,11 @@ fn unreadable_row(e: &csv::Error) -> bool {
     )
 }
 
-/// The stop a CSV error means at `line`: text that is not UTF-8 or does not decode, an I/O
-/// error, or a header that cannot be read.
-fn stop(e: csv::Error, line: u64, file: &str) -> SourceError {
+/// The stop a CSV error means: a header that is not UTF-8 or cannot be read, or an I/O error.
+fn stop(e: csv::Error, file: &str) -> SourceError {
     if let csv::ErrorKind::Utf8 { .. } = e.kind() {
         return SourceError::NotUtf8 {
             file: file.to_string(),
-            line,
         };
     }
     let message = e.to_string();

@@ -1,22 +1,47 @@
 //! An export's bytes as UTF-8, streaming. UTF-8 files are read as they are (blocks check their
-//! text once, when sealed); any other encoding of the WHATWG standard (Windows-1252, Latin-1,
-//! UTF-16, Shift_JIS, …) is decoded by encoding_rs a buffer at a time. A byte-order mark says
-//! what the file is and wins over the declared encoding, as the standard has it.
+//! text once, when sealed, and a row that is not UTF-8 becomes unreadable there); any other
+//! encoding of the WHATWG standard (Windows-1252, Latin-1, UTF-16, Shift_JIS, …) is decoded by
+//! encoding_rs a buffer at a time. A byte-order mark says what the file is and wins over the
+//! declared encoding, as the standard has it. A file read as UTF-8 that is plainly in another
+//! encoding (`sniff.rs`) is refused before any of it is read.
 //!
-//! Decoding never replaces a byte it cannot decode with U+FFFD, which would change a value
-//! silently: it stops with where the byte is.
+//! Decoding never lets a byte it cannot decode become U+FFFD in a value, which would change it
+//! silently: the decoder notes the bytes and their line in [`Undecoded`], and the reader
+//! rejects the row on that line, showing them escaped.
 
+use super::sniff::{self, Foreign, HEAD};
+use crate::io::block::hex;
 use crate::ir::Encoding;
-use std::io::{self, BufRead, BufReader, Read};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::rc::Rc;
 
 /// How much of the file is read at a time.
 const BUFFER: usize = 1 << 20;
 
+/// The file, its first bytes read ahead to be judged.
+type Ahead<R> = io::Chain<Cursor<Vec<u8>>, R>;
+
+/// Bytes that did not decode, in the order met: the line each is on (counted in the decoded
+/// text, as the readers count), and why, with the bytes escaped.
+pub type Undecoded = Rc<RefCell<VecDeque<(u64, String)>>>;
+
 /// The reader an export's text comes through.
 pub enum Text<R: Read> {
     /// UTF-8, as it is (past its BOM).
-    Utf8(BufReader<R>),
+    Utf8(BufReader<Ahead<R>>),
     Decoded(Box<Decoder<R>>),
+}
+
+impl<R: Read> Text<R> {
+    /// The bytes that did not decode so far (none for UTF-8, which blocks check themselves).
+    pub fn undecoded(&self) -> Option<Undecoded> {
+        match self {
+            Text::Utf8(_) => None,
+            Text::Decoded(d) => Some(Rc::clone(&d.undecoded)),
+        }
+    }
 }
 
 impl<R: Read> Read for Text<R> {
@@ -28,14 +53,45 @@ impl<R: Read> Read for Text<R> {
     }
 }
 
+/// Why an export's text cannot be read at all.
+#[derive(Debug)]
+pub enum Refused {
+    Io(io::Error),
+    /// Read as UTF-8, it is plainly in another encoding.
+    Foreign(Foreign),
+}
+
+/// Pops the bytes that did not decode on lines before `next`: those of the row read last.
+pub fn take_before(undecoded: Option<&Undecoded>, next: u64) -> Vec<String> {
+    let Some(u) = undecoded else {
+        return Vec::new();
+    };
+    let mut u = u.borrow_mut();
+    let mut out = Vec::new();
+    while u.front().is_some_and(|(line, _)| *line < next) {
+        out.extend(u.pop_front().map(|(_, why)| why));
+    }
+    out
+}
+
 /// The bytes of `input` as UTF-8, by its BOM or else `declared`.
-pub fn text<R: Read>(input: R, declared: Encoding) -> io::Result<Text<R>> {
-    let mut r = BufReader::with_capacity(BUFFER, input);
-    let head = r.fill_buf()?;
-    let bom = encoding_rs::Encoding::for_bom(head);
+pub fn text<R: Read>(mut input: R, declared: Encoding) -> Result<Text<R>, Refused> {
+    let mut head = Vec::with_capacity(HEAD);
+    (&mut input)
+        .take(HEAD as u64)
+        .read_to_end(&mut head)
+        .map_err(Refused::Io)?;
+    let bom = encoding_rs::Encoding::for_bom(&head);
     let encoding = bom.map_or(declared.0, |(e, _)| e);
+    if encoding == encoding_rs::UTF_8 && bom.is_none() {
+        if let Some(f) = sniff::foreign(&head, head.len() < HEAD) {
+            return Err(Refused::Foreign(f));
+        }
+    }
+    let mut r = BufReader::with_capacity(BUFFER, Cursor::new(head).chain(input));
     if encoding == encoding_rs::UTF_8 {
         if let Some((_, len)) = bom {
+            r.fill_buf().map_err(Refused::Io)?;
             r.consume(len);
         }
         return Ok(Text::Utf8(r));
@@ -47,36 +103,31 @@ pub fn text<R: Read>(input: R, declared: Encoding) -> io::Result<Text<R>> {
         encoding,
         out: Vec::new(),
         at: 0,
-        consumed: 0,
         lines: 1,
         done: false,
-        bad: None,
+        undecoded: Undecoded::default(),
     })))
 }
 
-/// Decodes one encoding to UTF-8, refusing what does not decode.
+/// Decodes one encoding to UTF-8, noting what does not decode.
 pub struct Decoder<R: Read> {
-    inner: BufReader<R>,
+    inner: BufReader<Ahead<R>>,
     decoder: encoding_rs::Decoder,
     encoding: &'static encoding_rs::Encoding,
     /// Decoded text not yet handed on, from `at`.
     out: Vec<u8>,
     at: usize,
-    /// Input bytes decoded so far, and lines handed on: where a bad byte is.
-    consumed: u64,
+    /// Lines handed on: where a bad byte is.
     lines: u64,
     done: bool,
-    /// A byte that does not decode, said once the text before it has been read.
-    bad: Option<io::Error>,
+    undecoded: Undecoded,
 }
 
 impl<R: Read> Decoder<R> {
-    /// Decodes the next buffer of input into `out`; false at the end.
+    /// Decodes the next buffer of input into `out`; false at the end. Bytes that do not decode
+    /// are noted with their line, and stand as U+FFFD in the text only for the reader to find
+    /// their row's end: that row is rejected, never read.
     fn refill(&mut self) -> io::Result<bool> {
-        if let Some(bad) = self.bad.take() {
-            self.done = true;
-            return Err(bad);
-        }
         if self.done {
             return Ok(false);
         }
@@ -94,26 +145,22 @@ impl<R: Read> Decoder<R> {
                 .decode_to_utf8_without_replacement(input, &mut self.out, last);
         self.out.truncate(written);
         self.lines += self.out.iter().filter(|&&b| b == b'\n').count() as u64;
-        self.inner.consume(read);
-        self.consumed += read as u64;
-        match result {
-            encoding_rs::DecoderResult::Malformed(bad, pending) => {
-                let at = self.consumed - u64::from(pending) - u64::from(bad);
-                self.bad = Some(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!(
-                        "byte {at} (line {}) is not valid {}",
-                        self.lines,
-                        self.encoding.name()
-                    ),
-                ));
-                Ok(true)
-            }
-            _ => {
-                self.done = last;
-                Ok(!self.out.is_empty() || !last)
-            }
+        if let encoding_rs::DecoderResult::Malformed(bad, pending) = result {
+            let end = read.saturating_sub(usize::from(pending));
+            let start = end.saturating_sub(usize::from(bad));
+            let why = format!(
+                "{} is not valid {}",
+                hex(input.get(start..end).unwrap_or_default()),
+                self.encoding.name()
+            );
+            self.undecoded.borrow_mut().push_back((self.lines, why));
+            self.out.extend_from_slice("\u{FFFD}".as_bytes());
+            self.inner.consume(read);
+            return Ok(true);
         }
+        self.inner.consume(read);
+        self.done = last;
+        Ok(!self.out.is_empty() || !last)
     }
 }
 
@@ -138,7 +185,15 @@ mod tests {
     fn decode(bytes: &[u8], label: &str) -> io::Result<String> {
         let encoding = Encoding::for_label(label).expect("a label");
         let mut out = String::new();
-        text(bytes, encoding)?.read_to_string(&mut out)?;
+        let mut text = text(bytes, encoding).map_err(|e| io::Error::other(format!("{e:?}")))?;
+        text.read_to_string(&mut out)?;
+        if let Some(bad) = text.undecoded().filter(|u| !u.borrow().is_empty()) {
+            let (line, why) = bad.borrow().front().cloned().unwrap_or_default();
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("line {line}: {why}"),
+            ));
+        }
         Ok(out)
     }
 
@@ -166,14 +221,13 @@ mod tests {
     }
 
     #[test]
-    fn a_byte_that_does_not_decode_stops_with_where_it_is() {
+    fn a_byte_that_does_not_decode_is_noted_with_where_it_is() {
         // An unpaired surrogate in UTF-16: encoding_rs would make it U+FFFD.
         let mut bytes: Vec<u8> = "ab\ncd".encode_utf16().flat_map(u16::to_le_bytes).collect();
         bytes.extend_from_slice(&[0x00, 0xD8, b'x', 0x00]);
         let err = decode(&bytes, "utf-16le").expect_err("an unpaired surrogate");
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
-        assert!(err.to_string().contains("line 2"), "{err}");
-        assert!(err.to_string().contains("UTF-16LE"), "{err}");
+        assert_eq!(err.to_string(), "line 2: \\x00\\xD8 is not valid UTF-16LE");
     }
 
     #[test]

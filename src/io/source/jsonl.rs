@@ -1,12 +1,14 @@
 //! JSON lines: one object a line, read in blocks like CSV. A line that is not a JSON object is
-//! unreadable (rejected in its place); a key the source declares and the line lacks is missing.
+//! unreadable (rejected in its place), and so is a line whose bytes are not in the file's
+//! encoding (code `encoding`, its bytes shown escaped); a key the source declares and the line
+//! lacks is missing.
 //! A number is read as the digits written (`12345678901234567.89` stays that, where serde_json
 //! would have made it an `f64`); one with an exponent is spelled out exactly (`1.5e3` is `1500`).
 
-use super::decode;
+use super::decode::{self, Text};
 use super::{full, BlockSink, Original, RawRow, SourceError};
 use crate::eval::typing::Raw;
-use crate::io::block::Block;
+use crate::io::block::{excerpt, Block};
 use crate::ir::number;
 use crate::ir::Decimal;
 use crate::ir::Source;
@@ -16,6 +18,11 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 
+/// The export's text, refused when it is plainly in another encoding than its declared one.
+pub fn open<R: Read>(input: R, source: &Source) -> Result<Text<R>, SourceError> {
+    decode::text(input, source.encoding).map_err(|e| SourceError::refused(&source.file, e))
+}
+
 /// Streams a JSON-lines export in blocks of up to `rows` rows.
 pub fn blocks(
     input: impl Read,
@@ -23,28 +30,44 @@ pub fn blocks(
     rows: usize,
     each: &mut BlockSink,
 ) -> Result<(), SourceError> {
-    let text =
-        decode::text(input, source.encoding).map_err(|e| SourceError::read(&source.file, e))?;
+    let text = open(input, source)?;
+    let undecoded = text.undecoded();
     let mut block = Block::new(source.columns.len(), Arc::from(Vec::new()));
-    for (n, line) in BufReader::new(text).lines().enumerate() {
-        let line_no = n as u64 + 1;
-        let text = line.map_err(|e| match e.kind() {
-            std::io::ErrorKind::InvalidData if e.get_ref().is_none() => SourceError::NotUtf8 {
-                file: source.file.clone(),
-                line: line_no,
-            },
-            _ => SourceError::read(&source.file, e),
-        })?;
-        if text.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Line>(&text) {
-            Ok(obj) => block.push_row(row(line_no, source, &obj)),
-            Err(e) => block.push_unreadable(line_no, unreadable(&text, e)),
-        }
+    let mut input = BufReader::new(text);
+    let mut bytes = Vec::new();
+    for line_no in 1.. {
         if full(block.len(), block.bytes(), rows) {
             let next = block.fresh();
             block = each(std::mem::replace(&mut block, next)).map_err(SourceError::Stopped)?;
+        }
+        bytes.clear();
+        let n = input
+            .read_until(b'\n', &mut bytes)
+            .map_err(|e| SourceError::read(&source.file, e))?;
+        if n == 0 {
+            break;
+        }
+        let bad = decode::take_before(undecoded.as_ref(), line_no + 1);
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(text) if bad.is_empty() => text,
+            Ok(_) => {
+                let why = format!("line {line_no}: {}", bad.join(", "));
+                block.push_undecoded(line_no, why, Vec::new());
+                continue;
+            }
+            Err(_) => {
+                let shown = excerpt(bytes.trim_ascii_end());
+                let why = format!("line {line_no} is not valid UTF-8: {shown}");
+                block.push_undecoded(line_no, why, Vec::new());
+                continue;
+            }
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Line>(text) {
+            Ok(obj) => block.push_row(row(line_no, source, &obj)),
+            Err(e) => block.push_unreadable(line_no, unreadable(text, e)),
         }
     }
     if !block.is_empty() {

@@ -1,12 +1,15 @@
 //! Where a run's rows come from: the exports in a folder ([`FileSources`]), or rows held in
 //! memory (spec tests, `io::memory`). Every source is read in blocks of rows (see [`Block`]),
 //! through one CSV reader (`csv.rs`) or the JSON-lines reader (`jsonl.rs`), decoded from its
-//! encoding as it streams (`decode.rs`). The users file comes through the same reader
+//! encoding as it streams (`decode.rs`); a row whose bytes are not in that encoding is rejected
+//! in its place, and a file plainly in another encoding is refused before any row is read
+//! (`sniff.rs`). The users file comes through the same reader
 //! (`users.rs`), and so does `check --data` ([`inspect`]).
 
 mod csv;
 mod decode;
 mod jsonl;
+mod sniff;
 mod users;
 
 pub use self::csv::CsvReader;
@@ -48,7 +51,8 @@ impl Original<'_> {
     }
 }
 
-/// Why a source cannot be read (on): the run stops, after the rows before it.
+/// Why a source cannot be read (on): the run stops, after the rows before it (for a file in
+/// another encoding or a column read twice, before any).
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
     #[error("{path}: {error}")]
@@ -62,8 +66,26 @@ pub enum SourceError {
     Header { file: String, message: String },
     #[error("{file} has no column `{column}`")]
     MissingColumn { file: String, column: String },
-    #[error("{file}: line {line} is not valid UTF-8; if the export is Windows-1252, declare `encoding \"windows-1252\"`")]
-    NotUtf8 { file: String, line: u64 },
+    #[error("{file}: the header is not valid UTF-8; if the export is Windows-1252, declare `encoding \"windows-1252\"`")]
+    NotUtf8 { file: String },
+    /// Read as UTF-8, the file is plainly in another encoding (`sniff.rs` says how that is
+    /// told): nothing of it is read.
+    #[error("{file} is not UTF-8 (line {line} is the first line that is not) and looks like {guess}; nothing of it was read. Declare the encoding: source {name} from \"{file}\" encoding \"{guess}\"", name = if name.is_empty() { "…" } else { name })]
+    Foreign {
+        file: String,
+        /// The source declared from the file, when known.
+        name: String,
+        line: u64,
+        guess: &'static str,
+    },
+    /// A column the spec reads is in the header twice: which one it means is not known.
+    #[error("{file} has two columns named `{column}` (columns {first} and {second}); the spec reads `{column}`, so rename one in the export")]
+    DuplicateColumn {
+        file: String,
+        column: String,
+        first: usize,
+        second: usize,
+    },
     #[error("{file}: line {line}: {message}")]
     Row {
         file: String,
@@ -84,12 +106,33 @@ impl SourceError {
         matches!(self, SourceError::Read { .. } | SourceError::Stopped(_))
     }
 
-    /// A read error, or text that does not decode (`decode.rs` says where).
+    /// A read error.
     pub fn read(file: &str, error: std::io::Error) -> SourceError {
         SourceError::Read {
             file: file.to_string(),
             error,
         }
+    }
+
+    /// A file whose text cannot be read at all.
+    fn refused(file: &str, refused: decode::Refused) -> SourceError {
+        match refused {
+            decode::Refused::Io(e) => SourceError::read(file, e),
+            decode::Refused::Foreign(f) => SourceError::Foreign {
+                file: file.to_string(),
+                name: String::new(),
+                line: f.line,
+                guess: f.guess,
+            },
+        }
+    }
+
+    /// The error, naming the source it is of where it says how to declare it.
+    fn of(mut self, name: &str) -> SourceError {
+        if let SourceError::Foreign { name: n, .. } = &mut self {
+            *n = name.to_string();
+        }
+        self
     }
 }
 
@@ -117,6 +160,12 @@ pub trait Sources {
 
     /// `(email, id)` of each target user, from the migration's users file.
     fn users(&self, file: &str) -> Result<Vec<(String, String)>, SourceError>;
+
+    /// Whether `source` can be read at all, asked before any row of the run moves: its file
+    /// opens, is in its encoding, and has the columns it declares, each once.
+    fn preflight(&self, _source: &Source) -> Result<(), SourceError> {
+        Ok(())
+    }
 }
 
 /// The export files in one folder.
@@ -153,32 +202,71 @@ impl Sources for FileSources {
         each: &mut BlockSink,
     ) -> Result<(), SourceError> {
         let file = self.open(&source.file)?;
-        match source.format {
+        let read = match source.format {
             SourceFormat::Jsonl => jsonl::blocks(file, source, rows, each),
             SourceFormat::Csv => {
-                let reader = CsvReader::new(file, &source.file, source.encoding, source.delimiter)?;
-                let columns = declared_columns(reader.header(), source)?;
-                reader.blocks(&columns, rows, each)
+                CsvReader::new(file, &source.file, source.encoding, source.delimiter).and_then(
+                    |reader| {
+                        let columns = declared_columns(reader.header(), source)?;
+                        reader.blocks(&columns, rows, each)
+                    },
+                )
             }
-        }
+        };
+        read.map_err(|e| e.of(&source.name))
     }
 
     fn users(&self, file: &str) -> Result<Vec<(String, String)>, SourceError> {
         users::read(self.open(file)?, file)
     }
+
+    fn preflight(&self, source: &Source) -> Result<(), SourceError> {
+        let file = self.open(&source.file)?;
+        let opened = match source.format {
+            SourceFormat::Jsonl => jsonl::open(file, source).map(drop),
+            SourceFormat::Csv => {
+                CsvReader::new(file, &source.file, source.encoding, source.delimiter)
+                    .and_then(|reader| declared_columns(reader.header(), source).map(drop))
+            }
+        };
+        opened.map_err(|e| e.of(&source.name))
+    }
 }
 
-/// The field of the header each declared column comes from; every one must be there.
+/// The header's places where a name is written more than once (trimmed): the name, and each
+/// place it is at (from 1).
+pub fn repeated_columns(header: &[String]) -> Vec<(&str, Vec<usize>)> {
+    let mut out: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        match out.iter_mut().find(|(name, _)| *name == h) {
+            Some((_, at)) => at.push(i + 1),
+            None => out.push((h, vec![i + 1])),
+        }
+    }
+    out.retain(|(_, at)| at.len() > 1);
+    out
+}
+
+/// The field of the header each declared column comes from; every one must be there, once.
 fn declared_columns(header: &[String], source: &Source) -> Result<Vec<Option<usize>>, SourceError> {
     source
         .columns
         .iter()
-        .map(|c| match header.iter().position(|h| *h == c.name) {
-            Some(i) => Ok(Some(i)),
-            None => Err(SourceError::MissingColumn {
-                file: source.file.clone(),
-                column: c.name.clone(),
-            }),
+        .map(|c| {
+            let mut at = header.iter().enumerate().filter(|(_, h)| **h == c.name);
+            match (at.next(), at.next()) {
+                (Some((i, _)), None) => Ok(Some(i)),
+                (Some((first, _)), Some((second, _))) => Err(SourceError::DuplicateColumn {
+                    file: source.file.clone(),
+                    column: c.name.clone(),
+                    first: first + 1,
+                    second: second + 1,
+                }),
+                (None, _) => Err(SourceError::MissingColumn {
+                    file: source.file.clone(),
+                    column: c.name.clone(),
+                }),
+            }
         })
         .collect()
 }
@@ -209,17 +297,17 @@ pub fn inspect(
         Ok(block.fresh())
     };
     let result = match source.format {
-        SourceFormat::Csv => {
-            let reader = CsvReader::new(file, &source.file, source.encoding, source.delimiter)?;
-            header = reader.header().to_vec();
-            let columns: Vec<Option<usize>> = source
-                .columns
-                .iter()
-                .map(|c| header.iter().position(|h| *h == c.name))
-                .collect();
-            let known = header.clone();
-            reader.blocks(&columns, BLOCK_ROWS, &mut |block| read(&known, block))
-        }
+        SourceFormat::Csv => CsvReader::new(file, &source.file, source.encoding, source.delimiter)
+            .and_then(|reader| {
+                header = reader.header().to_vec();
+                let columns: Vec<Option<usize>> = source
+                    .columns
+                    .iter()
+                    .map(|c| header.iter().position(|h| *h == c.name))
+                    .collect();
+                let known = header.clone();
+                reader.blocks(&columns, BLOCK_ROWS, &mut |block| read(&known, block))
+            }),
         SourceFormat::Jsonl => jsonl::blocks(&file, source, BLOCK_ROWS, &mut |block| {
             for row in 0..block.len() {
                 for (k, _) in block.original(row) {
@@ -230,7 +318,8 @@ pub fn inspect(
             }
             read(&header, block)
         }),
-    };
+    }
+    .map_err(|e| e.of(&source.name));
     match (result, bad) {
         (_, Some((line, message))) => Err(SourceError::Row {
             file: source.file.clone(),
