@@ -78,3 +78,58 @@ fn with_no_row_reaching_it_a_table_has_no_finding() {
     let notes = uncovered_notes("1,none,X,a\n2,other,Y,b\n");
     assert!(notes.is_empty(), "{notes:?}");
 }
+
+/// A few rows a run rejects as unreadable (bytes not in the file's encoding) are a warning of
+/// `check --data`, counted with the first one's line, not an error that stops the check.
+#[test]
+fn rows_a_run_rejects_as_unreadable_are_counted_as_a_warning() {
+    let dir = Scratch::new("check-data-unreadable");
+    let spec = dir.write(
+        "t.map",
+        "migration \"t\" { from \"X\" to twenty }\n\
+         source P from \"p.csv\" key id { id text  name text }\n\
+         map P -> Note { title = name }\n",
+    );
+    std::fs::create_dir_all(dir.join("data")).expect("data dir");
+    // Rows 5 and 9 are Windows-1252 in a UTF-8 file: `é` as the single byte E9.
+    let mut csv = b"id,name\n".to_vec();
+    for i in 0..40 {
+        if i == 5 || i == 9 {
+            csv.extend(format!("{i},Caf").bytes());
+            csv.push(0xE9);
+            csv.extend(format!(" {i}\n").bytes());
+        } else {
+            csv.extend(format!("{i},Caf\u{e9} {i}\n").bytes());
+        }
+    }
+    dir.write("data/p.csv", csv);
+    let out = Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .arg("check")
+        .arg(&spec)
+        .arg("--data")
+        .arg(dir.join("data"))
+        .args(["--format", "json"])
+        .output()
+        .expect("run mapc");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let found: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "W0708")
+        .collect();
+    assert_eq!(found.len(), 1, "{v:#}");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("2 row(s)")),
+        "{v:#}"
+    );
+    assert!(found[0]["notes"].to_string().contains("line 7"), "{v:#}");
+}

@@ -23,6 +23,7 @@ const TESTED_ELSEWHERE: &[Code] = &[
     Code::DataForeignEncoding,
     Code::DataDuplicateColumn,
     Code::DataRepeatedHeader,
+    Code::DataUnreadableRows,
     Code::Internal,
 ];
 

@@ -12,7 +12,7 @@ mod uses;
 use crate::diag::{Code, Diagnostic};
 use crate::eval::index::Index;
 use crate::eval::owned::Evaluator;
-use crate::io::source::{inspect, FileSources, SourceError};
+use crate::io::source::{inspect, FileSources, Inspected, SourceError, Unreadable};
 use crate::ir::{Expr, LookupTarget, Program as Checked, Source, SourceId};
 use crate::semantic::loader::Program;
 use crate::span::Span;
@@ -96,7 +96,11 @@ pub fn check(sources: &FileSources, checked: &Checked, program: &Program) -> Vec
                 )
                 .primary(file_span, "this export"),
             ),
-            Ok(header) => {
+            Ok(Inspected { header, unreadable }) => {
+                let sensitive = checked.migration.sensitive
+                    || source.sensitive
+                    || source.columns.iter().any(|c| c.sensitive);
+                out.extend(unreadable_rows(source, &unreadable, file_span, sensitive));
                 missing_columns(source, &header, &cols, file_span, &mut out);
                 repeated_columns(source, &header, &cols, file_span, &mut out);
                 let counts = counter.finish();
@@ -222,4 +226,37 @@ fn missing_columns(
             ),
         );
     }
+}
+
+/// W0708: rows a run will reject because they cannot be read as rows. Where the source may
+/// hold sensitive values, the first is named by its line only: its reason quotes its bytes.
+fn unreadable_rows(
+    source: &Source,
+    found: &Unreadable,
+    span: Span,
+    sensitive: bool,
+) -> Option<Diagnostic> {
+    let (line, why) = found.first.as_ref()?;
+    let why = if sensitive {
+        "its bytes are not shown, as the source holds sensitive values"
+    } else {
+        why.as_str()
+    };
+    let rows = found.rows;
+    Some(
+        Diagnostic::new(
+            Code::DataUnreadableRows,
+            format!(
+                "{rows} row(s) of `{}` cannot be read; a run rejects each in its place",
+                source.file
+            ),
+        )
+        .primary(span, "this export")
+        .note(if why.starts_with("line ") {
+            format!("the first: {why}")
+        } else {
+            format!("the first, line {line}: {why}")
+        })
+        .help("correct those rows in the export to migrate them"),
+    )
 }

@@ -428,6 +428,11 @@ one of them in the export.";
 it, so nothing reads either. Worth knowing: the export may not be the one the spec was
 written for.";
 
+    DataUnreadableRows = 708, Warning, "rows of an export a run will reject as unreadable",
+"Some rows of the export cannot be read as rows: a quote that is never closed, or bytes
+that are not in the file's encoding. A run rejects each in its place (code `unreadable` or
+`encoding`, with its line) and reads the rest; correct them in the export to migrate them.";
+
     UnusedValues = 801, Warning, "unused value table",
 "A value table is declared but no mapping applies it.";
 

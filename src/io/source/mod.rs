@@ -279,19 +279,19 @@ pub fn inspect(
     sources: &FileSources,
     source: &Source,
     each: &mut dyn FnMut(&[String], &Block),
-) -> Result<Vec<String>, SourceError> {
+) -> Result<Inspected, SourceError> {
     let file = sources.open(&source.file)?;
-    let mut bad = None;
+    let mut unreadable = Unreadable::default();
     let mut header: Vec<String> = Vec::new();
+    // A row that cannot be read is one a run rejects in its place: counted, and read past.
     let mut read = |header: &[String], block: Block| {
-        let unreadable = (0..block.len()).find_map(|r| {
-            block
-                .unreadable(r)
-                .map(|why| (block.line(r), why.to_string()))
-        });
-        if unreadable.is_some() {
-            bad = unreadable;
-            return Err("an unreadable row".to_string());
+        for r in 0..block.len() {
+            if let Some(why) = block.unreadable(r) {
+                unreadable.rows += 1;
+                if unreadable.first.is_none() {
+                    unreadable.first = Some((block.line(r), why.to_string()));
+                }
+            }
         }
         each(header, &block);
         Ok(block.fresh())
@@ -320,15 +320,20 @@ pub fn inspect(
         }),
     }
     .map_err(|e| e.of(&source.name));
-    match (result, bad) {
-        (_, Some((line, message))) => Err(SourceError::Row {
-            file: source.file.clone(),
-            line,
-            message,
-        }),
-        (Err(e), None) => Err(e),
-        (Ok(()), None) => Ok(header),
-    }
+    result.map(|()| Inspected { header, unreadable })
+}
+
+/// What `inspect` found: the header, and the rows a run would reject as unreadable.
+pub struct Inspected {
+    pub header: Vec<String>,
+    pub unreadable: Unreadable,
+}
+
+/// Rows that cannot be read: how many, and the first one's line and why.
+#[derive(Default)]
+pub struct Unreadable {
+    pub rows: usize,
+    pub first: Option<(u64, String)>,
 }
 
 /// Gathers rows given one at a time into blocks (rows in memory).
