@@ -131,3 +131,103 @@ fn no_sensitive_value_reaches_an_artefact_and_the_rows_stay_correctable() {
 fn leak(name: &str) -> &'static str {
     Box::leak(name.to_string().into_boxed_str())
 }
+
+/// The clinic seed, a sensitive migration, with a canary planted in every sensitive value of
+/// every seventh row of every export (a prefix: dates stop parsing, references stop finding
+/// their rows, codes leave their tables): whatever fails on them, no artefact but the records
+/// and the owner-only file of sensitive rows holds one.
+#[test]
+fn a_seed_with_canaries_in_every_sensitive_column_shows_none() {
+    const SEED: &str = "clinic-to-twenty";
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec = root.join(format!("specs/{SEED}.map"));
+    let compiled = mapc::compile::compile(&mapc::semantic::loader::DiskFs, &spec);
+    let program = compiled.ir.as_ref().expect("the seed compiles");
+    let dir = Scratch::new("sensitive-seed");
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).expect("data");
+    let from = root.join(format!("examples/data/{SEED}"));
+    for entry in std::fs::read_dir(&from).expect("seed data").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let source = program.sources.iter().find(|s| s.file == name);
+        let bytes = std::fs::read(entry.path()).expect("export");
+        let planted = match source {
+            Some(s) => plant(s, program.migration.sensitive, &bytes),
+            None => bytes,
+        };
+        std::fs::write(data.join(&name), planted).expect("write export");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .arg("run")
+        .arg(&spec)
+        .args(["--data", "data", "--target", "dir:out"])
+        .current_dir(&dir)
+        .output()
+        .expect("run mapc");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let rejected = std::fs::read_to_string(dir.join("out/_rejected.jsonl")).expect("rejects");
+    assert!(
+        rejected.lines().count() > 50,
+        "the canaries made rows fail:\n{stderr}"
+    );
+    let mut seen = vec![("stderr".to_string(), stderr)];
+    for entry in std::fs::read_dir(dir.join("out")).expect("out").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == "_sensitive_rows.jsonl" || !name.starts_with('_') {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).expect("artefact");
+        seen.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+    }
+    for (what, text) in &seen {
+        let leaked: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("CANARY"))
+            .take(3)
+            .collect();
+        assert!(
+            leaked.is_empty(),
+            "a sensitive value in {what}:\n{}",
+            leaked.join("\n")
+        );
+    }
+    let private = std::fs::read_to_string(dir.join("out/_sensitive_rows.jsonl")).expect("kept");
+    assert!(
+        private.contains("CANARY"),
+        "the rows are kept whole for correcting"
+    );
+}
+
+/// The export with `CANARY<n>-` before every sensitive value of every seventh row.
+fn plant(source: &mapc::ir::Source, migration_sensitive: bool, bytes: &[u8]) -> Vec<u8> {
+    let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
+    let header = reader.headers().expect("header").clone();
+    let sensitive: Vec<bool> = header
+        .iter()
+        .map(|h| {
+            let column = source.columns.iter().position(|c| c.name == h.trim());
+            column.is_some_and(|i| {
+                let is_key = source.key.iter().any(|k| k.index() == i);
+                !is_key && (source.columns[i].sensitive || source.sensitive || migration_sensitive)
+            })
+        })
+        .collect();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header).expect("header");
+    for (n, record) in reader.records().enumerate() {
+        let record = record.expect("a record");
+        let planted: Vec<String> = record
+            .iter()
+            .zip(&sensitive)
+            .map(
+                |(value, &hide)| match (hide, n % 7 == 3, value.trim().is_empty()) {
+                    (true, true, false) => format!("CANARY{n}-{value}"),
+                    _ => value.to_string(),
+                },
+            )
+            .collect();
+        writer.write_record(&planted).expect("record");
+    }
+    writer.into_inner().expect("bytes")
+}

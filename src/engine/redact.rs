@@ -1,6 +1,6 @@
 //! What of a row may be shown where people and tools read: the exception files, the ledger's
 //! audit entries. In a sensitive row (the columns marked `sensitive`, every column of a
-//! `sensitive` source, and in a `sensitive` migration every column but the key) the values are
+//! `sensitive` source or migration, but never the key) the values are
 //! replaced by `‹redacted›`, in the row and in its reason: a reason may quote a value (a date
 //! that does not parse, a table's `else => reject "unknown {}"`, a unique value another row
 //! holds), so each sensitive value is looked for in it as written, in any ASCII case, and as
@@ -89,11 +89,12 @@ impl Redaction {
 }
 
 /// Column `name` of `source` is sensitive: marked so, in a sensitive source, or in a sensitive
-/// migration and not the key (with the file and line, the key is what finds the row).
+/// migration; never a key column, which is shown everywhere the row is named (the rejects'
+/// `key`, the ledger, which finds the row again by it on the next run).
 fn is_sensitive(source: &Source, name: &str, migration_sensitive: bool) -> bool {
     let is_key = source.key.iter().any(|c| source.column(*c).name == name);
     let marked = source.columns.iter().any(|c| c.name == name && c.sensitive);
-    marked || source.sensitive || (migration_sensitive && !is_key)
+    !is_key && (marked || source.sensitive || migration_sensitive)
 }
 
 /// Values this short are not looked for: they would match ordinary words of every reason
