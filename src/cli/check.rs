@@ -63,27 +63,26 @@ fn print_text(results: &[Compilation], files: &[PathBuf], color: bool) {
     );
 }
 
+/// One document for every file: `errors` and `warnings` count every finding; `diagnostics`
+/// lists at most `MAX_PER_FILE` of each file, and `truncated` says how many it leaves out.
 fn print_json(results: &[Compilation]) {
-    let mut all = Vec::new();
+    let (mut all, mut truncated) = (Vec::new(), 0);
+    let (mut errors, mut warnings) = (0, 0);
     for c in results {
-        all.extend(
-            c.diagnostics
-                .iter()
-                .map(|d| render::to_json_value(&c.db, d)),
-        );
+        let (items, left_out) = render::json_items(&c.db, &c.diagnostics);
+        all.extend(items);
+        truncated += left_out;
+        errors += c.diagnostics.iter().filter(|d| d.is_error()).count();
+        warnings += c
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Warning)
+            .count();
     }
-    let errors = all
-        .iter()
-        .filter(|d| {
-            matches!(
-                d.severity,
-                crate::diag::Severity::Error | crate::diag::Severity::Bug
-            )
-        })
-        .count();
     let doc = serde_json::json!({
         "errors": errors,
-        "warnings": all.iter().filter(|d| d.severity == crate::diag::Severity::Warning).count(),
+        "warnings": warnings,
+        "truncated": truncated,
         "diagnostics": all,
     });
     println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());

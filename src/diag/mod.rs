@@ -1,6 +1,8 @@
 //! Diagnostics are data: passes return them, only the CLI prints them.
 
+pub mod bound;
 pub mod codes;
+mod excerpt;
 pub mod render;
 
 pub use codes::Code;
