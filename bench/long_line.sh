@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `mapc check` on one long bad line (issue 12, item 4): the `x x x …` column line of the issue
-# with 2,000 / 8,000 / 80,000 words, and lines filling the 4 MiB file limit (the same words;
+# with 2,000 / 8,000 / 80,000 words, just under the 500,000-word limit, and lines filling the
+# 4 MiB file limit (the same words, refused by the word limit before any parse;
 # tokens mixed with printable garbage), each in text and `--format json`. Prints the wall time
 # and the output size of each against the goal: well under a second (GOAL_MS, 500 by default)
 # and bounded output (at most MAX_OUT_KB, 64 KiB of text / 256 KiB of JSON).
@@ -31,6 +32,8 @@ for n in (2000, 8000, 80000):
     open(f"{out}/x{n}.map", "w").write(head + " ".join(["x"] * n) + " }\n")
 words = ("x " * ((limit - 200) // 2)).rstrip()
 open(f"{out}/x-4mib.map", "w").write(head + words + " }\n")
+# Just under the word limit (500,000): the most a file may make the parser and checker do.
+open(f"{out}/x-limit.map", "w").write(head + " ".join(["x"] * 499_900) + " }\n")
 random.seed(12)
 tokens = ["x", "x text", "id int", "{", "}", "(", ")", "=", "->", "??", "|", '"s"', "1.5",
           "`q q`", "if", "then", "else", "[", "]", ",", ":", ".", "é", "on empty reject",
@@ -65,7 +68,7 @@ echo
 printf '%-18s %-5s %8s %8s  %s\n' "input" "fmt" "ms" "KiB out" "result"
 printf '%-18s %-5s %8s %8s  %s\n' "-----" "---" "--" "-------" "------"
 failed=0
-for name in x2000 x8000 x80000 x-4mib garbage-4mib; do
+for name in x2000 x8000 x80000 x-limit x-4mib garbage-4mib; do
     for fmt in text json; do
         read -r ms kb < <(run "$tmp/$name.map" "$fmt")
         max_kb=64

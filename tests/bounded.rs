@@ -17,6 +17,16 @@ fn x_line(words: usize) -> String {
     format!("migration \"t\" {{ to twenty }}\nsource P from \"p.csv\" key id {{ id text {xs} }}\n")
 }
 
+/// A source whose one line declares `columns` columns `c0 t0 c1 t1 …`, each of an unknown type
+/// of its own: as many findings as columns, none repeating another.
+fn distinct_line(columns: usize) -> String {
+    let cs: Vec<String> = (0..columns).map(|i| format!("c{i} t{i}")).collect();
+    format!(
+        "migration \"t\" {{ to twenty }}\nsource P from \"p.csv\" key id {{ id text {} }}\n",
+        cs.join(" ")
+    )
+}
+
 fn check(spec: &str, json: bool) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_mapc"));
     cmd.arg("check").arg(spec).env_remove("CLICOLOR_FORCE");
@@ -26,12 +36,12 @@ fn check(spec: &str, json: bool) -> Output {
     cmd.output().expect("run mapc")
 }
 
-/// 80,000 words are 40,000 unknown column types: JSON lists the first `MAX_PER_FILE`, says how
-/// many it leaves out, and still counts every error; the exit code is an error's.
+/// 40,000 columns of 40,000 unknown types: JSON lists the first `MAX_PER_FILE`, says how many
+/// it leaves out, and still counts every error; the exit code is an error's.
 #[test]
 fn json_lists_at_most_the_cap_and_counts_the_rest() {
     let dir = Scratch::new("bounded-json");
-    let spec = dir.write("long.map", x_line(80_000).as_bytes());
+    let spec = dir.write("long.map", distinct_line(40_000).as_bytes());
     let o = check(spec.to_str().expect("utf-8 path"), true);
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&o.stdout).expect("JSON");
@@ -54,12 +64,12 @@ fn json_lists_at_most_the_cap_and_counts_the_rest() {
     );
 }
 
-/// In text, 8,000 words print a bounded report (they printed 97 MB), ending with the count of
-/// what is not shown and the totals of everything.
+/// In text, 4,000 findings print a bounded report (8,000 words printed 97 MB), ending with the
+/// count of what is not shown and the totals of everything.
 #[test]
 fn text_output_is_bounded_and_says_what_it_leaves_out() {
     let dir = Scratch::new("bounded-text");
-    let spec = dir.write("long.map", x_line(8_000).as_bytes());
+    let spec = dir.write("long.map", distinct_line(4_000).as_bytes());
     let o = check(spec.to_str().expect("utf-8 path"), false);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
@@ -225,4 +235,51 @@ fn x_line_body(bytes: usize) -> String {
         s.push_str(" x x");
     }
     s
+}
+
+/// The line, `x x x …`, is one finding repeated: said once, with how often it holds.
+#[test]
+fn a_finding_repeated_over_a_sources_columns_is_said_once_with_its_count() {
+    let dir = Scratch::new("bounded-repeated");
+    let spec = dir.write("long.map", x_line(80_000).as_bytes());
+    let o = check(spec.to_str().expect("utf-8 path"), true);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let types: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "E0208")
+        .collect();
+    assert_eq!(types.len(), 1, "{v:#}");
+    assert!(
+        types[0]["notes"].to_string().contains("39999 more columns"),
+        "{v:#}"
+    );
+    let twice = "source P from \"p.csv\" key id { id text  x text  x text  x text }";
+    let c = compile_str(
+        "t.map",
+        &format!("migration \"t\" {{ to twenty }}\n{twice}\n"),
+    );
+    let dups: Vec<_> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.to_string() == "E0201")
+        .collect();
+    assert_eq!(dups.len(), 1, "{:?}", c.diagnostics);
+    assert!(
+        dups[0].notes.iter().any(|n| n.contains("declared 3 times")),
+        "{:?}",
+        dups[0]
+    );
+}
+
+/// A file of more words than any spec needs is refused before it is parsed, with one finding
+/// at the word past the limit: a 4 MiB line of `x x …` (two million words) is not parsed.
+#[test]
+fn a_file_of_too_many_words_is_one_finding_before_any_parse() {
+    let words = mapc::syntax::precheck::MAX_WORDS + 1_000;
+    let c = compile_str("t.map", &x_line(words));
+    let codes: Vec<String> = c.diagnostics.iter().map(|d| d.code.to_string()).collect();
+    assert_eq!(codes, ["E0006"], "{:?}", c.diagnostics);
 }

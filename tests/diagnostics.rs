@@ -11,11 +11,12 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Codes whose findings cannot come from spec text given to `compile_str`, tested elsewhere:
-/// unreadable and non-UTF-8 files, the size limit, the `--data` findings and internal errors.
+/// unreadable and non-UTF-8 files, the size and word limits, the `--data` findings and internal errors.
 const TESTED_ELSEWHERE: &[Code] = &[
     Code::Unreadable,
     Code::NotUtf8,
     Code::TooLarge,
+    Code::TooManyWords,
     Code::DataFileMissing,
     Code::DataColumnMissing,
     Code::UncoveredValue,

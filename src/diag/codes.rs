@@ -84,6 +84,12 @@ nothing to check. An empty file is usually a truncated save or a wrong path.";
 "Spec files are limited to 4 MiB. A spec that large is almost always data pasted into
 the spec; keep data in the export files and give them with `--data`.";
 
+    TooManyWords = 6, Error, "a spec file has too many words",
+"A spec file may hold at most 500,000 words (names, keywords, numbers and strings): far more
+than any migration needs (a value table of every US ZIP code is about 130,000), and few enough
+that checking any file stays well under a second. Keep data in the exports, or split a very
+large value table into a file of its own and `use` it.";
+
     TooDeep = 5, Error, "an expression is nested too deeply",
 "Brackets, `if`s and `not`s may nest at most 64 deep. Split the expression with a
 user-defined function:

@@ -8,6 +8,7 @@ use super::types::Ty;
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::ir::{self, ColumnId, ColumnType, DateFormat, Delimiter, Encoding, PolicyAction};
 use crate::ir::{GapPolicy, OverlapPolicy, SourceFormat, SourceId, TimeZone, ZonePolicy};
+use crate::span::Span;
 use crate::syntax::ast::{self, DstChoice, StateAction};
 use std::collections::BTreeMap;
 
@@ -22,14 +23,19 @@ pub fn source(
     }
     let mut columns: BTreeMap<String, ColumnEnv> = BTreeMap::new();
     let mut checked = Vec::new();
+    // A finding that repeats over a source's columns is said once, with how many times it
+    // holds: a line of a million `x x` is one finding, not a million.
+    let mut repeats = Repeats::default();
     for c in &s.columns {
         if let Some(first) = columns.get(&c.name.name).map(|c| c.span) {
-            super::decls::duplicate(diags, "column", &c.name, first);
+            repeats.duplicate(&c.name, first);
             continue;
         }
-        let Some((ty, column)) = column(c, diags) else {
+        let Some(ty) = Ty::from_column_type(&c.ty.name) else {
+            repeats.unknown_type(&c.ty);
             continue;
         };
+        let column = column(c, &ty, diags);
         let id = ColumnId::new(checked.len());
         let span = c.name.span;
         let ignored = c.ignored.as_ref().map(|why| why.span);
@@ -44,6 +50,7 @@ pub fn source(
         );
         checked.push(column);
     }
+    repeats.report(diags);
     let key = key_columns(s, &columns, diags);
     let watermark = s
         .watermark
@@ -182,23 +189,74 @@ fn reading(
     (encoding, delimiter)
 }
 
-/// A column's checked type and its IR form; None when its type is unknown (reported).
-fn column(c: &ast::ColumnDecl, diags: &mut Vec<Diagnostic>) -> Option<(Ty, ir::Column)> {
-    let Some(ty) = Ty::from_column_type(&c.ty.name) else {
-        diags.push(
-            Diagnostic::new(
-                Code::UnknownType,
-                format!("unknown column type `{}`", c.ty.name),
-            )
-            .primary(c.ty.span, "not a column type")
-            .help_opt(did_you_mean(&c.ty.name, Ty::COLUMN_TYPES.iter().copied()))
-            .note("column types: text int decimal bool date datetime"),
-        );
-        return None;
-    };
-    let column = ir::Column {
+/// The findings that can repeat over a source's columns, each kept once with its count, in
+/// the order first met.
+#[derive(Default)]
+struct Repeats {
+    /// A name declared again: its first and second declarations, and how many times in all.
+    duplicates: Vec<(String, Span, Span, usize)>,
+    /// A type no column can have: its first use, and how many columns have it.
+    unknown_types: Vec<(String, Span, usize)>,
+    /// Where each name is in `duplicates`, and each type in `unknown_types`.
+    seen: BTreeMap<(bool, String), usize>,
+}
+
+impl Repeats {
+    fn duplicate(&mut self, name: &ast::Ident, first: Span) {
+        match self.seen.get(&(true, name.name.clone())) {
+            Some(&i) => self.duplicates[i].3 += 1,
+            None => {
+                self.seen
+                    .insert((true, name.name.clone()), self.duplicates.len());
+                let found = (name.name.clone(), first, name.span, 2);
+                self.duplicates.push(found);
+            }
+        }
+    }
+
+    fn unknown_type(&mut self, ty: &ast::Ident) {
+        match self.seen.get(&(false, ty.name.clone())) {
+            Some(&i) => self.unknown_types[i].2 += 1,
+            None => {
+                self.seen
+                    .insert((false, ty.name.clone()), self.unknown_types.len());
+                self.unknown_types.push((ty.name.clone(), ty.span, 1));
+            }
+        }
+    }
+
+    fn report(self, diags: &mut Vec<Diagnostic>) {
+        for (name, first, second, times) in self.duplicates {
+            let mut d =
+                Diagnostic::new(Code::Duplicate, format!("column `{name}` is defined twice"))
+                    .primary(second, "second definition")
+                    .context(first, "first defined here");
+            if times > 2 {
+                d = d.note(format!("`{name}` is declared {times} times in all"));
+            }
+            diags.push(d);
+        }
+        for (name, at, columns) in self.unknown_types {
+            let mut d = Diagnostic::new(Code::UnknownType, format!("unknown column type `{name}`"))
+                .primary(at, "not a column type")
+                .help_opt(did_you_mean(&name, Ty::COLUMN_TYPES.iter().copied()))
+                .note("column types: text int decimal bool date datetime");
+            if columns > 1 {
+                d = d.note(format!(
+                    "{} more columns of this source have it",
+                    columns - 1
+                ));
+            }
+            diags.push(d);
+        }
+    }
+}
+
+/// A column's IR form, its type known to be one.
+fn column(c: &ast::ColumnDecl, ty: &Ty, diags: &mut Vec<Diagnostic>) -> ir::Column {
+    ir::Column {
         name: c.name.name.clone(),
-        ty: column_type(c, &ty, diags),
+        ty: column_type(c, ty, diags),
         optional: c.optional,
         nulls: c.nulls.iter().map(|n| n.value.clone()).collect(),
         sensitive: c.sensitive,
@@ -207,8 +265,7 @@ fn column(c: &ast::ColumnDecl, diags: &mut Vec<Diagnostic>) -> Option<(Ty, ir::C
             .iter()
             .map(|p| (p.state, policy(&p.action)))
             .collect(),
-    };
-    Some((ty, column))
+    }
 }
 
 fn policy(action: &StateAction) -> PolicyAction {

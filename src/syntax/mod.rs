@@ -4,7 +4,7 @@ pub mod ast;
 mod lower;
 mod lower_decl;
 mod lower_expr;
-mod precheck;
+pub mod precheck;
 mod rules;
 mod split;
 

@@ -1,5 +1,7 @@
 //! Checks made before parsing so that the recursive parser never meets input that could exhaust
-//! its stack or time: size, emptiness, and nesting depth.
+//! its stack or time: size, emptiness, nesting depth, and the number of words (the parser and
+//! the checker cost about a microsecond a word: a 4 MiB line of two-letter words would take
+//! more than a second and most of a gigabyte).
 
 use crate::diag::{Code, Diagnostic};
 use crate::span::{FileId, Span};
@@ -7,6 +9,15 @@ use crate::span::{FileId, Span};
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// Deepest nesting of brackets, `if`s and prefix `not`/`-` accepted.
 pub const MAX_DEPTH: usize = 64;
+/// Most words (names, keywords, numbers, strings) a file may hold.
+pub const MAX_WORDS: usize = 500_000;
+
+/// Where a scan of the text stopped: too deep, or too many words, at this byte.
+#[derive(Debug, PartialEq, Eq)]
+enum Limit {
+    Depth(usize),
+    Words(usize),
+}
 
 pub fn check(text: &str, file: FileId) -> Option<Diagnostic> {
     if text.len() > MAX_FILE_BYTES {
@@ -31,14 +42,29 @@ pub fn check(text: &str, file: FileId) -> Option<Diagnostic> {
             .primary(Span::new(file, 0, 0), "empty file"),
         );
     }
-    too_deep(text).map(|at| {
-        Diagnostic::new(
+    scan(text).map(|limit| match limit {
+        Limit::Depth(at) => Diagnostic::new(
             Code::TooDeep,
             format!("nesting deeper than {MAX_DEPTH} levels"),
         )
         .primary(Span::new(file, at, at + 1), "too deep here")
-        .help("split the expression into user-defined functions")
+        .help("split the expression into user-defined functions"),
+        Limit::Words(at) => Diagnostic::new(
+            Code::TooManyWords,
+            format!("this file has more than {MAX_WORDS} words"),
+        )
+        .primary(Span::new(file, at, at + 1), "the word past the limit")
+        .help("keep data in the exports, or move a very large value table into a file it `use`s"),
     })
+}
+
+/// The byte offset where nesting first exceeds the limit, if it does.
+#[cfg(test)]
+fn too_deep(text: &str) -> Option<usize> {
+    match scan(text) {
+        Some(Limit::Depth(at)) => Some(at),
+        _ => None,
+    }
 }
 
 fn is_blank(text: &str) -> bool {
@@ -48,10 +74,11 @@ fn is_blank(text: &str) -> bool {
     })
 }
 
-/// Scans tokens, skipping strings and comments, and returns the byte offset where nesting first
-/// exceeds the limit.
-fn too_deep(text: &str) -> Option<usize> {
+/// Scans tokens, skipping comments, and returns where nesting first exceeds its limit or the
+/// words theirs.
+fn scan(text: &str) -> Option<Limit> {
     let bytes = text.as_bytes();
+    let mut words = 0usize;
     let mut i = 0;
     let mut brackets = 0usize;
     let mut open_ifs = 0usize;
@@ -59,6 +86,12 @@ fn too_deep(text: &str) -> Option<usize> {
     while i < bytes.len() {
         let b = bytes[i];
         let mut reset_prefix = true;
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'"' || b == b'`' {
+            words += 1;
+            if words > MAX_WORDS {
+                return Some(Limit::Words(i));
+            }
+        }
         match b {
             b'"' | b'`' => i = skip_quoted(bytes, i),
             b'#' => i = skip_line(bytes, i),
@@ -85,11 +118,12 @@ fn too_deep(text: &str) -> Option<usize> {
                 }
                 i = end - 1;
             }
+            _ if b.is_ascii_digit() => i = word_end(bytes, i) - 1,
             _ if b.is_ascii_whitespace() => reset_prefix = false,
             _ => {}
         }
         if brackets + open_ifs + prefix_run > MAX_DEPTH {
-            return Some(i.min(bytes.len().saturating_sub(1)));
+            return Some(Limit::Depth(i.min(bytes.len().saturating_sub(1))));
         }
         if reset_prefix {
             prefix_run = 0;
@@ -131,6 +165,16 @@ fn skip_line(bytes: &[u8], start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_past_the_limit_are_refused_where_they_pass_it() {
+        let text = "x ".repeat(MAX_WORDS + 10);
+        assert_eq!(scan(&text), Some(Limit::Words(2 * MAX_WORDS)));
+        let within = "x1 \"s\" 12.5 ".repeat(MAX_WORDS / 4);
+        assert_eq!(scan(&within), None, "a string is one word, however long");
+        let comments = format!("# {}\nx", "y ".repeat(MAX_WORDS));
+        assert_eq!(scan(&comments), None, "comments are not words");
+    }
 
     #[test]
     fn brackets_inside_strings_do_not_count() {
