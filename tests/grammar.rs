@@ -159,3 +159,37 @@ fn comparisons_do_not_chain() {
     }
     assert!(fold_of("(a == b) == c").is_ok());
 }
+
+/// After a syntax error the parse resumes at the next item, so each bad declaration is
+/// reported, at its own line; a file of many stops at twenty.
+#[test]
+fn every_bad_declaration_is_reported_not_only_the_first() {
+    let text = format!(
+        "{H}source P from \"p.csv\" key id {{ id text  name text = }}\n\
+         map P -> Person {{ name.firstName = = name }}\n\
+         values V {{ \"a\" => }}\n\
+         map P -> Note {{ title = name }}\n"
+    );
+    let (db, module, diags) = parse_str("bad.map", &text);
+    assert!(
+        module.is_none(),
+        "a file with syntax errors is not checked further"
+    );
+    let lines: Vec<usize> = diags
+        .iter()
+        .map(|d| {
+            assert_eq!(d.code.to_string(), "E0101", "{d:?}");
+            let start = d.labels[0].span.start as usize;
+            db.text(d.labels[0].span.file)[..start]
+                .matches('\n')
+                .count()
+                + 1
+        })
+        .collect();
+    // The header is line 1; the three bad declarations follow it.
+    assert_eq!(lines, [2, 3, 4], "{diags:?}");
+
+    let many = format!("{H}{}", "values V { \"a\" => }\n".repeat(50));
+    let (_, _, diags) = parse_str("many.map", &many);
+    assert_eq!(diags.len(), 20, "{diags:?}");
+}

@@ -57,8 +57,38 @@ fn parse_text(text: &str, file: FileId, base: usize) -> Parsed {
             let module = lowerer.module(pairs);
             (Some(module), lowerer.into_diagnostics())
         }
-        Err(e) => (None, vec![rules::syntax_error(e, text, file)]),
+        Err(e) => {
+            let first = rules::syntax_error(e, text, file, base);
+            (None, recover(first, text, file, base))
+        }
     }
+}
+
+/// Most syntax errors a file reports: after the first, the parse resumes at the next item.
+const MAX_SYNTAX_ERRORS: usize = 20;
+
+/// Every syntax error of `text`, the first given: after each, the parse resumes at the next
+/// item (a line that begins with an item's keyword), so one bad declaration does not hide the
+/// others. Each resumed parse stops at its own error, so the whole costs one pass over the
+/// text. The module stays unparsed: checking what is left would report what the errors made.
+fn recover(first: Diagnostic, text: &str, file: FileId, base: usize) -> Vec<Diagnostic> {
+    let mut found = vec![first];
+    while found.len() < MAX_SYNTAX_ERRORS {
+        let primary = found
+            .last()
+            .and_then(|d| d.labels.iter().find(|l| l.primary));
+        let Some(at) = primary.map(|l| l.span.start as usize) else {
+            break;
+        };
+        let Some(next) = split::item_start_near(text, at.saturating_sub(base)) else {
+            break;
+        };
+        match MapcParser::parse(Rule::file, &text[next..]) {
+            Ok(_) => break,
+            Err(e) => found.push(rules::syntax_error(e, &text[next..], file, base + next)),
+        }
+    }
+    found
 }
 
 /// Parses a whole text, adding it to a fresh database: for tests. It parses on the caller's

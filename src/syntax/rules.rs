@@ -86,7 +86,8 @@ fn expected_list(positives: &[Rule]) -> String {
 }
 
 /// A pest error as our diagnostic, pointing at the offending character.
-pub fn syntax_error(e: Error<Rule>, source: &str, file: FileId) -> Diagnostic {
+/// The finding for a parse of `source`, which starts at byte `base` of `file`, that failed.
+pub fn syntax_error(e: Error<Rule>, source: &str, file: FileId, base: usize) -> Diagnostic {
     // One whole character; at the end of the file there is none, so the span is empty there.
     let char_len = |at: usize| {
         source
@@ -108,7 +109,8 @@ pub fn syntax_error(e: Error<Rule>, source: &str, file: FileId) -> Diagnostic {
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    Diagnostic::new(Code::Syntax, message.clone()).primary(Span::new(file, start, end), "here")
+    let span = Span::new(file, base + start, base + end);
+    Diagnostic::new(Code::Syntax, message.clone()).primary(span, "here")
 }
 
 /// pest reports the deepest rule it tried, often just "a name"; right after an operator the

@@ -152,7 +152,7 @@ fn join(db: &SourceDb, id: FileId, mut parts: Vec<(usize, Parsed)>) -> Parsed {
 }
 
 /// The first line at or after `from` that begins with an item keyword and a space.
-fn item_start_near(text: &str, from: usize) -> Option<usize> {
+pub(super) fn item_start_near(text: &str, from: usize) -> Option<usize> {
     let mut at = text.get(from..)?.find('\n')? + from + 1;
     while at < text.len() {
         let line = &text[at..];
