@@ -257,3 +257,58 @@ map P -> Person { identity sourceSystemId = id  name.firstName = name  code = co
         kept[0].reason
     );
 }
+
+/// A source whose rows all give one line number (as a source other than a file may) still
+/// settles every row: the round's first row never waits, so no round can stall. Run on a
+/// thread of its own, bounded in time, so a stall fails the test rather than hanging it.
+#[test]
+fn rows_that_share_a_line_number_still_settle() {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let plan = mapc::compile::compile_str(
+            "t.map",
+            r#"migration "t" { from "x"  to twenty }
+source P from "p.csv" key id { id text  code text }
+extend Person { sourceSystemId text unique  code text unique }
+map P -> Person { identity sourceSystemId = id  code = code }
+"#,
+        )
+        .plan()
+        .expect("plan");
+        let mut sources = MemorySources::default();
+        let rows = (0..3)
+            .map(|i| RawRow {
+                line: 7,
+                values: [format!("P{i}"), "C1".to_string()]
+                    .into_iter()
+                    .map(|v| mapc::eval::typing::Raw::Text(v.into()))
+                    .collect(),
+                original: Original::Pairs(vec![("id".into(), format!("P{i}"))]),
+            })
+            .collect();
+        sources.rows.insert("P".into(), rows);
+        let target = Picky {
+            given: 0,
+            batches: Rc::new(RefCell::new(Vec::new())),
+            fail_after: usize::MAX,
+        };
+        let ran = Engine::new(
+            &plan,
+            &sources,
+            Box::new(target),
+            Box::new(MemorySink::default()),
+            None,
+        )
+        .and_then(Engine::run)
+        .map(|d| (d.steps[0].counts.created, d.steps[0].counts.rejected));
+        let _ = done.send(ran.map_err(|e| e.to_string()));
+    });
+    let ran = finished
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the run finishes");
+    assert_eq!(
+        ran,
+        Ok((1, 2)),
+        "one holds the code, the other two are refused"
+    );
+}

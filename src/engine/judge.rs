@@ -123,7 +123,10 @@ pub fn judge<'a>(
             (Ok(made), Ok(())) => made,
         };
         let holder = Holder::new(step_plan.step.number, line);
-        let verdict = match held_elsewhere(j, step_plan, made, &out.json, &pending) {
+        // The round's first row has no row before it to wait on: whatever holds its values
+        // was answered (and a source whose lines repeat cannot stall the round).
+        let waits_on = (row > from).then_some(&pending);
+        let verdict = match held_elsewhere(j, step_plan, made, &out.json, waits_on) {
             Some(Meets::Waits) => {
                 // Judged again next round, once the rows before it are answered.
                 round.next = row;
@@ -179,7 +182,7 @@ fn held_elsewhere(
     step_plan: &StepPlan,
     made: &Made,
     json: &[u8],
-    pending: &Pending,
+    pending: Option<&Pending>,
 ) -> Option<Meets> {
     // The map's own dedupe first: a row it makes one with a record is that record, and holds
     // that record's unique values already.
@@ -194,7 +197,7 @@ fn held_elsewhere(
         if taken.id == Some(made.id.as_str()) {
             continue; // the record itself holds it: a merge or second pass writing it again
         }
-        if pending.holds(taken.holder) {
+        if pending.is_some_and(|p| p.holds(taken.holder)) {
             return Some(Meets::Waits);
         }
         let value = value_text(&json[made.json.clone()], &at.unique.wire);
@@ -225,11 +228,11 @@ fn deduped(
     j: &Judging,
     step_plan: &StepPlan,
     (made, json): (&Made, &[u8]),
-    pending: &Pending,
+    pending: Option<&Pending>,
 ) -> Option<Meets> {
     let dedupe = made.dedupe.as_ref()?;
     let (into, line) = j.memory.dedupe.get(dedupe)?;
-    if *line >= pending.from_line {
+    if pending.is_some_and(|p| *line >= p.from_line) {
         return Some(Meets::Waits);
     }
     // As a unique value's collision is told: "`emails.primaryEmail` a@x.com is the Person of
