@@ -97,9 +97,7 @@ pub fn check(sources: &FileSources, checked: &Checked, program: &Program) -> Vec
                 .primary(file_span, "this export"),
             ),
             Ok(Inspected { header, unreadable }) => {
-                let sensitive = checked.migration.sensitive
-                    || source.sensitive
-                    || source.columns.iter().any(|c| c.sensitive);
+                let sensitive = source.holds_sensitive(checked.migration.sensitive);
                 out.extend(unreadable_rows(source, &unreadable, file_span, sensitive));
                 missing_columns(source, &header, &cols, file_span, &mut out);
                 repeated_columns(source, &header, &cols, file_span, &mut out);

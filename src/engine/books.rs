@@ -3,7 +3,7 @@
 //! failure that must stop the run.
 
 use super::fate::Fate;
-use super::redact::{has_sensitive, Redaction};
+use super::redact::Redaction;
 use super::step::StepPlan;
 use super::RunError;
 use crate::io::ledger::{Entry, Ledger};
@@ -64,6 +64,7 @@ impl Books<'_> {
             map: &step_plan.map.name,
             phase: step_plan.phase(),
             source: step_plan.source,
+            sensitive: step_plan.sensitive,
         };
         self.account(&step, fate, at);
         if let (Some(p), 0) = (&self.progress, counts.rows_in % 4096) {
@@ -84,7 +85,7 @@ impl Books<'_> {
     pub fn record(&mut self, step: &StepOf, fate: &Fate, at: RowAt, exception: bool) {
         // A row's values are looked at only where some may be sensitive and something of the
         // row is shown: its reason, or its exception line.
-        let sensitive = has_sensitive(step.source, self.sensitive);
+        let sensitive = step.sensitive;
         let looked_at = sensitive && (exception || !fate.reason.is_empty());
         let pairs = if looked_at || exception {
             at.original.into_pairs()
@@ -92,10 +93,9 @@ impl Books<'_> {
             Vec::new()
         };
         let redaction = looked_at.then(|| Redaction::of(step.source, &pairs, self.sensitive));
-        let given = shown_reason(step.source, fate, at.line, self.sensitive);
         let reason = match &redaction {
-            Some(r) => std::borrow::Cow::Owned(r.reason(&given).into_owned()),
-            None => given,
+            Some(r) => r.reason(fate, at.line),
+            None => std::borrow::Cow::Borrowed(fate.reason.as_str()),
         };
         if let Some(l) = &mut self.ledger {
             let entry = Entry {
@@ -171,23 +171,6 @@ pub struct StepOf<'a> {
     pub map: &'a str,
     pub phase: Phase,
     pub source: &'a Source,
-}
-
-/// The reason a row's entry and exception line carry: a row whose bytes are not in its file's
-/// encoding quotes them, escaped, unless the source may hold sensitive values (a column marked
-/// `sensitive`, a `sensitive` source or migration); the row's fields, escaped, are redacted
-/// as any row's.
-fn shown_reason<'f>(
-    src: &Source,
-    fate: &'f Fate,
-    line: u64,
-    migration_sensitive: bool,
-) -> std::borrow::Cow<'f, str> {
-    if fate.code == crate::io::block::ENCODING && has_sensitive(src, migration_sensitive) {
-        return format!(
-            "line {line} is not valid in the file's encoding; its bytes are not shown, as the source holds sensitive values"
-        )
-        .into();
-    }
-    fate.reason.as_str().into()
+    /// The source may hold sensitive values (`Source::holds_sensitive`), found once a step.
+    pub sensitive: bool,
 }

@@ -175,6 +175,7 @@ pub fn reports(plan: &Plan, loads: &[LookupLoad], books: &mut Books) -> Vec<Step
             map: LOOKUPS_ONLY,
             phase: Phase::Lookup,
             source: src,
+            sensitive: src.holds_sensitive(plan.program.migration.sensitive),
         };
         for miss in &load.missed {
             counts.add(miss.fate.outcome);

@@ -9,16 +9,13 @@
 //! The row as read, reason and all, goes only to the owner-only file the exception sink keeps
 //! for them (`_sensitive_rows.jsonl`), for the analyst to correct the rows from.
 
+use super::fate::Fate;
+use crate::io::block::ENCODING;
 use crate::ir::Source;
 use serde_json::{Map, Value as Json};
 use std::borrow::Cow;
 
 pub const REDACTED: &str = "‹redacted›";
-
-/// Whether any value of `source`'s rows is sensitive: only then is a row looked at.
-pub fn has_sensitive(source: &Source, migration_sensitive: bool) -> bool {
-    migration_sensitive || source.sensitive || source.columns.iter().any(|c| c.sensitive)
-}
 
 /// A row's sensitive values, found once for its row and reason.
 pub struct Redaction {
@@ -30,7 +27,7 @@ impl Redaction {
         let values = original
             .iter()
             .filter(|(name, value)| {
-                !value.trim().is_empty() && is_sensitive(source, name, migration_sensitive)
+                !value.trim().is_empty() && source.hides_column(name, migration_sensitive)
             })
             .map(|(_, value)| value.trim().to_string())
             .collect();
@@ -52,15 +49,27 @@ impl Redaction {
         original
             .iter()
             .map(|(name, value)| {
-                let hidden = !value.is_empty() && is_sensitive(source, name, migration_sensitive);
+                let hidden = !value.is_empty() && source.hides_column(name, migration_sensitive);
                 let shown = if hidden { REDACTED } else { value.as_str() };
                 (name.clone(), Json::String(shown.to_string()))
             })
             .collect()
     }
 
-    /// The reason with every sensitive value in it replaced.
-    pub fn reason<'r>(&self, reason: &'r str) -> Cow<'r, str> {
+    /// The reason with every sensitive value in it replaced. A row not in its file's encoding
+    /// quotes an excerpt of its bytes, escaped, which no value matches: it is named by its
+    /// line only.
+    pub fn reason<'r>(&self, fate: &'r Fate, line: u64) -> Cow<'r, str> {
+        if fate.code == ENCODING {
+            return Cow::Owned(format!(
+                "line {line} is not valid in the file's encoding; its bytes are not shown, as the \
+                 source holds sensitive values"
+            ));
+        }
+        self.hide(&fate.reason)
+    }
+
+    fn hide<'r>(&self, reason: &'r str) -> Cow<'r, str> {
         let mut found: Vec<(usize, usize)> = Vec::new();
         for value in &self.values {
             occurrences(reason, value, &mut found);
@@ -86,15 +95,6 @@ impl Redaction {
         out.push_str(&reason[copied..]);
         Cow::Owned(out)
     }
-}
-
-/// Column `name` of `source` is sensitive: marked so, in a sensitive source, or in a sensitive
-/// migration; never a key column, which is shown everywhere the row is named (the rejects'
-/// `key`, the ledger, which finds the row again by it on the next run).
-fn is_sensitive(source: &Source, name: &str, migration_sensitive: bool) -> bool {
-    let is_key = source.key.iter().any(|c| source.column(*c).name == name);
-    let marked = source.columns.iter().any(|c| c.name == name && c.sensitive);
-    !is_key && (marked || source.sensitive || migration_sensitive)
 }
 
 /// Values this short are not looked for: they would match ordinary words of every reason
@@ -136,11 +136,11 @@ mod tests {
             ],
         };
         assert_eq!(
-            r.reason("`emails.primaryEmail` ana@x.com is Bo's; dob: \"02/30/1985\" is not a date"),
+            r.hide("`emails.primaryEmail` ana@x.com is Bo's; dob: \"02/30/1985\" is not a date"),
             "`emails.primaryEmail` ‹redacted› is Bo's; dob: \"‹redacted›\" is not a date"
         );
-        assert_eq!(r.reason("phone 5550102233 taken"), "phone ‹redacted› taken");
-        assert_eq!(r.reason("no value here"), "no value here");
+        assert_eq!(r.hide("phone 5550102233 taken"), "phone ‹redacted› taken");
+        assert_eq!(r.hide("no value here"), "no value here");
     }
 
     #[test]
@@ -148,8 +148,8 @@ mod tests {
         let r = Redaction {
             values: vec!["A".into(), "ana".into(), "banana".into()],
         };
-        assert_eq!(r.reason("a status A for Ana"), "a status A for ‹redacted›");
-        assert_eq!(r.reason("bananas, banana"), "bananas, ‹redacted›");
+        assert_eq!(r.hide("a status A for Ana"), "a status A for ‹redacted›");
+        assert_eq!(r.hide("bananas, banana"), "bananas, ‹redacted›");
     }
 
     #[test]
@@ -157,6 +157,6 @@ mod tests {
         let r = Redaction {
             values: vec!["zoë".into()],
         };
-        assert_eq!(r.reason("é zoë é"), "é ‹redacted› é");
+        assert_eq!(r.hide("é zoë é"), "é ‹redacted› é");
     }
 }

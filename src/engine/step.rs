@@ -11,6 +11,8 @@ use crate::plan::{Plan, Step};
 
 pub struct StepPlan<'p> {
     pub step: &'p Step,
+    /// Its source may hold sensitive values: its rows' reasons are looked at before shown.
+    pub sensitive: bool,
     /// The step's durable name in the ledger (`plan::step_key`).
     pub key_name: String,
     pub map: &'p ir::Map,
@@ -75,6 +77,7 @@ impl<'p> StepPlan<'p> {
             .collect();
         StepPlan {
             step,
+            sensitive: source.holds_sensitive(p.migration.sensitive),
             uniques,
             contract: Contract::new(object, written.iter().copied()),
             key_name: plan.step_key(step),

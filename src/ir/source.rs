@@ -31,6 +31,22 @@ impl Source {
             .position(|c| c.name == name)
             .map(ColumnId::new)
     }
+
+    /// Whether any value of this source's rows may be sensitive (in a `sensitive` migration,
+    /// a `sensitive` source, or a column marked so): only then is a row's text looked at
+    /// before it is shown.
+    pub fn holds_sensitive(&self, migration_sensitive: bool) -> bool {
+        migration_sensitive || self.sensitive || self.columns.iter().any(|c| c.sensitive)
+    }
+
+    /// Whether column `name`'s values are hidden where rows are shown: marked `sensitive`, of
+    /// a `sensitive` source or migration; never a key column, which names the row in the
+    /// rejects and the ledger (which finds the row again by it on the next run).
+    pub fn hides_column(&self, name: &str, migration_sensitive: bool) -> bool {
+        let is_key = self.key.iter().any(|c| self.column(*c).name == name);
+        let marked = self.columns.iter().any(|c| c.name == name && c.sensitive);
+        !is_key && (marked || self.sensitive || migration_sensitive)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
