@@ -43,9 +43,14 @@ pub struct Holder {
 impl Holder {
     pub fn new(step: usize, line: u64) -> Holder {
         Holder {
-            step: u8::try_from(step).unwrap_or(u8::MAX),
+            step: Holder::step_of(step),
             line: u32::try_from(line).unwrap_or(u32::MAX),
         }
+    }
+
+    /// A step's number as a holder keeps it.
+    pub fn step_of(step: usize) -> u8 {
+        u8::try_from(step).unwrap_or(u8::MAX)
     }
 }
 

@@ -96,7 +96,7 @@ pub fn judge<'a>(
         next: out.worked.len(),
     };
     let pending = Pending {
-        step: Holder::new(step_plan.step.number, 0).step,
+        step: Holder::step_of(step_plan.step.number),
         from_line: block.line(from.min(out.worked.len().saturating_sub(1))),
     };
     for (row, w) in out.worked.iter().enumerate().skip(from) {

@@ -254,6 +254,18 @@ fn write_group(out: &mut Vec<u8>, group: &Group) {
     }
 }
 
+/// A JSON array of `items`, each written by `write`.
+fn write_list(out: &mut Vec<u8>, items: &[Value], write: fn(&mut Vec<u8>, &Value)) {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, item);
+    }
+    out.push(b']');
+}
+
 /// [`write_value`] with every record's fields sorted by name, a name given twice written
 /// once, with its last value: how a record built by path, and a record's text, are written.
 pub fn write_sorted(out: &mut Vec<u8>, v: &Value) {
@@ -282,16 +294,7 @@ pub fn write_sorted(out: &mut Vec<u8>, v: &Value) {
             }
             out.push(b'}');
         }
-        Value::List(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_sorted(out, item);
-            }
-            out.push(b']');
-        }
+        Value::List(items) => write_list(out, items, write_sorted),
         other => write_value(out, other),
     }
 }
@@ -320,16 +323,7 @@ pub fn write_value(out: &mut Vec<u8>, v: &Value) {
             }
             out.push(b'}');
         }
-        Value::List(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_value(out, item);
-            }
-            out.push(b']');
-        }
+        Value::List(items) => write_list(out, items, write_value),
         Value::Dec(d) => out.extend_from_slice(format_decimal(*d).as_bytes()),
         // Dates, date-times and durations: their text, as a string.
         other => write_str(out, &other.to_text()),
